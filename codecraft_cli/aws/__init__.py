@@ -1,0 +1,1 @@
+"""The one boundary with botocore: client construction, waiters, retries, error translation."""

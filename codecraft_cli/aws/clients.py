@@ -1,0 +1,96 @@
+"""Build boto3 clients for a target: the embedded emulator (local) or a real account (aws).
+
+Every client in codecraft comes from :class:`Clients`: one session per target, botocore's
+``standard`` retry mode, clients cached per service (boto3 clients are thread-safe once
+built; sessions are not, so construction takes a lock).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import AwsFailure
+
+LOCAL_ACCOUNT_ID = "123456789012"  # moto's default account
+LOCAL_CREDENTIALS = {"aws_access_key_id": "codecraft", "aws_secret_access_key": "codecraft-local"}
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where resources live: ``local`` (endpoint = the emulator) or ``aws``."""
+
+    name: str
+    region: str
+    profile: str | None = None
+    endpoint: str | None = None  # the emulator's moto endpoint on the local target
+    gateway: str | None = None  # the emulator's API gateway on the local target
+
+    @property
+    def is_local(self) -> bool:
+        return self.name == "local"
+
+
+class Clients:
+    """A cache of boto3 clients for one target."""
+
+    def __init__(self, target: Target, max_attempts: int = 10) -> None:
+        self.target = target
+        self._lock = threading.Lock()
+        self._clients: dict[str, Any] = {}
+        self._session: Any = None
+        self._account_id: str | None = None
+        self._max_attempts = max_attempts
+        self.call_count = 0  # API calls made through these clients (benchmarks, tests)
+
+    def _new_session(self) -> Any:
+        import boto3
+
+        if self.target.is_local:
+            return boto3.Session(region_name=self.target.region, **LOCAL_CREDENTIALS)
+        try:
+            return boto3.Session(profile_name=self.target.profile, region_name=self.target.region)
+        except Exception as exc:  # botocore.exceptions.ProfileNotFound and friends
+            raise AwsFailure(
+                f"Cannot open the AWS profile {self.target.profile!r}: {exc}",
+                hint="List your profiles with `aws configure list-profiles`, or drop --profile.",
+            ) from exc
+
+    def client(self, service: str) -> Any:
+        with self._lock:
+            if service not in self._clients:
+                from botocore.config import Config
+
+                if self._session is None:
+                    self._session = self._new_session()
+                config = Config(
+                    retries={"mode": "standard", "max_attempts": self._max_attempts},
+                    connect_timeout=5,
+                    read_timeout=60,
+                    user_agent_extra="codecraft",
+                )
+                client = self._session.client(
+                    service, endpoint_url=self.target.endpoint, config=config
+                )
+                client.meta.events.register("before-call.*.*", self._count)
+                self._clients[service] = client
+            return self._clients[service]
+
+    def _count(self, **_: Any) -> None:
+        with self._lock:
+            self.call_count += 1
+
+    @property
+    def account_id(self) -> str:
+        if self._account_id is None:
+            if self.target.is_local:
+                self._account_id = LOCAL_ACCOUNT_ID
+            else:
+                self._account_id = str(self.client("sts").get_caller_identity()["Account"])
+        return self._account_id
+
+    @property
+    def region(self) -> str:
+        return self.target.region

@@ -1,0 +1,68 @@
+"""Turn botocore exceptions into one-line messages with a hint (exit 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import AwsFailure
+
+_HINTS = {
+    "ExpiredToken": "Your AWS session has expired. On AWS Academy, open the Learner Lab, "
+    "click 'AWS Details' and copy fresh credentials into ~/.aws/credentials.",
+    "ExpiredTokenException": "Your AWS session has expired: refresh your credentials.",
+    "AccessDenied": "Your credentials lack this permission. Run `codecraft doctor` to see "
+    "which permissions the workshop needs.",
+    "AccessDeniedException": "Your credentials lack this permission. Run `codecraft doctor`.",
+    "UnrecognizedClientException": "The credentials are not valid for this account or region.",
+    "InvalidClientTokenId": "The credentials are not valid: check `aws configure list`.",
+    "ThrottlingException": "AWS throttled the requests: wait a minute and run the command again.",
+}
+
+
+def error_code(exc: BaseException) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def is_client_error(exc: BaseException) -> bool:
+    from botocore.exceptions import ClientError
+
+    return isinstance(exc, ClientError)
+
+
+def translate(exc: BaseException, what: str, target_is_local: bool = False) -> AwsFailure:
+    """A botocore exception as an AwsFailure naming the failed call and what to do."""
+    from botocore import exceptions as bx
+
+    if isinstance(exc, bx.ClientError):
+        code = error_code(exc)
+        message = exc.response.get("Error", {}).get("Message", "") or str(exc)
+        hint = _HINTS.get(code, "Fix the cause above and run the same command again: "
+                          "codecraft resumes where it stopped.")
+        return AwsFailure(f"{what} failed: {code}: {message}", hint=hint)
+    if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
+        return AwsFailure(
+            f"{what} failed: no AWS credentials found.",
+            hint="Run `aws configure` (or set AWS_PROFILE), or use the embedded emulator "
+            "with `--target local`.",
+        )
+    if isinstance(exc, bx.EndpointConnectionError | bx.ConnectionClosedError | bx.ReadTimeoutError):
+        hint = (
+            "The embedded emulator is not answering: run `codecraft local status`, "
+            "then `codecraft local start`."
+            if target_is_local
+            else "Check your network connection and the region (--region)."
+        )
+        return AwsFailure(f"{what} failed: cannot reach the endpoint ({exc}).", hint=hint)
+    if isinstance(exc, bx.WaiterError):
+        return AwsFailure(f"{what}: {exc}", hint="Look at the resource in the console, then rerun.")
+    return AwsFailure(f"{what} failed: {exc}", hint="Rerun with --debug for details.")
+
+
+def response_error(code: str, message: str = "", operation: str = "Op") -> Any:
+    """Build a botocore ClientError (for tests and fakes)."""
+    from botocore.exceptions import ClientError
+
+    return ClientError({"Error": {"Code": code, "Message": message}}, operation)

@@ -1,0 +1,97 @@
+"""The ``codecraft`` command: global options, command registration, the error boundary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from ..engine.session import Options
+from ..i18n import pick_lang
+
+app = typer.Typer(
+    name="codecraft",
+    help="Build, check, test and tear down AWS classroom workshops, step by step, on the "
+    "embedded local emulator (default) or on a real AWS account (--target aws).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+OPTIONS = Options()
+
+
+@app.callback()
+def _global(
+    target: Annotated[str, typer.Option(
+        "--target", envvar="CODECRAFT_TARGET",
+        help="Where resources live: [bold]local[/bold] (the embedded emulator) or [bold]aws[/bold].")] = "local",
+    profile: Annotated[str | None, typer.Option(
+        "--profile", envvar="AWS_PROFILE", help="AWS profile (aws target).")] = None,
+    region: Annotated[str | None, typer.Option(
+        "--region", help="AWS region (default: AWS_REGION, your AWS config, or us-east-1 locally).")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="Language of the console steps: fr or en (default: CODECRAFT_LANG, then LANG).")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    OPTIONS.target = target.lower()
+    OPTIONS.profile = profile
+    OPTIONS.region = region
+    OPTIONS.lang = pick_lang(lang)
+    OPTIONS.debug = debug
+
+
+def _register() -> None:
+    from . import cmd_catalog, cmd_check, cmd_deploy, cmd_inspect, cmd_local
+
+    for module in (cmd_catalog, cmd_deploy, cmd_check):
+        module.register(app)
+    app.add_typer(cmd_inspect.app, name="inspect")
+    app.add_typer(cmd_local.app, name="local")
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the command; every error is one message and a hint (exit 1/2/3)."""
+    import click
+
+    from ..errors import CodecraftError
+    from .output import console
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or bool(os.environ.get("CODECRAFT_DEBUG"))
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=args, prog_name="codecraft", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        console().print("[yellow]Aborted.[/yellow] Nothing more was changed.")
+        code = 130
+    except click.ClickException as exc:
+        exc.show()
+        code = 2 if exc.exit_code in (1, 2) else exc.exit_code
+    except CodecraftError as exc:
+        if debug:
+            console().print_exception()
+        console().print(f"[bold red]Error:[/bold red] {exc.message}", markup=True, highlight=False)
+        if exc.hint:
+            console().print(f"[bold]Hint:[/bold] {exc.hint}")
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        console().print("\n[yellow]Interrupted.[/yellow] What was created is recorded: run the same "
+                        "command again to resume, or `codecraft teardown` to remove it.")
+        code = 130
+    except Exception as exc:  # a bug: say so, without a traceback unless asked
+        if debug:
+            console().print_exception()
+        console().print(f"[bold red]Unexpected error:[/bold red] {type(exc).__name__}: {exc}")
+        console().print("[bold]Hint:[/bold] rerun with --debug to see the traceback.")
+        code = 3
+    sys.exit(code if isinstance(code, int) else 0)

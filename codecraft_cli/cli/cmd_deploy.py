@@ -1,0 +1,314 @@
+"""codecraft setup · codecraft teardown · codecraft status"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import UserError
+from ..i18n import text
+from .output import console, print_json
+
+StudentOpt = Annotated[str | None, typer.Option(
+    "--student", help="Deploy under this student's names and tags (e.g. alice-Orders).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on stdout (messages stay on stderr).")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+DryOpt = Annotated[bool, typer.Option("--dry-run", help="Show the API calls; change nothing.")]
+
+_MARKS = {"created": "[green]+ created[/green]", "updated": "[yellow]~ updated[/yellow]",
+          "unchanged": "[dim]= unchanged[/dim]", "deleted": "[red]- deleted[/red]",
+          "planned": "[cyan]» planned[/cyan]", "failed": "[bold red]✘ failed[/bold red]"}
+
+
+class Progress:
+    """Per-resource lines as they finish, grouped under their step, with a live spinner."""
+
+    def __init__(self, workshop: Any, lang: str, total: int, verb: str) -> None:
+        from rich.progress import BarColumn, Progress as RichProgress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.workshop = workshop
+        self.lang = lang
+        self.lock = threading.Lock()
+        self.running: dict[str, str] = {}
+        self.progress = RichProgress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                     TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                                     console=console(), transient=True)
+        self.task = self.progress.add_task(verb, total=total)
+        self.verb = verb
+        self.steps_seen: set[str] = set()
+
+    def __enter__(self) -> Progress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.progress.stop()
+
+    def _step_title(self, step_id: str) -> str:
+        for number, step in enumerate(self.workshop.steps, start=1):
+            if step.id == step_id:
+                return f"Step {number}/{len(self.workshop.steps)} · {text(step.title, self.lang)}"
+        return step_id
+
+    def event(self, kind: str, result: Any) -> None:
+        with self.lock:
+            if kind == "start":
+                self.running[result.id] = result.name
+            else:
+                self.running.pop(result.id, None)
+                if result.step not in self.steps_seen:
+                    self.steps_seen.add(result.step)
+                    self.progress.console.print(f"[bold]{self._step_title(result.step)}[/bold]")
+                mark = _MARKS.get(result.action, result.action)
+                line = f"  {mark}  {result.type} [cyan]{result.name}[/cyan]  [dim]{result.seconds:.1f}s[/dim]"
+                if result.error:
+                    line += f"\n      [red]{result.error}[/red]"
+                self.progress.console.print(line)
+                if result.action == "planned":
+                    for call in result.calls:
+                        self.progress.console.print(f"      [dim]{call.describe()}[/dim]")
+                self.progress.advance(self.task)
+            names = ", ".join(list(self.running.values())[:3])
+            self.progress.update(self.task, description=f"{self.verb} {names}" if names else self.verb)
+
+
+def _confirm(message: str, yes: bool, required: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        if required:
+            raise UserError(f"{message} needs a confirmation.", hint="Add --yes to confirm.")
+        return
+    if not typer.confirm(message, default=False, err=True):
+        raise typer.Abort()
+
+
+def _step_range(workshop: Any, start: str | None, end: str | None) -> list[Any]:
+    ids = [step.id for step in workshop.steps]
+    for value in (start, end):
+        if value is not None and value not in ids:
+            raise UserError(f"Unknown step {value!r} in {workshop.id}.", hint=f"Steps: {', '.join(ids)}.")
+    lo = ids.index(start) if start else 0
+    hi = ids.index(end) if end else len(ids) - 1
+    return [res for step in workshop.steps[lo: hi + 1] for res in step.resources]
+
+
+def setup(
+    workshop: Annotated[str, typer.Argument(help="Workshop id, e.g. anycompany-orders.")],
+    student: StudentOpt = None,
+    from_step: Annotated[str | None, typer.Option("--from", help="First step to run.")] = None,
+    to_step: Annotated[str | None, typer.Option("--to", help="Last step to run.")] = None,
+    dry_run: DryOpt = False,
+    yes: YesOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Create the workshop's resources, step by step (idempotent: a rerun changes nothing).
+
+    Resources that do not depend on each other are created at the same time. Everything
+    created is tagged and recorded at once, so a crash loses nothing: run setup again.
+    """
+    from ..engine.deploy import Deployer
+    from ..engine.executor import DisplayExecutor, Executor
+    from ..engine.session import open_context, open_target, state_for
+    from ..workshop import load_workshop
+    from .app import OPTIONS
+
+    w = load_workshop(workshop)
+    chosen = _step_range(w, from_step, to_step)
+    out = console()
+    target = open_target(OPTIONS, on_start=lambda: out.print("[dim]Starting the embedded emulator…[/dim]"))
+    for required in w.requires:
+        _ensure_prerequisite(required, student, dry_run, yes, json_out)
+    ctx = open_context(w, target, student, OPTIONS.lang)
+    state = state_for(ctx)
+    where = "the embedded emulator" if target.is_local else f"AWS account {ctx.account_id} ({target.region})"
+    if not target.is_local and not dry_run:
+        _confirm(f"Create the resources of {w.id} in {where}?", yes, required=True)
+    executor = DisplayExecutor(ctx) if dry_run else Executor(ctx)
+    out.print(f"[bold]{'Planning' if dry_run else 'Setting up'} {w.id}[/bold] "
+              f"({text(w.title, OPTIONS.lang)}) on {where}")
+    started = time.monotonic()
+    with Progress(w, OPTIONS.lang, len(chosen), "planning" if dry_run else "creating") as progress:
+        deployer = Deployer(ctx, state, executor, progress.event)
+        results = deployer.setup(chosen)
+    elapsed = time.monotonic() - started
+    counts = {a: sum(r.action == a for r in results) for a in ("created", "updated", "unchanged", "planned")}
+    if dry_run:
+        out.print(f"[bold]Dry run:[/bold] {counts['planned']} resource(s) would change, "
+                  f"{counts['unchanged']} already match. Nothing was changed.")
+    elif counts["created"] or counts["updated"]:
+        out.print(f"[green]Done[/green] in {elapsed:.1f}s: {counts['created']} created, "
+                  f"{counts['updated']} updated, {counts['unchanged']} unchanged.")
+    else:
+        out.print(f"[green]Nothing to change[/green]: all {len(results)} resources already match the "
+                  f"workshop ({elapsed:.1f}s).")
+    stage = next((deployer.outputs.get(r.id, {}) for r in chosen if r.type == "apigateway.deployment"), {})
+    if stage.get("invoke_url") and not dry_run:
+        out.print(f"Invoke URL: [cyan]{stage['invoke_url']}[/cyan]")
+        out.print(f"Next: [bold]codecraft test-api --workshop {w.id}[/bold] · "
+                  f"[bold]codecraft verify {w.id}[/bold]")
+    if json_out:
+        print_json({
+            "workshop": w.id, "student": ctx.student, "target": target.name, "dry_run": dry_run,
+            "seconds": round(elapsed, 2), **counts,
+            "resources": [{"id": r.id, "type": r.type, "name": r.name, "step": r.step,
+                           "action": r.action, "seconds": round(r.seconds, 3),
+                           "calls": [c.describe() for c in r.calls] if dry_run else None}
+                          for r in results],
+        })
+
+
+def _ensure_prerequisite(required: str, student: str | None, dry_run: bool, yes: bool, json_out: bool) -> None:
+    from ..engine.context import deployment_id
+    from ..engine.session import resolve_region
+    from ..engine.state import StateStore, state_file_name
+    from ..paths import state_dir
+    from .app import OPTIONS
+
+    path = state_dir() / state_file_name(OPTIONS.target, resolve_region(OPTIONS), deployment_id(required, student))
+    if path.exists() and StateStore(path).resources:
+        return
+    console().print(f"[bold]{required}[/bold] is a prerequisite and is not set up: setting it up first.")
+    setup(required, student=student, from_step=None, to_step=None, dry_run=dry_run, yes=yes, json_out=False)
+
+
+def teardown(
+    workshop: Annotated[str | None, typer.Argument(help="Workshop id (or --all).")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every deployment on this target.")] = False,
+    student: StudentOpt = None,
+    dry_run: DryOpt = False,
+    yes: YesOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Delete what setup created, in reverse dependency order, from the state file.
+
+    Only resources recorded as created by codecraft are deleted; "already gone" counts as done.
+    """
+    from ..engine.context import check_student
+    from ..engine.deploy import Deployer
+    from ..engine.executor import DisplayExecutor, Executor
+    from ..engine.session import open_context, open_target
+    from ..engine.state import all_states
+    from ..workshop import load_workshop
+    from .app import OPTIONS
+
+    if not workshop and not all_:
+        raise UserError("Name the workshop to tear down, or pass --all.",
+                        hint="e.g. `codecraft teardown anycompany-orders --yes`; "
+                        "`codecraft status` lists what is deployed.")
+    check_student(student)
+    out = console()
+    target = open_target(OPTIONS)
+    states = [s for s in all_states(target.name) if s.data.get("region") == target.region
+              and (all_ or s.data.get("workshop") == workshop)
+              and (student is None or s.data.get("student") == student)]
+    if workshop and not all_:
+        load_workshop(workshop)  # an unknown id is bad input, not "nothing to do"
+    deleted: list[dict[str, Any]] = []
+    remaining: list[dict[str, Any]] = []
+    if not states:
+        out.print("Nothing to tear down: no deployment recorded"
+                  + (f" for {workshop}" if workshop else "") + f" on the {target.name} target.")
+    else:
+        names = ", ".join(f"{s.data['workshop']}" + (f" ({s.data['student']})" if s.data.get("student") else "")
+                          for s in states)
+        if not dry_run:
+            _confirm(f"Delete every resource of {names} on the {target.name} target?", yes,
+                     required=not target.is_local)
+    # dependants first: a workshop that others require is torn down last
+    wanted = {s.data["workshop"] for s in states}
+    required_by_others: set[str] = set()
+    for s in states:
+        try:
+            required_by_others |= set(load_workshop(s.data["workshop"]).requires) & wanted
+        except UserError:
+            pass
+    states.sort(key=lambda s: s.data["workshop"] in required_by_others)
+    for state in states:
+        try:
+            w = load_workshop(state.data["workshop"])
+        except UserError:
+            from ..workshop.model import Workshop
+
+            w = Workshop(state.data["workshop"], {}, None, (), (), (), {}, None, None, None, (), state.path)
+        ctx = open_context(w, target, state.data.get("student"), OPTIONS.lang)
+        executor = DisplayExecutor(ctx) if dry_run else Executor(ctx)
+        out.print(f"[bold]{'Planning the teardown of' if dry_run else 'Tearing down'} {w.id}[/bold]"
+                  + (f" ({ctx.student})" if ctx.student else ""))
+        started = time.monotonic()
+        with Progress(w, OPTIONS.lang, len(state.resources), "planning" if dry_run else "deleting") as progress:
+            deployer = Deployer(ctx, state, executor, progress.event)
+            try:
+                results = deployer.teardown()
+            finally:
+                for rid, rec in state.resources.items():
+                    if dry_run or rid not in {r.id for r in deployer.results.values() if r.action == "deleted"}:
+                        remaining.append({"workshop": w.id, "id": rid, "type": rec["type"], "name": rec.get("id")})
+        for r in results:
+            if r.action == "deleted":
+                deleted.append({"workshop": w.id, "id": r.id, "type": r.type, "name": r.name})
+        verb = "would delete" if dry_run else "deleted"
+        out.print(f"{w.id}: {len(results)} resource(s) {verb} in {time.monotonic() - started:.1f}s.")
+    if json_out:
+        print_json({"deleted": deleted, "remaining": remaining, "dry_run": dry_run})
+
+
+def status(
+    workshop: Annotated[str | None, typer.Argument(help="Only this workshop.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """What codecraft has deployed on this target: resources, ids, and since when."""
+    from ..engine.session import open_target
+    from ..engine.state import all_states
+    from .app import OPTIONS
+
+    target = open_target(OPTIONS, start=False)
+    deployments = []
+    for state in all_states(target.name):
+        if workshop and state.data.get("workshop") != workshop:
+            continue
+        deployments.append({
+            "workshop": state.data.get("workshop"), "student": state.data.get("student"),
+            "target": state.data.get("target"), "region": state.data.get("region"),
+            "created_at": state.data.get("created_at"),
+            "resources": [{"type": rec["type"], "name": str(rec.get("outputs", {}).get("name") or rid),
+                           "id": rec.get("id"), "created_at": rec.get("created_at")}
+                          for rid, rec in state.resources.items()],
+        })
+    if json_out:
+        print_json({"deployments": deployments})
+        return
+    out = console()
+    if not deployments:
+        out.print(f"Nothing deployed on the {target.name} target.")
+        return
+    from rich.table import Table
+
+    now = time.time()
+    for dep in deployments:
+        title = f"{dep['workshop']}" + (f" · {dep['student']}" if dep["student"] else "") + f" · {dep['target']} {dep['region']}"
+        table = Table(title=title, title_justify="left")
+        for col in ("type", "name", "id", "age"):
+            table.add_column(col)
+        for res in dep["resources"]:
+            age = now - (res["created_at"] or now)
+            table.add_row(res["type"], res["name"], str(res["id"])[-60:], _age(age))
+        out.print(table)
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{int(seconds)}s"
+    if seconds < 7200:
+        return f"{int(seconds // 60)}m"
+    return f"{seconds / 3600:.1f}h"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("setup")(setup)
+    app.command("teardown")(teardown)
+    app.command("status")(status)

@@ -1,0 +1,136 @@
+"""codecraft inspect table|queue|topic|logs: the evidence the console would show."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from .output import console, print_json
+
+app = typer.Typer(help="Look at the evidence the console would show (nothing is changed or consumed).",
+                  no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on stdout.")]
+LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many entries.")]
+
+
+def _clients() -> Any:
+    from ..aws.clients import Clients
+    from ..engine.session import open_target
+    from .app import OPTIONS
+
+    return Clients(open_target(OPTIONS))
+
+
+def _fail(exc: Exception, what: str) -> Exception:
+    from ..aws.errors import translate
+
+    return translate(exc, what)
+
+
+def _table(rows: list[dict[str, Any]], title: str) -> None:
+    from rich.table import Table
+
+    columns: list[str] = []
+    for row in rows:
+        columns += [k for k in row if k not in columns]
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*[json.dumps(row[c], default=str, ensure_ascii=False) if isinstance(row.get(c), dict | list)
+                        else str(row.get(c, "")) for c in columns])
+    console().print(table)
+
+
+@app.command("table")
+def table(name: Annotated[str, typer.Argument(help="Table name, e.g. Orders.")],
+          limit: LimitOpt = 50, json_out: JsonOpt = False) -> None:
+    """Items of a DynamoDB table (DynamoDB › Explore items)."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    client = _clients().client("dynamodb")
+    try:
+        got = client.scan(TableName=name, Limit=limit)
+    except Exception as exc:
+        raise _fail(exc, f"dynamodb.scan({name})") from exc
+    des = TypeDeserializer()
+    items = [{k: des.deserialize(v) for k, v in item.items()} for item in got.get("Items", [])]
+    if json_out:
+        print_json({"table": name, "items": items, "count": len(items)})
+    else:
+        _table(items, f"{name}: {len(items)} item(s)")
+
+
+@app.command("queue")
+def queue(name: Annotated[str, typer.Argument(help="Queue name, e.g. OrderProcessingQueue.")],
+          limit: LimitOpt = 10, json_out: JsonOpt = False) -> None:
+    """Messages waiting in an SQS queue, peeked without consuming them (SQS › Poll for messages)."""
+    client = _clients().client("sqs")
+    try:
+        url = client.get_queue_url(QueueName=name)["QueueUrl"]
+        attrs = client.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+        got = client.receive_message(QueueUrl=url, MaxNumberOfMessages=min(limit, 10), VisibilityTimeout=0,
+                                     WaitTimeSeconds=0, AttributeNames=["SentTimestamp"])
+    except Exception as exc:
+        raise _fail(exc, f"sqs: reading {name}") from exc
+    messages = []
+    for msg in got.get("Messages", []):
+        try:
+            body: Any = json.loads(msg["Body"])
+        except json.JSONDecodeError:
+            body = msg["Body"]
+        messages.append({"id": msg["MessageId"], "body": body,
+                         "sent_at": msg.get("Attributes", {}).get("SentTimestamp")})
+    count = int(attrs["Attributes"].get("ApproximateNumberOfMessages", len(messages)))
+    if json_out:
+        print_json({"queue": name, "messages": messages, "approximate_count": count})
+    else:
+        _table(messages, f"{name}: about {count} message(s) waiting")
+
+
+@app.command("topic")
+def topic(name: Annotated[str, typer.Argument(help="Topic name, e.g. OrderNotifications.")],
+          json_out: JsonOpt = False) -> None:
+    """An SNS topic and its subscriptions (SNS › Topics)."""
+    clients = _clients()
+    client = clients.client("sns")
+    arn = f"arn:aws:sns:{clients.region}:{clients.account_id}:{name}"
+    try:
+        attrs = client.get_topic_attributes(TopicArn=arn)["Attributes"]
+        subs = client.list_subscriptions_by_topic(TopicArn=arn).get("Subscriptions", [])
+    except Exception as exc:
+        raise _fail(exc, f"sns: reading {name}") from exc
+    data = {"topic": name, "arn": arn,
+            "subscriptions": [{"protocol": s["Protocol"], "endpoint": s["Endpoint"], "arn": s["SubscriptionArn"]}
+                              for s in subs],
+            "attributes": {k: v for k, v in attrs.items() if k != "Policy"}}
+    if json_out:
+        print_json(data)
+    else:
+        console().print(f"[bold]{arn}[/bold]")
+        _table(data["subscriptions"], "subscriptions")
+
+
+@app.command("logs")
+def logs(function: Annotated[str, typer.Argument(help="Function name, e.g. ProcessOrder.")],
+         limit: LimitOpt = 100, json_out: JsonOpt = False) -> None:
+    """The last log lines of a Lambda function (CloudWatch › Log groups › /aws/lambda/NAME)."""
+    client = _clients().client("logs")
+    group = f"/aws/lambda/{function}"
+    try:
+        events = client.filter_log_events(logGroupName=group, limit=10_000).get("events", [])
+    except Exception as exc:
+        raise _fail(exc, f"logs: reading {group}") from exc
+    events = sorted(events, key=lambda e: e.get("timestamp", 0))[-limit:]
+    lines = [{"timestamp": e.get("timestamp"), "stream": e.get("logStreamName"), "message": e.get("message")}
+             for e in events]
+    if json_out:
+        print_json({"log_group": group, "events": lines})
+    else:
+        out = console()
+        out.print(f"[bold]{group}[/bold] ({len(lines)} line(s))")
+        for line in lines:
+            out.print(f"  {line['message']}", markup=False, highlight=False)

@@ -1,0 +1,75 @@
+"""codecraft local start|stop|status|reset: the embedded emulator."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .output import console, print_json
+
+app = typer.Typer(help="The embedded local AWS emulator (moto server + API gateway + Lambda runner).",
+                  no_args_is_help=True)
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on stdout.")]
+
+
+@app.command("start")
+def start(json_out: JsonOpt = False) -> None:
+    """Start the emulator in the background (commands also start it when they need it)."""
+    from ..engine.session import resolve_region
+    from ..local import process
+    from .app import OPTIONS
+
+    with console().status("Starting the embedded emulator…"):
+        info, started = process.start(resolve_region(OPTIONS))
+    state = process.status()
+    if json_out:
+        print_json(state)
+    else:
+        console().print(("[green]Started[/green]" if started else "Already running") +
+                        f": AWS endpoint {info['endpoint']} · API gateway {info['gateway']} · pid {info['pid']}")
+
+
+@app.command("stop")
+def stop(json_out: JsonOpt = False) -> None:
+    """Stop the emulator (its resources are forgotten: it keeps them in memory)."""
+    from ..local import process
+
+    was = process.stop()
+    if json_out:
+        print_json({"stopped": was, **process.status()})
+    else:
+        console().print("Stopped." if was else "The emulator was not running.")
+
+
+@app.command("status")
+def status(json_out: JsonOpt = False) -> None:
+    """Is the emulator running, and where."""
+    from ..local import process
+
+    state = process.status()
+    if json_out:
+        print_json({k: state[k] for k in ("running", "endpoint", "gateway", "mysql")})
+    elif state["running"]:
+        console().print(f"[green]Running[/green] (pid {state['pid']}): AWS endpoint {state['endpoint']} · "
+                        f"API gateway {state['gateway']}")
+    else:
+        console().print("Not running. Start it with [bold]codecraft local start[/bold] "
+                        "(commands start it when they need it).")
+
+
+@app.command("reset")
+def reset(yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+          json_out: JsonOpt = False) -> None:
+    """Stop the emulator and erase its data and the local deployments' state."""
+    import sys
+
+    from ..local import process
+
+    if not yes and sys.stdin.isatty() and not typer.confirm("Erase every local deployment?", err=True):
+        raise typer.Abort()
+    process.reset()
+    if json_out:
+        print_json({"reset": True, **process.status()})
+    else:
+        console().print("The emulator is stopped and its data erased.")

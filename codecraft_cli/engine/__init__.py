@@ -1,0 +1,1 @@
+"""Planner, executor (real or display-only), verifier and state store."""

@@ -1,0 +1,87 @@
+"""Send a request to a deployed REST API (``test-api`` and the verifier's ``http`` checks).
+
+On the local target the request goes through the emulator's gateway (the real route,
+method, authorizer and Lambda integration); on AWS through the stage's invoke URL.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import AwsFailure, UserError
+from ..resources.apigateway import invoke_url
+from ..workshop.model import Workshop
+from .context import DeployContext
+
+
+@dataclass
+class ApiResponse:
+    status: int
+    body: Any
+    headers: dict[str, str]
+    url: str
+    elapsed_ms: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {"status": self.status, "body": self.body, "headers": self.headers,
+                "url": self.url, "elapsed_ms": round(self.elapsed_ms, 1)}
+
+
+def parse_route(route: str) -> tuple[str, str]:
+    parts = route.split()
+    if len(parts) != 2 or not parts[1].startswith("/"):
+        raise UserError(f"Invalid route {route!r}.", hint='Write it as METHOD /path, e.g. --route "POST /orders".')
+    return parts[0].upper(), parts[1]
+
+
+def stage_of(workshop: Workshop, outputs: Mapping[str, Mapping[str, Any]]) -> tuple[str, str]:
+    """(api id, stage name) of the workshop's API, from recorded or observed outputs."""
+    if not workshop.api:
+        raise UserError(f"The workshop {workshop.id} has no REST API to test.",
+                        hint="Use --workshop to pick a workshop with an API.")
+    api_id = (outputs.get(workshop.api) or {}).get("id")
+    stage = None
+    for res in workshop.resources:
+        if res.type == "apigateway.deployment" and res.properties.get("api") == "${%s.id}" % workshop.api:
+            stage = (outputs.get(res.id) or {}).get("stage") or res.properties.get("stage")
+    if not api_id or not stage:
+        raise UserError(f"The API of {workshop.id} is not deployed.",
+                        hint=f"Run `codecraft setup {workshop.id}` first.")
+    return str(api_id), str(stage)
+
+
+def send(ctx: DeployContext, api_id: str, stage: str, method: str, path: str,
+         payload: Any = None, headers: Mapping[str, str] | None = None,
+         timeout: float = 65.0) -> ApiResponse:
+    url = invoke_url(ctx, api_id, stage) + path
+    data = None
+    all_headers = {"Accept": "application/json", "User-Agent": "codecraft"}
+    if payload is not None:
+        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        all_headers["Content-Type"] = "application/json"
+    all_headers.update(headers or {})
+    request = urllib.request.Request(url, data=data, method=method, headers=all_headers)
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, raw, got_headers = response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        status, raw, got_headers = exc.code, exc.read(), dict(exc.headers)
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+        reason = getattr(exc, "reason", exc)
+        hint = ("Is the emulator running? `codecraft local status`" if ctx.is_local
+                else "Check the stage is deployed and your network.")
+        raise AwsFailure(f"{method} {url} failed: {reason}", hint=hint) from exc
+    elapsed = (time.perf_counter() - started) * 1000
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        body: Any = json.loads(text) if text else None
+    except json.JSONDecodeError:
+        body = text
+    return ApiResponse(status, body, got_headers, url, elapsed)

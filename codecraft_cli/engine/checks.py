@@ -1,0 +1,231 @@
+"""Verification: every resource checked against the workshop, then the explicit checks.
+
+A resource check passes when the resource exists and its plan is empty, i.e. the settings
+that codecraft would apply are already there; otherwise the detail lists what differs, in
+the words of the console page. Explicit checks exercise the workshop end to end:
+
+    http            send a request through the API and expect a status
+    dynamodb_item   an item with this key exists (optionally with these attribute values)
+    sqs_message     a message containing a text is in the queue (peeked, not consumed)
+    log_events      the function's log group holds a line containing a text
+
+``{probe}`` in check parameters is replaced by a unique id for this run, so the evidence
+found is the evidence this run produced.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import CodecraftError
+from ..i18n import text
+from ..resources.base import handler_for
+from ..workshop.model import CheckSpec, dependency_order, has_unresolved, resolve
+from .context import DeployContext
+
+
+@dataclass
+class CheckResult:
+    step: str
+    check: str
+    ok: bool
+    detail: str
+    title: str = ""
+    fix: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"step": self.step, "check": self.check, "ok": self.ok, "detail": self.detail}
+
+
+@dataclass
+class RunState:
+    ctx: DeployContext
+    outputs: dict[str, dict[str, Any]]
+    probe: str = field(default_factory=lambda: "probe-" + uuid.uuid4().hex[:10])
+    responses: dict[str, Any] = field(default_factory=dict)
+    wait_seconds: float = 10.0
+
+
+CheckFn = Callable[[RunState, Mapping[str, Any]], tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class CheckType:
+    required: tuple[str, ...]
+    run: CheckFn
+
+
+def _with_probe(value: Any, probe: str) -> Any:
+    if isinstance(value, str):
+        return value.replace("{probe}", probe)
+    if isinstance(value, Mapping):
+        return {k: _with_probe(v, probe) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_probe(v, probe) for v in value]
+    return value
+
+
+def _poll(state: RunState, attempt: Callable[[], tuple[bool, str]]) -> tuple[bool, str]:
+    deadline = state.ctx.clock() + state.wait_seconds
+    while True:
+        ok, detail = attempt()
+        if ok or state.ctx.clock() >= deadline:
+            return ok, detail
+        state.ctx.sleep(0.25)
+
+
+def _check_http(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    from .api import parse_route, send, stage_of
+
+    method, path = parse_route(str(params["route"]))
+    api_id, stage = stage_of(state.ctx.workshop, state.outputs)
+    response = send(state.ctx, api_id, stage, method, path, params.get("payload"))
+    state.responses[str(params["route"])] = response
+    want = int(params.get("expect_status", 200))
+    body = json.dumps(response.body)[:200]
+    if response.status == want:
+        return True, f"{method} {path} answered {response.status}"
+    return False, f"{method} {path} answered {response.status} (expected {want}): {body}"
+
+
+def _check_item(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    table = state.outputs.get(str(params["table"]), {}).get("name")
+    if not table:
+        return False, f"the table {params['table']} does not exist"
+    key = {k: {"S": str(v)} for k, v in params["key"].items()}
+    client = state.ctx.client("dynamodb")
+
+    def attempt() -> tuple[bool, str]:
+        item = client.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+        if not item:
+            return False, f"no item {params['key']} in {table}"
+        for attr, want in (params.get("expect") or {}).items():
+            got = next(iter(item.get(attr, {}).values()), None)
+            if str(got) != str(want):
+                return False, f"item {params['key']}: {attr} is {got!r}, expected {want!r}"
+        return True, f"item {params['key']} is in {table}"
+
+    return _poll(state, attempt)
+
+
+def _check_message(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    url = state.outputs.get(str(params["queue"]), {}).get("url")
+    if not url:
+        return False, f"the queue {params['queue']} does not exist"
+    client = state.ctx.client("sqs")
+    needle = str(params["contains"])
+
+    def attempt() -> tuple[bool, str]:
+        got = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
+                                     WaitTimeSeconds=0).get("Messages", [])
+        for message in got:
+            if needle in message.get("Body", ""):
+                if params.get("cleanup", True) and "{probe}" in str(params.get("_raw", "")):
+                    client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                return True, f"a message with {needle!r} is in the queue"
+        return False, f"no message containing {needle!r} in the queue"
+
+    return _poll(state, attempt)
+
+
+def _check_logs(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    function = state.outputs.get(str(params["function"]), {}).get("name")
+    if not function:
+        return False, f"the function {params['function']} does not exist"
+    group = f"/aws/lambda/{function}"
+    needle = str(params.get("contains", ""))
+    client = state.ctx.client("logs")
+
+    def attempt() -> tuple[bool, str]:
+        try:
+            events = client.filter_log_events(logGroupName=group, limit=1000).get("events", [])
+        except Exception as exc:  # the group may not exist yet
+            return False, f"cannot read {group}: {getattr(exc, 'response', {}).get('Error', {}).get('Code', exc)}"
+        if any(needle in event.get("message", "") for event in events):
+            return True, f"{group} holds the function's output"
+        return False, f"no log line containing {needle!r} in {group}"
+
+    return _poll(state, attempt)
+
+
+CHECK_TYPES: dict[str, CheckType] = {
+    "http": CheckType(("route",), _check_http),
+    "dynamodb_item": CheckType(("table", "key"), _check_item),
+    "sqs_message": CheckType(("queue", "contains"), _check_message),
+    "log_events": CheckType(("function", "contains"), _check_logs),
+}
+
+
+def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
+               on_result: Callable[[CheckResult], None] | None = None) -> list[CheckResult]:
+    """Observe every resource, compare it with the workshop, then run the explicit checks."""
+    workshop = ctx.workshop
+    state = RunState(ctx, {}, wait_seconds=wait_seconds)
+    results: list[CheckResult] = []
+
+    def add(result: CheckResult) -> None:
+        results.append(result)
+        if on_result:
+            on_result(result)
+
+    by_step: dict[str, list[CheckResult]] = {step.id: [] for step in workshop.steps}
+    for res in dependency_order(workshop.resources):
+        handler = handler_for(res.type)
+        props = resolve(res.properties, state.outputs)
+        name = handler.name(ctx, res) if handler.named else res.id
+        title = f"{handler.console}: {name}"
+        try:
+            if has_unresolved(props):
+                observed = None
+                detail = "cannot be checked: it depends on a resource that is missing"
+            else:
+                handler.prepare(ctx, res, props)
+                observed = handler.observe(ctx, res, props)
+                detail = ""
+            if observed is None:
+                ok = False
+            elif not observed.exists:
+                ok, detail = False, f"{name} does not exist ({handler.console})"
+            else:
+                calls = handler.plan(ctx, res, props, observed)
+                ok = not calls
+                detail = "exists and matches the workshop" if ok else (
+                    "differs from the workshop: " + "; ".join(c.method for c in calls))
+            if observed is not None:
+                state.outputs[res.id] = handler.resolve_outputs(ctx, res, props, observed, {})
+        except CodecraftError as exc:
+            ok, detail = False, exc.message
+        by_step[res.step].append(CheckResult(res.step, res.id, ok, detail, title))
+    for step in workshop.steps:
+        for result in by_step[step.id]:
+            add(result)
+        for check in step.checks:
+            add(_run_explicit(state, check))
+    return results
+
+
+def _run_explicit(state: RunState, check: CheckSpec) -> CheckResult:
+    lang = state.ctx.lang
+    params = dict(_with_probe(dict(check.params), state.probe))
+    params["_raw"] = json.dumps(check.params)
+    try:
+        ok, detail = CHECK_TYPES[check.type].run(state, params)
+    except CodecraftError as exc:
+        ok, detail = False, exc.message
+    return CheckResult(check.step, check.id, ok, detail, text(check.title, lang), text(check.fix, lang))
+
+
+def score(workshop: Any, results: list[CheckResult]) -> float:
+    """The rubric score in percent (every check counts equally without a rubric)."""
+    passed = {r.check if "." in r.check else r.check for r in results if r.ok}
+    passed |= {f"{r.step}.{r.check}" for r in results if r.ok}
+    if not workshop.rubric:
+        return round(100.0 * sum(r.ok for r in results) / max(len(results), 1), 1)
+    total = sum(item.points for item in workshop.rubric)
+    got = sum(item.points for item in workshop.rubric if all(c in passed for c in item.checks))
+    return round(100.0 * got / total, 1)

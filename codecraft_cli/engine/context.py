@@ -1,0 +1,92 @@
+"""The deployment context handed to resource handlers: target, names, tags, clients."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..aws.clients import Clients, Target
+from ..errors import UserError
+from ..resources.base import TAG_DEPLOYMENT, TAG_STUDENT, TAG_WORKSHOP
+from ..workshop.model import Workshop
+from . import packaging
+
+STUDENT_RE = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
+
+
+def check_student(student: str | None) -> str | None:
+    if student is None:
+        return None
+    if not STUDENT_RE.fullmatch(student):
+        raise UserError(
+            f"Invalid student name {student!r}.",
+            hint="Use 1-20 lowercase letters, digits or hyphens, starting with a letter "
+            "(it becomes part of every resource name), e.g. --student alice.",
+        )
+    return student
+
+
+def deployment_id(workshop: str, student: str | None) -> str:
+    return f"{workshop}--{student}" if student else workshop
+
+
+@dataclass
+class DeployContext:
+    workshop: Workshop
+    target: Target
+    clients: Clients
+    student: str | None = None
+    lang: str = "en"
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    _artifacts: dict[str, packaging.Artifact] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def region(self) -> str:
+        return self.target.region
+
+    @property
+    def is_local(self) -> bool:
+        return self.target.is_local
+
+    @property
+    def gateway(self) -> str | None:
+        return self.target.gateway
+
+    @property
+    def account_id(self) -> str:
+        return self.clients.account_id
+
+    @property
+    def deployment(self) -> str:
+        return deployment_id(self.workshop.id, self.student)
+
+    def client(self, service: str) -> Any:
+        return self.clients.client(service)
+
+    def physical_name(self, base: str) -> str:
+        return f"{self.student}-{base}" if self.student else base
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return {
+            TAG_WORKSHOP: self.workshop.id,
+            TAG_STUDENT: self.student or "-",
+            TAG_DEPLOYMENT: self.deployment,
+        }
+
+    def owns(self, tags: dict[str, str] | None) -> bool:
+        if tags is None:
+            return True
+        return all(tags.get(key) == value for key, value in self.tags.items())
+
+    def artifact(self, source: str) -> packaging.Artifact:
+        with self._lock:
+            if source not in self._artifacts:
+                self._artifacts[source] = packaging.build(source)
+            return self._artifacts[source]

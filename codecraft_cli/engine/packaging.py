@@ -1,0 +1,137 @@
+"""Build Lambda deployment packages: a deterministic zip of lambda_src/<name>/ plus its
+dependencies, cached under CODECRAFT_HOME/build/ by a hash of code + requirements.
+
+Dependencies are installed for the Lambda platform (manylinux2014_x86_64, CPython 3.12)
+whatever the host OS, so the same zip runs on AWS. The zip is byte-for-byte reproducible
+(sorted entries, fixed timestamps), so unchanged code has the same CodeSha256 and is not
+uploaded again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import paths
+from ..errors import AwsFailure, UserError
+
+MAX_ZIPPED = 50 * 1024 * 1024  # direct upload limit
+MAX_UNZIPPED = 250 * 1024 * 1024
+PLATFORM = ("manylinux2014_x86_64", "cp", "3.12")
+_SKIP_DIRS = {"__pycache__", "tests", ".pytest_cache"}
+_SKIP_FILES = {"requirements.txt"}
+
+
+@dataclass(frozen=True)
+class Artifact:
+    source: str
+    path: Path
+    zip_bytes: bytes
+    code_sha256: str  # base64(sha256(zip)), as Lambda reports it
+    built: bool  # False when it came from the cache
+
+    @property
+    def size(self) -> int:
+        return len(self.zip_bytes)
+
+
+def _source_files(folder: Path) -> list[Path]:
+    files = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        for name in sorted(names):
+            if name in _SKIP_FILES or name.endswith((".pyc", ".pyo")):
+                continue
+            files.append(Path(root) / name)
+    return files
+
+
+def content_hash(folder: Path) -> str:
+    digest = hashlib.sha256("|".join(PLATFORM).encode())
+    for path in _source_files(folder):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    requirements = folder / "requirements.txt"
+    if requirements.exists():
+        digest.update(b"requirements:" + requirements.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _requirements(folder: Path) -> list[str]:
+    req = folder / "requirements.txt"
+    if not req.exists():
+        return []
+    return [line.strip() for line in req.read_text().splitlines()
+            if line.strip() and not line.strip().startswith("#")]
+
+
+def _install_dependencies(folder: Path, target: Path) -> None:
+    platform, implementation, version = PLATFORM
+    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+           "--no-compile", "--platform", platform, "--implementation", implementation,
+           "--python-version", version, "--only-binary=:all:", "--target", str(target),
+           "-r", str(folder / "requirements.txt")]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise AwsFailure(
+            f"Installing the dependencies of {folder.name} for the Lambda platform failed: "
+            + (proc.stderr.strip().splitlines() or ["pip failed"])[-1],
+            hint="Check lambda_src/<function>/requirements.txt and your access to PyPI.",
+        )
+
+
+def _zip(folder: Path, deps: Path | None) -> bytes:
+    buffer = io.BytesIO()
+    entries: list[tuple[str, Path]] = [(str(p.relative_to(folder)), p) for p in _source_files(folder)]
+    if deps is not None:
+        entries += [(str(p.relative_to(deps)), p) for p in _source_files(deps)]
+    unzipped = 0
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for arcname, path in sorted(entries):
+            info = zipfile.ZipInfo(arcname, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            data = path.read_bytes()
+            unzipped += len(data)
+            zf.writestr(info, data)
+    if unzipped > MAX_UNZIPPED:
+        raise UserError(f"The package of {folder.name} is {unzipped // 2**20} MB unzipped; "
+                        "Lambda allows 250 MB.", hint="Remove unused dependencies or use a layer.")
+    return buffer.getvalue()
+
+
+def build(source: str, cache_dir: Path | None = None) -> Artifact:
+    """The zip for lambda_src/<source>, from the cache when code and requirements are unchanged."""
+    folder = paths.lambda_src_dir() / source
+    if not folder.is_dir():
+        raise UserError(f"No Lambda source folder {folder}.",
+                        hint="The workshop's `source:` must name a folder under lambda_src/.")
+    cache = cache_dir or paths.build_dir()
+    zip_path = cache / f"{source}-{content_hash(folder)}.zip"
+    built = False
+    if not zip_path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        deps: Path | None = None
+        with tempfile.TemporaryDirectory(prefix="codecraft-deps-") as tmp:
+            if _requirements(folder):
+                deps = Path(tmp)
+                _install_dependencies(folder, deps)
+            data = _zip(folder, deps)
+        if len(data) > MAX_ZIPPED:
+            raise UserError(f"The package of {source} is {len(data) // 2**20} MB zipped; a direct "
+                            "upload allows 50 MB.", hint="Remove unused dependencies.")
+        tmp_path = zip_path.with_suffix(".tmp")
+        tmp_path.write_bytes(data)
+        os.replace(tmp_path, zip_path)
+        built = True
+    data = zip_path.read_bytes()
+    sha = base64.b64encode(hashlib.sha256(data).digest()).decode()
+    return Artifact(source, zip_path, data, sha, built)

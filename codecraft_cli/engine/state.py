@@ -1,0 +1,109 @@
+"""The deployment state store: one JSON file per deployment under CODECRAFT_HOME/state/.
+
+Every resource is recorded the moment the call that creates it returns (before the next
+call), and every write is atomic (temporary file + fsync + rename), so a crash at any point
+leaves a readable file that names everything that exists. Teardown works from this file;
+``teardown --sweep`` works without it, from tags.
+
+No secret value is ever written here: only names, ids, ARNs and non-secret attributes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import paths
+
+VERSION = 1
+
+
+def state_file_name(target: str, region: str, deployment: str) -> str:
+    safe = deployment.replace("/", "_")
+    return f"{target}-{region}-{safe}.json"
+
+
+class StateStore:
+    def __init__(self, path: Path, header: Mapping[str, Any] | None = None) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        if path.exists():
+            self.data = json.loads(path.read_text())
+        else:
+            self.data = {"version": VERSION, **(header or {}), "resources": {}}
+
+    @classmethod
+    def for_deployment(cls, target: str, region: str, workshop: str, student: str | None,
+                       deployment: str) -> StateStore:
+        path = paths.state_dir() / state_file_name(target, region, deployment)
+        return cls(path, {"workshop": workshop, "student": student, "target": target,
+                          "region": region, "deployment": deployment})
+
+    @property
+    def resources(self) -> dict[str, dict[str, Any]]:
+        return self.data["resources"]
+
+    @property
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def record(self, logical_id: str, type_: str, step: str, deps: list[str],
+               physical_id: str, outputs: Mapping[str, Any]) -> None:
+        with self._lock:
+            entry = self.resources.get(logical_id) or {"created_at": time.time()}
+            entry.update({"type": type_, "step": step, "deps": list(deps), "id": physical_id,
+                          "outputs": _jsonable(outputs)})
+            self.resources[logical_id] = entry
+            self._write()
+
+    def remove(self, logical_id: str) -> None:
+        with self._lock:
+            self.resources.pop(logical_id, None)
+            if self.resources:
+                self._write()
+            else:
+                self.path.unlink(missing_ok=True)
+
+    def _write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.data.setdefault("created_at", time.time())
+        self.data["updated_at"] = time.time()
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".state-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                json.dump(self.data, handle, indent=2, sort_keys=True)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def all_states(target: str | None = None) -> Iterator[StateStore]:
+    folder = paths.state_dir()
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.json")):
+        try:
+            store = StateStore(path)
+        except (OSError, json.JSONDecodeError):
+            continue
+        if target is None or store.data.get("target") == target:
+            yield store

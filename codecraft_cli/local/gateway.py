@@ -1,0 +1,251 @@
+"""Serve deployed REST API stages: ``http://127.0.0.1:PORT/{api_id}/{stage}/{path}``.
+
+Every request is answered from the API's definition in the emulator, as API Gateway would:
+the stage must exist (else 403 Forbidden); the path and method must match a resource
+(else 403 "Missing Authentication Token", which is what a REST API answers for an unknown
+route); a Cognito authorizer must accept the bearer token (else 401); the integration must
+be AWS_PROXY to a Lambda function that grants ``apigateway.amazonaws.com`` permission for
+this method (else 500, with the reason in ``x-codecraft-error``); the function runs for real
+and must return ``{"statusCode", "headers", "body": str}`` (else 502).
+"""
+
+from __future__ import annotations
+
+import base64
+import fnmatch
+import json
+import re
+import time
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from .runner import ACCOUNT_ID, LambdaRunner
+
+_URI_RE = re.compile(r"functions/(arn:aws:lambda:[^/]+)/invocations")
+
+
+def _json_response(start_response: Any, status: int, body: Any, extra: dict[str, str] | None = None) -> Iterable[bytes]:
+    data = json.dumps(body).encode()
+    headers = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4())}
+    headers.update(extra or {})
+    return _respond(start_response, status, data, headers)
+
+
+def _respond(start_response: Any, status: int, data: bytes, headers: dict[str, str]) -> Iterable[bytes]:
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    reason = HTTP_STATUS_CODES.get(status, "Unknown")
+    start_response(f"{status} {reason}", [(k, v) for k, v in headers.items()] +
+                   [("Content-Length", str(len(data)))])
+    return [data]
+
+
+def match_resource(resources: list[dict[str, Any]], path: str) -> tuple[dict[str, Any], dict[str, str]] | None:
+    """The resource for a request path, with its path parameters (exact parts win)."""
+    want = [p for p in path.strip("/").split("/") if p]
+    best: tuple[int, dict[str, Any], dict[str, str]] | None = None
+    for res in resources:
+        parts = [p for p in res["path"].strip("/").split("/") if p]
+        params: dict[str, str] = {}
+        score = 0
+        if parts and parts[-1].startswith("{") and parts[-1].endswith("+}"):
+            head = parts[:-1]
+            if len(want) <= len(head) or not _match_parts(head, want[: len(head)], params):
+                continue
+            params[parts[-1][1:-2]] = "/".join(want[len(head):])
+            score = len(head)
+        elif len(parts) == len(want) and _match_parts(parts, want, params):
+            score = 1000 + sum(not p.startswith("{") for p in parts)
+        else:
+            continue
+        if best is None or score > best[0]:
+            best = (score, res, params)
+    return (best[1], best[2]) if best else None
+
+
+def _match_parts(pattern: list[str], parts: list[str], params: dict[str, str]) -> bool:
+    for pat, part in zip(pattern, parts, strict=True):
+        if pat.startswith("{") and pat.endswith("}"):
+            params[pat[1:-1]] = part
+        elif pat != part:
+            return False
+    return True
+
+
+def permission_allows(policy_statements: list[dict[str, Any]], source_arn: str) -> bool:
+    from ..resources.lambda_ import statement_source_arn
+
+    for st in policy_statements:
+        principal = st.get("Principal")
+        service = principal.get("Service") if isinstance(principal, dict) else principal
+        if service != "apigateway.amazonaws.com" or st.get("Effect", "Allow") != "Allow":
+            continue
+        pattern = statement_source_arn(st)
+        if pattern is None or fnmatch.fnmatchcase(source_arn, pattern):
+            return True
+    return False
+
+
+class Gateway:
+    """The WSGI application of the local API gateway."""
+
+    def __init__(self, endpoint: str, runner: LambdaRunner, default_region: str,
+                 authorizers: Any = None) -> None:
+        self.endpoint = endpoint
+        self.runner = runner
+        self.default_region = default_region
+        self.authorizers = authorizers
+        self._clients: dict[tuple[str, str], Any] = {}
+
+    def client(self, service: str, region: str) -> Any:
+        key = (service, region)
+        if key not in self._clients:
+            import boto3
+
+            self._clients[key] = boto3.client(service, region_name=region, endpoint_url=self.endpoint,
+                                              aws_access_key_id="codecraft",
+                                              aws_secret_access_key="codecraft")
+        return self._clients[key]
+
+    def region_of(self, api_id: str) -> str | None:
+        from moto.apigateway.models import apigateway_backends
+
+        for region, backend in apigateway_backends[ACCOUNT_ID].items():
+            if api_id in backend.apis:
+                return str(region)
+        return None
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        from werkzeug.wrappers import Request
+
+        request = Request(environ)
+        if request.path == "/_codecraft/health":
+            return _json_response(start_response, 200, {"ok": True})
+        try:
+            return self._serve(request, start_response)
+        except Exception as exc:  # never let one request take the gateway down
+            return _json_response(start_response, 500, {"message": "Internal server error"},
+                                  {"x-codecraft-error": f"gateway error: {exc}"[:300]})
+
+    def _serve(self, request: Any, start_response: Any) -> Iterable[bytes]:
+        parts = request.path.lstrip("/").split("/", 2)
+        if len(parts) < 2 or not parts[0]:
+            return _json_response(start_response, 403, {"message": "Forbidden"})
+        api_id, stage = parts[0], parts[1]
+        path = "/" + (parts[2] if len(parts) > 2 else "")
+        region = self.region_of(api_id)
+        if region is None:
+            return _json_response(start_response, 403, {"message": "Forbidden"})
+        apigw = self.client("apigateway", region)
+        try:
+            apigw.get_stage(restApiId=api_id, stageName=stage)
+        except apigw.exceptions.NotFoundException:
+            return _json_response(start_response, 403, {"message": "Forbidden"},
+                                  {"x-codecraft-error": f"stage {stage!r} is not deployed"})
+        resources = [item for page in apigw.get_paginator("get_resources").paginate(restApiId=api_id)
+                     for item in page.get("items", [])]
+        matched = match_resource(resources, path)
+        method = request.method.upper()
+        missing = _json_response  # API Gateway's answer to an unknown route
+        if matched is None:
+            return missing(start_response, 403, {"message": "Missing Authentication Token"})
+        resource, path_params = matched
+        methods = resource.get("resourceMethods") or {}
+        method_key = method if method in methods else ("ANY" if "ANY" in methods else None)
+        if method_key is None:
+            return missing(start_response, 403, {"message": "Missing Authentication Token"})
+        method_def = apigw.get_method(restApiId=api_id, resourceId=resource["id"], httpMethod=method_key)
+        claims: dict[str, Any] | None = None
+        if method_def.get("authorizationType") == "COGNITO_USER_POOLS":
+            if self.authorizers is None:
+                return _json_response(start_response, 401, {"message": "Unauthorized"})
+            claims = self.authorizers.check(apigw, api_id, method_def.get("authorizerId"),
+                                            request.headers, region)
+            if claims is None:
+                return _json_response(start_response, 401, {"message": "Unauthorized"})
+        integration = method_def.get("methodIntegration") or {}
+        if integration.get("type") != "AWS_PROXY":
+            return _json_response(start_response, 500, {"message": "Internal server error"},
+                                  {"x-codecraft-error": "the method has no Lambda proxy integration"})
+        found = _URI_RE.search(integration.get("uri", ""))
+        if not found:
+            return _json_response(start_response, 500, {"message": "Internal server error"},
+                                  {"x-codecraft-error": "the integration URI names no Lambda function"})
+        function_arn = found.group(1)
+        source_arn = f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{api_id}/{stage}/{method}{path}"
+        if not self._allowed(function_arn, region, source_arn):
+            return _json_response(start_response, 500, {"message": "Internal server error"}, {
+                "x-codecraft-error": "Execution failed due to configuration error: Invalid permissions "
+                "on Lambda function (no lambda:InvokeFunction permission for apigateway.amazonaws.com)"})
+        event = self._event(request, api_id, stage, path, method, resource, path_params, claims)
+        try:
+            result = self.runner.invoke(function_arn, event)
+        except Exception as exc:
+            return _json_response(start_response, 502, {"message": "Internal server error"},
+                                  {"x-codecraft-error": f"Lambda invocation failed: {exc}"[:300]})
+        if not result.ok:
+            return _json_response(start_response, 502, {"message": "Internal server error"},
+                                  {"x-codecraft-error": f"Lambda error: {result.error_type}: "
+                                   f"{result.payload.get('errorMessage', '')}"[:300]})
+        return self._proxy_response(start_response, result.payload)
+
+    def _allowed(self, function_arn: str, region: str, source_arn: str) -> bool:
+        client = self.client("lambda", region)
+        try:
+            policy = client.get_policy(FunctionName=function_arn)["Policy"]
+        except client.exceptions.ResourceNotFoundException:
+            return False
+        return permission_allows(json.loads(policy).get("Statement", []), source_arn)
+
+    def _event(self, request: Any, api_id: str, stage: str, path: str, method: str,
+               resource: dict[str, Any], path_params: dict[str, str], claims: dict[str, Any] | None) -> dict[str, Any]:
+        raw = request.get_data()
+        try:
+            body: str | None = raw.decode("utf-8") if raw else None
+            is_b64 = False
+        except UnicodeDecodeError:
+            body, is_b64 = base64.b64encode(raw).decode(), True
+        headers = {k: v for k, v in request.headers.items()}
+        multi_headers: dict[str, list[str]] = {}
+        for k, v in request.headers.items():
+            multi_headers.setdefault(k, []).append(v)
+        query = {k: v for k, v in request.args.items()} or None
+        multi_query = {k: request.args.getlist(k) for k in request.args} or None
+        now = time.time()
+        context: dict[str, Any] = {
+            "resourceId": resource["id"], "resourcePath": resource["path"], "httpMethod": method,
+            "path": f"/{stage}{path}", "accountId": ACCOUNT_ID, "stage": stage, "apiId": api_id,
+            "requestId": str(uuid.uuid4()), "protocol": "HTTP/1.1",
+            "domainName": request.host, "requestTimeEpoch": int(now * 1000),
+            "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "identity": {"sourceIp": request.remote_addr or "127.0.0.1",
+                         "userAgent": request.headers.get("User-Agent", "")},
+        }
+        if claims is not None:
+            context["authorizer"] = {"claims": claims}
+        return {
+            "resource": resource["path"], "path": path, "httpMethod": method,
+            "headers": headers, "multiValueHeaders": multi_headers,
+            "queryStringParameters": query, "multiValueQueryStringParameters": multi_query,
+            "pathParameters": path_params or None, "stageVariables": None,
+            "requestContext": context, "body": body, "isBase64Encoded": is_b64,
+        }
+
+    def _proxy_response(self, start_response: Any, payload: Any) -> Iterable[bytes]:
+        bad = {"x-codecraft-error": "Malformed Lambda proxy response: it must be an object with "
+               "statusCode (int), headers and body (a string)"}
+        if not isinstance(payload, dict) or not isinstance(payload.get("statusCode", None), int):
+            return _json_response(start_response, 502, {"message": "Internal server error"}, bad)
+        body = payload.get("body", "")
+        if body is not None and not isinstance(body, str):
+            return _json_response(start_response, 502, {"message": "Internal server error"}, bad)
+        data = (body or "").encode()
+        if payload.get("isBase64Encoded"):
+            data = base64.b64decode(data)
+        headers = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4())}
+        headers.update({str(k): str(v) for k, v in (payload.get("headers") or {}).items()})
+        for k, values in (payload.get("multiValueHeaders") or {}).items():
+            headers[str(k)] = ", ".join(map(str, values))
+        headers.pop("Content-Length", None)
+        return _respond(start_response, int(payload["statusCode"]), data, headers)

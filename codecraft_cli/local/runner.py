@@ -1,0 +1,170 @@
+"""Run deployed Lambda code for real, in a subprocess, the way Lambda would.
+
+The function's configuration and code come from the emulator's own Lambda store (this
+module runs inside the emulator process): handler, timeout, memory, environment variables
+and the deployment package exactly as ``create_function``/``update_function_code`` left
+them. The package is unzipped once per CodeSha256. The subprocess sees the function's
+environment plus the variables Lambda sets (AWS_REGION, AWS_LAMBDA_FUNCTION_NAME, ...), and
+AWS_ENDPOINT_URL pointing at the emulator, so the code's boto3 calls land there. Its output
+goes to the function's log group, with the START/END/REPORT lines Lambda writes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ACCOUNT_ID = "123456789012"
+_PASS_THROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "TMPDIR")
+
+
+@dataclass
+class Invocation:
+    ok: bool
+    payload: Any = None  # the handler's return value (ok) or the error document
+    error_type: str | None = None
+    logs: list[str] = field(default_factory=list)
+    duration_ms: float = 0.0
+
+    @property
+    def payload_bytes(self) -> bytes:
+        if self.ok:
+            return json.dumps(self.payload).encode()
+        return json.dumps({k: v for k, v in self.payload.items() if k != "ok"}).encode()
+
+
+class FunctionNotFound(Exception):
+    pass
+
+
+def _region_of(ref: str, default: str) -> str:
+    return ref.split(":")[3] if ref.startswith("arn:") else default
+
+
+class LambdaRunner:
+    def __init__(self, endpoint: str, work_dir: Path, default_region: str = "us-east-1") -> None:
+        self.endpoint = endpoint
+        self.work_dir = work_dir
+        self.default_region = default_region
+        self._lock = threading.Lock()
+        self._logs_client: Any = None
+
+    # -- the deployed function -----------------------------------------------------------
+    def _function(self, ref: str) -> Any:
+        from moto.awslambda.models import lambda_backends
+
+        region = _region_of(ref, self.default_region)
+        name = ref.split(":")[6] if ref.startswith("arn:") else ref
+        try:
+            return lambda_backends[ACCOUNT_ID][region].get_function(name), region
+        except Exception as exc:
+            raise FunctionNotFound(f"Function not found: {ref}") from exc
+
+    def _code_dir(self, fn: Any) -> Path:
+        sha = fn.code_sha_256.replace("/", "_").replace("+", "-").rstrip("=")
+        target = self.work_dir / f"{fn.function_name}-{sha}"
+        with self._lock:
+            if not target.is_dir():
+                tmp = target.with_name(target.name + f".tmp{uuid.uuid4().hex[:6]}")
+                with zipfile.ZipFile(io.BytesIO(fn.code_bytes)) as zf:
+                    zf.extractall(tmp)
+                os.replace(tmp, target) if not target.exists() else shutil.rmtree(tmp)
+        return target
+
+    def _env(self, fn: Any, region: str, request_id: str, stream: str, code_dir: Path) -> dict[str, str]:
+        env = {k: os.environ[k] for k in _PASS_THROUGH if k in os.environ}
+        env.update({str(k): str(v) for k, v in (fn.environment_vars or {}).items()})
+        env.update({
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "codecraft-lambda",
+            "AWS_SECRET_ACCESS_KEY": "codecraft-lambda",
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_LAMBDA_FUNCTION_NAME": fn.function_name,
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(fn.memory_size),
+            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{fn.function_name}",
+            "AWS_LAMBDA_LOG_STREAM_NAME": stream,
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{fn.run_time}",
+            "LAMBDA_TASK_ROOT": str(code_dir),
+            "_HANDLER": fn.handler,
+            "CODECRAFT_REQUEST_ID": request_id,
+            "CODECRAFT_FUNCTION_ARN": fn.function_arn,
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+            "HOME": str(code_dir),
+        })
+        return env
+
+    # -- invoke --------------------------------------------------------------------------
+    def invoke(self, ref: str, event: Any) -> Invocation:
+        fn, region = self._function(ref)
+        request_id = str(uuid.uuid4())
+        stream = time.strftime("%Y/%m/%d/") + "[$LATEST]" + uuid.uuid4().hex
+        code_dir = self._code_dir(fn)
+        timeout = float(fn.timeout or 3)
+        started = time.perf_counter()
+        cmd = [sys.executable, "-m", "codecraft_cli.local.bootstrap", fn.handler, str(timeout)]
+        env = self._env(fn, region, request_id, stream, code_dir)
+        env["PYTHONPATH"] = os.pathsep.join([str(code_dir), str(Path(__file__).resolve().parents[2])])
+        try:
+            proc = subprocess.run(cmd, input=json.dumps(event), capture_output=True, text=True,
+                                  cwd=code_dir, env=env, timeout=timeout + 1.0)
+            stdout, stderr = proc.stdout, proc.stderr
+            result = _last_json(stdout)
+            if result is None:
+                result = {"ok": False, "errorType": "Runtime.ExitError",
+                          "errorMessage": f"RequestId: {request_id} Error: Runtime exited with "
+                                          f"error: exit status {proc.returncode}"}
+        except subprocess.TimeoutExpired as exc:
+            stderr = (exc.stderr or b"").decode() if isinstance(exc.stderr, bytes) else (exc.stderr or "")
+            message = f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {request_id} Task timed out after {timeout:.2f} seconds"
+            stderr += message + "\n"
+            result = {"ok": False, "errorType": "Sandbox.Timedout", "errorMessage": message}
+        duration = (time.perf_counter() - started) * 1000
+        lines = [f"START RequestId: {request_id} Version: $LATEST"]
+        lines += [line for line in stderr.splitlines() if line.strip()]
+        lines += [f"END RequestId: {request_id}",
+                  f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
+                  f"Billed Duration: {int(duration) + 1} ms\tMemory Size: {fn.memory_size} MB"]
+        self._ship_logs(region, f"/aws/lambda/{fn.function_name}", stream, lines)
+        if result.get("ok"):
+            return Invocation(True, result.get("result"), None, lines, duration)
+        return Invocation(False, result, str(result.get("errorType")), lines, duration)
+
+    def _ship_logs(self, region: str, group: str, stream: str, lines: list[str]) -> None:
+        import boto3
+
+        client = boto3.client("logs", region_name=region, endpoint_url=self.endpoint,
+                              aws_access_key_id="codecraft", aws_secret_access_key="codecraft")
+        # Like Lambda: create the group if the function's role allowed it and it is missing.
+        try:
+            client.create_log_group(logGroupName=group)
+        except client.exceptions.ResourceAlreadyExistsException:
+            pass
+        client.create_log_stream(logGroupName=group, logStreamName=stream)
+        now = int(time.time() * 1000)
+        client.put_log_events(logGroupName=group, logStreamName=stream,
+                              logEvents=[{"timestamp": now, "message": line} for line in lines])
+
+
+def _last_json(stdout: str) -> dict[str, Any] | None:
+    for line in reversed(stdout.splitlines()):
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict) and "ok" in value:
+            return value
+    return None

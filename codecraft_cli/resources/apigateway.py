@@ -1,0 +1,297 @@
+"""API Gateway REST APIs: the API, its routes (resource + method + Lambda proxy integration),
+and the deployment to a stage.
+
+YAML::
+
+    - id: orders_api
+      type: apigateway.rest_api
+      name: OrdersAPI
+
+    - id: post_orders
+      type: apigateway.route
+      properties:
+        api: ${orders_api.id}
+        path: /orders
+        method: POST
+        function: ${process_order.arn}     # AWS_PROXY integration
+
+    - id: stage
+      type: apigateway.deployment
+      properties:
+        api: ${orders_api.id}
+        stage: prod
+        routes: [${post_orders.fingerprint}]   # redeploys whenever a route changes
+
+Nothing is live until ``create_deployment``; the deployment's description carries a
+fingerprint of the routes so that a rerun redeploys exactly when something changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..aws.errors import error_code, is_client_error
+from ..workshop.model import ResourceSpec, has_unresolved
+from .base import Call, Context, Handler, Observed, Prop, Var, register
+
+_GONE = ("NotFoundException",)
+
+
+def integration_uri(region: str, function_arn: str) -> str:
+    return f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+
+
+def execute_arn(region: str, account: str, api_id: str, method: str, path: str) -> str:
+    """The SourceArn of the Lambda permission for one method (any stage)."""
+    parts = ["*" if part.startswith("{") else part for part in path.strip("/").split("/") if part]
+    return f"arn:aws:execute-api:{region}:{account}:{api_id}/*/{method.upper()}/" + "/".join(parts)
+
+
+def invoke_url(ctx: Context, api_id: str, stage: str) -> str:
+    if ctx.is_local and ctx.gateway:
+        return f"{ctx.gateway}/{api_id}/{stage}"
+    return f"https://{api_id}.execute-api.{ctx.region}.amazonaws.com/{stage}"
+
+
+def _fingerprint(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+@register
+class RestApi(Handler):
+    type = "apigateway.rest_api"
+    service = "apigateway"
+    console = "API Gateway › APIs"
+    schema = {"description": Prop(str)}
+    outputs = ("name", "id", "arn")
+    permissions = ("apigateway:POST", "apigateway:GET", "apigateway:DELETE", "apigateway:PATCH",
+                   "apigateway:PUT", "apigateway:TagResource")
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        # API names are not unique: only an API carrying this deployment's tags is ours.
+        name = self.name(ctx, res)
+        mine = ctx.tags
+        pages = ctx.client("apigateway").get_paginator("get_rest_apis").paginate()
+        for page in pages:
+            for api in page.get("items", []):
+                tags = dict(api.get("tags") or {})
+                if api.get("name") == name and all(tags.get(k) == v for k, v in mine.items()):
+                    return Observed(True, {"id": api["id"]}, tags)
+        return Observed(False)
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+             observed: Observed) -> list[Call]:
+        if observed.exists:
+            return []
+        return [Call("apigateway", "create_rest_api", {
+            "name": self.name(ctx, res),
+            "description": str(props.get("description") or f"codecraft: {res.step}"),
+            "endpointConfiguration": {"types": ["REGIONAL"]},
+            "tags": ctx.tags,
+        }, output="created", records=True)]
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        api_id = results["created"]["id"] if "created" in results else observed.attrs.get("id")
+        return {"name": self.name(ctx, res), "id": api_id,
+                "arn": f"arn:aws:apigateway:{ctx.region}::/restapis/{api_id}"}
+
+    def physical_id(self, outputs: Mapping[str, Any]) -> str:
+        return str(outputs["id"])
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        return [Call("apigateway", "delete_rest_api", {"restApiId": record["outputs"]["id"]},
+                     gone_ok=_GONE, retry="throttle")]
+
+
+def _segments(path: str) -> list[str]:
+    """'/orders/{id}' -> ['/orders', '/orders/{id}']"""
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+@register
+class Route(Handler):
+    type = "apigateway.route"
+    service = "apigateway"
+    console = "API Gateway › Resources"
+    named = False
+    taggable = False
+    schema = {
+        "api": Prop(str, required=True),
+        "path": Prop(str, required=True),
+        "method": Prop(str, required=True, choices=("GET", "POST", "PUT", "DELETE", "PATCH", "ANY")),
+        "function": Prop(str, required=True),
+        "authorization": Prop(str, choices=("NONE", "COGNITO_USER_POOLS")),
+        "authorizer": Prop(str),
+    }
+    outputs = ("id", "path", "method", "execute_arn", "fingerprint")
+    permissions = ("apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:DELETE")
+
+    def _want(self, ctx: Context, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "AWS_PROXY",
+            "uri": integration_uri(ctx.region, str(props["function"])),
+            "authorization": props.get("authorization", "NONE"),
+            "authorizer": props.get("authorizer"),
+        }
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        if has_unresolved(props["api"]):
+            return Observed(False, {"resources": {}})
+        client = ctx.client("apigateway")
+        api_id, method = str(props["api"]), str(props["method"]).upper()
+        try:
+            items = [item for page in client.get_paginator("get_resources").paginate(restApiId=api_id)
+                     for item in page.get("items", [])]
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) in _GONE:
+                return Observed(False, {"resources": {}})
+            raise
+        resources = {item["path"]: item["id"] for item in items}
+        target = next((item for item in items if item["path"] == props["path"]), None)
+        attrs: dict[str, Any] = {"resources": resources}
+        if target is None or method not in (target.get("resourceMethods") or {}):
+            return Observed(False, attrs)
+        got = client.get_method(restApiId=api_id, resourceId=target["id"], httpMethod=method)
+        integration = got.get("methodIntegration") or {}
+        attrs.update({
+            "resource_id": target["id"],
+            "type": integration.get("type"),
+            "uri": integration.get("uri"),
+            "authorization": got.get("authorizationType"),
+            "authorizer": got.get("authorizerId"),
+        })
+        return Observed(True, attrs)
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+             observed: Observed) -> list[Call]:
+        api_id, method = props["api"], str(props["method"]).upper()
+        want = self._want(ctx, props)
+        resources: Mapping[str, str] = observed.attrs.get("resources", {})
+        calls: list[Call] = []
+        parent: Any = resources.get("/", Var("root"))
+        if "/" not in resources:
+            calls.append(Call("apigateway", "get_resources", {"restApiId": api_id}, output="root_list"))
+            parent = Var("root_list", ("items", "0", "id"))
+        created = 0
+        for seg in _segments(str(props["path"])):
+            if seg in resources:
+                parent = resources[seg]
+                continue
+            out = f"resource{created}"
+            calls.append(Call("apigateway", "create_resource",
+                              {"restApiId": api_id, "parentId": parent, "pathPart": seg.rsplit("/", 1)[1]},
+                              output=out))
+            parent, created = Var(out, ("id",)), created + 1
+        resource_id = parent
+        method_params: dict[str, Any] = {"restApiId": api_id, "resourceId": resource_id,
+                                         "httpMethod": method, "authorizationType": want["authorization"]}
+        if want["authorizer"]:
+            method_params["authorizerId"] = want["authorizer"]
+        integration = {"restApiId": api_id, "resourceId": resource_id, "httpMethod": method,
+                       "type": "AWS_PROXY", "integrationHttpMethod": "POST", "uri": want["uri"]}
+        if not observed.exists:
+            calls.append(Call("apigateway", "put_method", method_params, records=True))
+            calls.append(Call("apigateway", "put_integration", integration))
+            return calls
+        if (observed.attrs.get("authorization"), observed.attrs.get("authorizer")) != (
+                want["authorization"], want["authorizer"]):
+            calls.append(Call("apigateway", "delete_method",
+                              {"restApiId": api_id, "resourceId": resource_id, "httpMethod": method}))
+            calls.append(Call("apigateway", "put_method", method_params))
+            calls.append(Call("apigateway", "put_integration", integration))
+        elif (observed.attrs.get("type"), observed.attrs.get("uri")) != (want["type"], want["uri"]):
+            calls.append(Call("apigateway", "put_integration", integration))
+        return calls
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        method, path = str(props["method"]).upper(), str(props["path"])
+        created = [results[k]["id"] for k in sorted(results) if k.startswith("resource")]
+        resource_id = created[-1] if created else (
+            observed.attrs.get("resource_id") or observed.attrs.get("resources", {}).get(path))
+        return {
+            "id": f"{props['api']}/{resource_id}/{method}",
+            "api": props["api"],
+            "resource_id": resource_id,
+            "created_resources": created,
+            "path": path,
+            "method": method,
+            "execute_arn": execute_arn(ctx.region, ctx.account_id, str(props["api"]), method, path),
+            "fingerprint": _fingerprint([props["api"], path, method, self._want(ctx, props)]),
+        }
+
+    def physical_id(self, outputs: Mapping[str, Any]) -> str:
+        return str(outputs["id"])
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        out = record["outputs"]
+        calls = [Call("apigateway", "delete_method", {
+            "restApiId": out["api"], "resourceId": out["resource_id"], "httpMethod": out["method"]},
+            gone_ok=_GONE)]
+        for resource_id in reversed(out.get("created_resources") or []):
+            calls.append(Call("apigateway", "delete_resource",
+                              {"restApiId": out["api"], "resourceId": resource_id}, gone_ok=_GONE))
+        return calls
+
+
+@register
+class Deployment(Handler):
+    type = "apigateway.deployment"
+    service = "apigateway"
+    console = "API Gateway › Stages"
+    named = False
+    taggable = False
+    schema = {
+        "api": Prop(str, required=True),
+        "stage": Prop(str, required=True),
+        "routes": Prop(list, required=True),
+    }
+    outputs = ("stage", "id", "invoke_url")
+    permissions = ("apigateway:POST", "apigateway:GET", "apigateway:DELETE")
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        if has_unresolved(props["api"]):
+            return Observed(False)
+        client = ctx.client("apigateway")
+        try:
+            stage = client.get_stage(restApiId=props["api"], stageName=props["stage"])
+            deployment = client.get_deployment(restApiId=props["api"], deploymentId=stage["deploymentId"])
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) in _GONE:
+                return Observed(False)
+            raise
+        return Observed(True, {"deployment_id": stage["deploymentId"],
+                               "description": deployment.get("description", "")})
+
+    def _description(self, props: Mapping[str, Any]) -> str:
+        return f"codecraft {_fingerprint(sorted(map(str, props['routes'])))}"
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+             observed: Observed) -> list[Call]:
+        description = self._description(props)
+        if observed.exists and observed.attrs.get("description") == description:
+            return []
+        return [Call("apigateway", "create_deployment", {
+            "restApiId": props["api"], "stageName": props["stage"], "description": description,
+        }, output="created", records=not observed.exists)]
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        deployment_id = results["created"]["id"] if "created" in results else observed.attrs.get("deployment_id")
+        return {
+            "api": props["api"], "stage": props["stage"], "id": deployment_id,
+            "invoke_url": invoke_url(ctx, str(props["api"]), str(props["stage"])),
+        }
+
+    def physical_id(self, outputs: Mapping[str, Any]) -> str:
+        return f"{outputs['api']}/{outputs['stage']}"
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        out = record["outputs"]
+        return [Call("apigateway", "delete_stage", {"restApiId": out["api"], "stageName": out["stage"]},
+                     gone_ok=_GONE)]

@@ -1,0 +1,129 @@
+"""DynamoDB tables.
+
+YAML::
+
+    - id: orders_table
+      type: dynamodb.table
+      name: Orders
+      properties:
+        partition_key: {name: order_id, type: S}
+        billing: PAY_PER_REQUEST        # "on-demand capacity" in the console
+        stream: NEW_IMAGE               # optional: DynamoDB Streams view type
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..aws.errors import error_code, is_client_error
+from ..errors import UserError
+from ..workshop.model import ResourceSpec
+from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list
+
+
+def _key_schema(props: Mapping[str, Any]) -> list[dict[str, str]]:
+    keys = [{"AttributeName": props["partition_key"]["name"], "KeyType": "HASH"}]
+    if props.get("sort_key"):
+        keys.append({"AttributeName": props["sort_key"]["name"], "KeyType": "RANGE"})
+    return keys
+
+
+def _attribute_definitions(props: Mapping[str, Any]) -> list[dict[str, str]]:
+    defs = [{"AttributeName": props["partition_key"]["name"],
+             "AttributeType": props["partition_key"].get("type", "S")}]
+    if props.get("sort_key"):
+        defs.append({"AttributeName": props["sort_key"]["name"],
+                     "AttributeType": props["sort_key"].get("type", "S")})
+    return defs
+
+
+@register
+class Table(Handler):
+    type = "dynamodb.table"
+    service = "dynamodb"
+    console = "DynamoDB › Tables"
+    schema = {
+        "partition_key": Prop(dict, required=True),
+        "sort_key": Prop(dict),
+        "billing": Prop(str, choices=("PAY_PER_REQUEST", "PROVISIONED")),
+        "stream": Prop(str, choices=("NEW_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY", "OLD_IMAGE")),
+    }
+    outputs = ("name", "arn", "stream_arn")
+    permissions = (
+        "dynamodb:CreateTable", "dynamodb:DescribeTable", "dynamodb:UpdateTable",
+        "dynamodb:DeleteTable", "dynamodb:TagResource", "dynamodb:ListTagsOfResource",
+    )
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        client = ctx.client("dynamodb")
+        try:
+            table = client.describe_table(TableName=self.name(ctx, res))["Table"]
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
+                return Observed(False)
+            raise
+        stream = table.get("StreamSpecification") or {}
+        attrs = {
+            "key_schema": table.get("KeySchema"),
+            "billing": (table.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED"),
+            "stream": stream.get("StreamViewType") if stream.get("StreamEnabled") else None,
+            "arn": table["TableArn"],
+            "stream_arn": table.get("LatestStreamArn"),
+            "status": table.get("TableStatus"),
+        }
+        tags = client.list_tags_of_resource(ResourceArn=table["TableArn"]).get("Tags")
+        return Observed(True, attrs, tags_from_list(tags))
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+             observed: Observed) -> list[Call]:
+        name = self.name(ctx, res)
+        billing = props.get("billing", "PAY_PER_REQUEST")
+        stream = props.get("stream")
+        if not observed.exists:
+            params: dict[str, Any] = {
+                "TableName": name,
+                "KeySchema": _key_schema(props),
+                "AttributeDefinitions": _attribute_definitions(props),
+                "BillingMode": billing,
+                "Tags": tag_list(ctx.tags),
+            }
+            if billing == "PROVISIONED":
+                params["ProvisionedThroughput"] = {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}
+            if stream:
+                params["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream}
+            return [
+                Call("dynamodb", "create_table", params, output="created", records=True),
+                Call("dynamodb", "wait:table_exists", {"TableName": name}),
+            ]
+        if observed.attrs["key_schema"] != _key_schema(props):
+            raise UserError(
+                f"The table {name} exists with another key than the workshop's "
+                f"({props['partition_key']['name']}).",
+                hint=f"A table's key cannot change: delete the table (codecraft teardown) and rerun setup.",
+            )
+        calls = []
+        if observed.attrs["billing"] != billing:
+            calls.append(Call("dynamodb", "update_table", {"TableName": name, "BillingMode": billing}))
+        if observed.attrs["stream"] != stream:
+            spec = {"StreamEnabled": True, "StreamViewType": stream} if stream else {"StreamEnabled": False}
+            calls.append(Call("dynamodb", "update_table", {"TableName": name, "StreamSpecification": spec}))
+        if calls:
+            calls.append(Call("dynamodb", "wait:table_exists", {"TableName": name}))
+        return calls
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        name = self.name(ctx, res)
+        stream_arn = observed.attrs.get("stream_arn")
+        if "created" in results:
+            stream_arn = results["created"]["TableDescription"].get("LatestStreamArn")
+        return {
+            "name": name,
+            "arn": f"arn:aws:dynamodb:{ctx.region}:{ctx.account_id}:table/{name}",
+            "stream_arn": stream_arn,
+        }
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        return [Call("dynamodb", "delete_table", {"TableName": record["outputs"]["name"]},
+                     gone_ok=("ResourceNotFoundException",))]

@@ -1,0 +1,161 @@
+"""IAM roles: one role per function, its inline policy scoped to the exact ARNs it touches.
+
+YAML::
+
+    - id: role
+      type: iam.role
+      name: ProcessOrderRole
+      properties:
+        service: lambda.amazonaws.com
+        statements:
+          - actions: [dynamodb:PutItem]
+            resources: [${orders_table.arn}]
+          - actions: [logs:CreateLogStream, logs:PutLogEvents]
+            resources: ["${logs.arn}:*"]
+
+Deletion order (IAM refuses otherwise): detach managed policies, delete inline policies,
+then delete the role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..aws.errors import error_code, is_client_error
+from ..workshop.model import ResourceSpec
+from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list
+
+POLICY_NAME = "codecraft"
+
+
+def trust_policy(service: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": service},
+                       "Action": "sts:AssumeRole"}],
+    }
+
+
+def inline_policy(statements: list[Mapping[str, Any]]) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": list(st["actions"]), "Resource": list(st["resources"])}
+            for st in statements
+        ],
+    }
+
+
+def _normalise(doc: Mapping[str, Any]) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """Statements as comparable tuples (IAM may return a string where we sent a list)."""
+    out = []
+    for st in doc.get("Statement", []):
+        actions = st.get("Action", [])
+        resources = st.get("Resource", [])
+        out.append((
+            st.get("Effect", "Allow"),
+            tuple(sorted([actions] if isinstance(actions, str) else actions)),
+            tuple(sorted([resources] if isinstance(resources, str) else resources)),
+        ))
+    return sorted(out)
+
+
+@register
+class Role(Handler):
+    type = "iam.role"
+    service = "iam"
+    console = "IAM › Roles"
+    schema = {
+        "service": Prop(str, required=True),
+        "statements": Prop(list),
+        "managed_policies": Prop(list),
+    }
+    outputs = ("name", "arn")
+    permissions = ("iam:CreateRole", "iam:GetRole", "iam:DeleteRole", "iam:TagRole",
+                   "iam:ListRoleTags", "iam:PutRolePolicy", "iam:GetRolePolicy",
+                   "iam:DeleteRolePolicy", "iam:ListRolePolicies", "iam:AttachRolePolicy",
+                   "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies",
+                   "iam:UpdateAssumeRolePolicy", "iam:PassRole")
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        client = ctx.client("iam")
+        name = self.name(ctx, res)
+        try:
+            role = client.get_role(RoleName=name)["Role"]
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) == "NoSuchEntity":
+                return Observed(False)
+            raise
+        try:
+            policy = client.get_role_policy(RoleName=name, PolicyName=POLICY_NAME)["PolicyDocument"]
+        except Exception as exc:
+            if not (is_client_error(exc) and error_code(exc) == "NoSuchEntity"):
+                raise
+            policy = None
+        attached = client.list_attached_role_policies(RoleName=name).get("AttachedPolicies", [])
+        tags = client.list_role_tags(RoleName=name).get("Tags")
+        return Observed(True, {
+            "arn": role["Arn"],
+            "trust": role.get("AssumeRolePolicyDocument"),
+            "policy": policy,
+            "managed": sorted(p["PolicyArn"] for p in attached),
+        }, tags_from_list(tags))
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+             observed: Observed) -> list[Call]:
+        name = self.name(ctx, res)
+        trust = trust_policy(props["service"])
+        statements = list(props.get("statements") or [])
+        managed = sorted(props.get("managed_policies") or [])
+        calls: list[Call] = []
+        if not observed.exists:
+            calls.append(Call("iam", "create_role", {
+                "RoleName": name,
+                "AssumeRolePolicyDocument": trust,
+                "Description": f"codecraft: {res.step} ({res.id})",
+                "Tags": tag_list(ctx.tags),
+            }, output="created", records=True))
+        elif _normalise(observed.attrs.get("trust") or {}) != _normalise(trust):
+            calls.append(Call("iam", "update_assume_role_policy",
+                              {"RoleName": name, "PolicyDocument": trust}))
+        want_policy = inline_policy(statements)
+        have_policy = observed.attrs.get("policy") if observed.exists else None
+        if statements and (have_policy is None or _normalise(have_policy) != _normalise(want_policy)):
+            calls.append(Call("iam", "put_role_policy", {
+                "RoleName": name, "PolicyName": POLICY_NAME, "PolicyDocument": want_policy}))
+        have_managed = observed.attrs.get("managed", []) if observed.exists else []
+        for arn in managed:
+            if arn not in have_managed:
+                calls.append(Call("iam", "attach_role_policy", {"RoleName": name, "PolicyArn": arn}))
+        return calls
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        name = self.name(ctx, res)
+        return {"name": name, "arn": f"arn:aws:iam::{ctx.account_id}:role/{name}"}
+
+    def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
+        client = ctx.client("iam")
+        name = record["outputs"]["name"]
+        try:
+            attached = client.list_attached_role_policies(RoleName=name).get("AttachedPolicies", [])
+            inline = client.list_role_policies(RoleName=name).get("PolicyNames", [])
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) == "NoSuchEntity":
+                return {"gone": True}
+            raise
+        return {"attached": [p["PolicyArn"] for p in attached], "inline": list(inline)}
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        found = found or {}
+        if found.get("gone"):
+            return []
+        name = record["outputs"]["name"]
+        gone = ("NoSuchEntity",)
+        calls = [Call("iam", "detach_role_policy", {"RoleName": name, "PolicyArn": arn}, gone_ok=gone)
+                 for arn in found.get("attached", [])]
+        calls += [Call("iam", "delete_role_policy", {"RoleName": name, "PolicyName": pol}, gone_ok=gone)
+                  for pol in found.get("inline", [])]
+        calls.append(Call("iam", "delete_role", {"RoleName": name}, gone_ok=gone))
+        return calls

@@ -1,0 +1,225 @@
+"""Lambda functions and resource-based permissions.
+
+YAML::
+
+    - id: process_order
+      type: lambda.function
+      name: ProcessOrder
+      properties:
+        source: process_order          # folder under lambda_src/ (zip built and cached by content)
+        handler: app.lambda_handler
+        runtime: python3.12
+        timeout: 10
+        role: ${role.arn}
+        environment:
+          TABLE_NAME: ${orders_table.name}
+
+    - id: invoke_permission            # "API Gateway may invoke this function"
+      type: lambda.permission
+      properties:
+        function: ${process_order.name}
+        principal: apigateway.amazonaws.com
+        source_arn: ${post_orders.execute_arn}
+
+A new role is not assumable by Lambda for several seconds: ``create_function`` is retried
+(``retry="iam_propagation"``) rather than trusting the ``role_exists`` waiter.
+Event source mappings survive ``delete_function``: teardown deletes them first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..aws.errors import error_code, is_client_error
+from ..workshop.model import ResourceSpec
+from .base import Call, Context, Handler, Observed, Prop, register
+
+RUNTIMES = ("python3.12", "python3.13")
+
+
+@register
+class Function(Handler):
+    type = "lambda.function"
+    service = "lambda"
+    console = "Lambda › Functions"
+    schema = {
+        "source": Prop(str, required=True),
+        "handler": Prop(str, required=True),
+        "runtime": Prop(str, choices=RUNTIMES),
+        "timeout": Prop(int),
+        "memory": Prop(int),
+        "role": Prop(str, required=True),
+        "environment": Prop(dict),
+        "description": Prop(str),
+    }
+    outputs = ("name", "arn")
+    permissions = ("lambda:CreateFunction", "lambda:GetFunction", "lambda:UpdateFunctionCode",
+                   "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction",
+                   "lambda:TagResource", "lambda:ListEventSourceMappings",
+                   "lambda:DeleteEventSourceMapping", "iam:PassRole")
+
+    def prepare(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> None:
+        ctx.artifact(str(props["source"]))
+
+    def _config(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "Runtime": props.get("runtime", "python3.12"),
+            "Handler": props["handler"],
+            "Role": props["role"],
+            "Timeout": int(props.get("timeout", 10)),
+            "MemorySize": int(props.get("memory", 128)),
+            "Environment": {"Variables": {k: str(v) for k, v in (props.get("environment") or {}).items()}},
+        }
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        client = ctx.client("lambda")
+        try:
+            got = client.get_function(FunctionName=self.name(ctx, res))
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
+                return Observed(False)
+            raise
+        conf = got["Configuration"]
+        attrs = {
+            "arn": conf["FunctionArn"],
+            "CodeSha256": conf.get("CodeSha256"),
+            "Runtime": conf.get("Runtime"),
+            "Handler": conf.get("Handler"),
+            "Role": conf.get("Role"),
+            "Timeout": conf.get("Timeout"),
+            "MemorySize": conf.get("MemorySize"),
+            "Environment": {"Variables": (conf.get("Environment") or {}).get("Variables", {})},
+            "State": conf.get("State"),
+        }
+        return Observed(True, attrs, dict(got.get("Tags") or {}))
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+             observed: Observed) -> list[Call]:
+        name = self.name(ctx, res)
+        artifact = ctx.artifact(str(props["source"]))
+        config = self._config(props)
+        if not observed.exists:
+            return [
+                Call("lambda", "create_function", {
+                    "FunctionName": name,
+                    **config,
+                    "Code": {"ZipFile": artifact.zip_bytes},
+                    "Architectures": ["x86_64"],
+                    "Description": str(props.get("description") or f"codecraft: {res.step}"),
+                    "Tags": ctx.tags,
+                }, output="created", records=True, retry="iam_propagation"),
+                Call("lambda", "wait:function_active_v2", {"FunctionName": name}),
+            ]
+        calls = []
+        if observed.attrs.get("CodeSha256") != artifact.code_sha256:
+            calls += [
+                Call("lambda", "update_function_code", {"FunctionName": name, "ZipFile": artifact.zip_bytes}),
+                Call("lambda", "wait:function_updated_v2", {"FunctionName": name}),
+            ]
+        changed = {k: v for k, v in config.items() if observed.attrs.get(k) != v}
+        if changed:
+            calls += [
+                Call("lambda", "update_function_configuration", {"FunctionName": name, **changed},
+                     retry="iam_propagation"),
+                Call("lambda", "wait:function_updated_v2", {"FunctionName": name}),
+            ]
+        return calls
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        name = self.name(ctx, res)
+        return {"name": name, "arn": f"arn:aws:lambda:{ctx.region}:{ctx.account_id}:function:{name}"}
+
+    def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
+        client = ctx.client("lambda")
+        pages = client.get_paginator("list_event_source_mappings").paginate(
+            FunctionName=record["outputs"]["name"])
+        try:
+            uuids = [m["UUID"] for page in pages for m in page.get("EventSourceMappings", [])]
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
+                uuids = []
+            else:
+                raise
+        return {"mappings": uuids}
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        gone = ("ResourceNotFoundException",)
+        calls = [Call("lambda", "delete_event_source_mapping", {"UUID": uuid}, gone_ok=gone)
+                 for uuid in (found or {}).get("mappings", [])]
+        calls.append(Call("lambda", "delete_function", {"FunctionName": record["outputs"]["name"]},
+                          gone_ok=gone))
+        return calls
+
+
+def _statements(client: Any, function: str) -> list[dict[str, Any]]:
+    try:
+        policy = client.get_policy(FunctionName=function)["Policy"]
+    except Exception as exc:
+        if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
+            return []
+        raise
+    return list(json.loads(policy).get("Statement", []))
+
+
+def statement_source_arn(statement: Mapping[str, Any]) -> str | None:
+    condition = statement.get("Condition") or {}
+    for op in ("ArnLike", "ArnEquals"):
+        value = (condition.get(op) or {}).get("AWS:SourceArn")
+        if value:
+            return str(value)
+    return None
+
+
+@register
+class Permission(Handler):
+    type = "lambda.permission"
+    service = "lambda"
+    console = "Lambda › Configuration › Permissions"
+    named = False
+    taggable = False
+    schema = {
+        "function": Prop(str, required=True),
+        "principal": Prop(str, required=True),
+        "source_arn": Prop(str, required=True),
+        "source_account": Prop(str),
+    }
+    outputs = ("id",)
+    permissions = ("lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy")
+
+    def _sid(self, res: ResourceSpec) -> str:
+        return f"codecraft-{res.id}"
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        for st in _statements(ctx.client("lambda"), str(props["function"])):
+            if st.get("Sid") == self._sid(res):
+                return Observed(True, {"source_arn": statement_source_arn(st)})
+        return Observed(False)
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+             observed: Observed) -> list[Call]:
+        function, sid = str(props["function"]), self._sid(res)
+        add: dict[str, Any] = {
+            "FunctionName": function, "StatementId": sid, "Action": "lambda:InvokeFunction",
+            "Principal": props["principal"], "SourceArn": props["source_arn"],
+        }
+        if props.get("source_account"):
+            add["SourceAccount"] = props["source_account"]
+        if not observed.exists:
+            return [Call("lambda", "add_permission", add, records=True)]
+        if observed.attrs.get("source_arn") != props["source_arn"]:
+            return [Call("lambda", "remove_permission", {"FunctionName": function, "StatementId": sid}),
+                    Call("lambda", "add_permission", add)]
+        return []
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        return {"id": self._sid(res), "function": str(props["function"])}
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        out = record["outputs"]
+        return [Call("lambda", "remove_permission",
+                     {"FunctionName": out["function"], "StatementId": out["id"]},
+                     gone_ok=("ResourceNotFoundException",))]

@@ -1,0 +1,75 @@
+"""CloudWatch Logs log groups.
+
+A function's log group is created by codecraft before the function, so that it is tagged,
+has a retention period (the default keeps logs forever, and they bill), and is deleted with
+the workshop. Lambda re-creates ``/aws/lambda/<name>`` if it is deleted while the function
+still runs, so teardown deletes the function first.
+
+YAML::
+
+    - id: logs
+      type: logs.log_group
+      properties:
+        function: ProcessOrder        # -> /aws/lambda/ProcessOrder (student prefix applied)
+        retention_days: 7
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..workshop.model import ResourceSpec
+from .base import Call, Context, Handler, Observed, Prop, register
+
+
+@register
+class LogGroup(Handler):
+    type = "logs.log_group"
+    service = "logs"
+    console = "CloudWatch › Log groups"
+    schema = {"function": Prop(str), "retention_days": Prop(int)}
+    outputs = ("name", "arn")
+    permissions = ("logs:CreateLogGroup", "logs:DescribeLogGroups", "logs:PutRetentionPolicy",
+                   "logs:DeleteLogGroup", "logs:TagResource", "logs:ListTagsForResource")
+
+    def name(self, ctx: Context, res: ResourceSpec) -> str:
+        function = res.properties.get("function")
+        if function:
+            return "/aws/lambda/" + ctx.physical_name(str(function))
+        return super().name(ctx, res)
+
+    def _arn(self, ctx: Context, name: str) -> str:
+        return f"arn:aws:logs:{ctx.region}:{ctx.account_id}:log-group:{name}"
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        client = ctx.client("logs")
+        name = self.name(ctx, res)
+        groups = client.describe_log_groups(logGroupNamePrefix=name).get("logGroups", [])
+        for group in groups:
+            if group["logGroupName"] == name:
+                tags = client.list_tags_for_resource(resourceArn=self._arn(ctx, name)).get("tags", {})
+                return Observed(True, {"retention_days": group.get("retentionInDays")}, dict(tags))
+        return Observed(False)
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+             observed: Observed) -> list[Call]:
+        name = self.name(ctx, res)
+        days = props.get("retention_days", 7)
+        calls = []
+        if not observed.exists:
+            calls.append(Call("logs", "create_log_group", {"logGroupName": name, "tags": ctx.tags},
+                              records=True))
+        if not observed.exists or observed.attrs.get("retention_days") != days:
+            calls.append(Call("logs", "put_retention_policy",
+                              {"logGroupName": name, "retentionInDays": days}))
+        return calls
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        name = self.name(ctx, res)
+        return {"name": name, "arn": self._arn(ctx, name)}
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        return [Call("logs", "delete_log_group", {"logGroupName": record["outputs"]["name"]},
+                     gone_ok=("ResourceNotFoundException",))]

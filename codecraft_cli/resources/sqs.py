@@ -1,0 +1,115 @@
+"""SQS queues.
+
+YAML::
+
+    - id: processing_queue
+      type: sqs.queue
+      name: OrderProcessingQueue
+      properties:
+        visibility_timeout: 60                  # >= 6 x the timeout of a Lambda it triggers
+        allow_sns_topics: [${notifications.arn}]  # queue policy: only these topics may send
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..aws.errors import error_code, is_client_error
+from ..workshop.model import ResourceSpec
+from .base import Call, Context, Handler, Observed, Prop, register
+
+_GONE = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
+
+
+def queue_policy(queue_arn: str, topic_arns: list[str]) -> dict[str, Any]:
+    """Let exactly these SNS topics send to the queue (and nothing else)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "codecraft-sns-fanout",
+                "Effect": "Allow",
+                "Principal": {"Service": "sns.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Resource": queue_arn,
+                "Condition": {"ArnEquals": {"aws:SourceArn": topic_arns}},
+            }
+        ],
+    }
+
+
+@register
+class Queue(Handler):
+    type = "sqs.queue"
+    service = "sqs"
+    console = "SQS › Queues"
+    schema = {
+        "fifo": Prop(bool),
+        "visibility_timeout": Prop(int),
+        "retention_seconds": Prop(int),
+        "allow_sns_topics": Prop(list),
+    }
+    outputs = ("name", "arn", "url")
+    permissions = ("sqs:CreateQueue", "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
+                   "sqs:SetQueueAttributes", "sqs:DeleteQueue", "sqs:TagQueue", "sqs:ListQueueTags")
+
+    def name(self, ctx: Context, res: ResourceSpec) -> str:
+        base = super().name(ctx, res)
+        fifo = bool(res.properties.get("fifo"))
+        return base + ".fifo" if fifo and not base.endswith(".fifo") else base
+
+    def _arn(self, ctx: Context, res: ResourceSpec) -> str:
+        return f"arn:aws:sqs:{ctx.region}:{ctx.account_id}:{self.name(ctx, res)}"
+
+    def _attributes(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> dict[str, str]:
+        attrs = {"VisibilityTimeout": str(props.get("visibility_timeout", 30))}
+        if props.get("retention_seconds"):
+            attrs["MessageRetentionPeriod"] = str(props["retention_seconds"])
+        if props.get("fifo"):
+            attrs["FifoQueue"] = "true"
+        if props.get("allow_sns_topics"):
+            attrs["Policy"] = json.dumps(
+                queue_policy(self._arn(ctx, res), list(props["allow_sns_topics"])),
+                sort_keys=True)
+        return attrs
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        client = ctx.client("sqs")
+        try:
+            url = client.get_queue_url(QueueName=self.name(ctx, res))["QueueUrl"]
+            attrs = client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) in _GONE:
+                return Observed(False)
+            raise
+        tags = client.list_queue_tags(QueueUrl=url).get("Tags", {})
+        return Observed(True, {"url": url, **attrs}, dict(tags))
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+             observed: Observed) -> list[Call]:
+        want = self._attributes(ctx, res, props)
+        if not observed.exists:
+            return [Call("sqs", "create_queue",
+                         {"QueueName": self.name(ctx, res), "Attributes": want, "tags": ctx.tags},
+                         output="created", records=True)]
+        changed = {}
+        for key, value in want.items():
+            have = observed.attrs.get(key)
+            if key == "Policy" and have:
+                have = json.dumps(json.loads(have), sort_keys=True)
+            if key != "FifoQueue" and have != value:
+                changed[key] = value
+        if not changed:
+            return []
+        return [Call("sqs", "set_queue_attributes",
+                     {"QueueUrl": observed.attrs["url"], "Attributes": changed})]
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        url = results["created"]["QueueUrl"] if "created" in results else observed.attrs.get("url")
+        return {"name": self.name(ctx, res), "arn": self._arn(ctx, res), "url": url}
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        return [Call("sqs", "delete_queue", {"QueueUrl": record["outputs"]["url"]}, gone_ok=_GONE)]
