@@ -48,6 +48,10 @@ class Progress:
     def __exit__(self, *exc: Any) -> None:
         self.progress.stop()
 
+    def _step_number(self, step_id: str) -> str:
+        ids = [step.id for step in self.workshop.steps]
+        return f"{ids.index(step_id) + 1}/{len(ids)}" if step_id in ids else "-"
+
     def _step_title(self, step_id: str) -> str:
         for number, step in enumerate(self.workshop.steps, start=1):
             if step.id == step_id:
@@ -60,11 +64,9 @@ class Progress:
                 self.running[result.id] = result.name
             else:
                 self.running.pop(result.id, None)
-                if result.step not in self.steps_seen:
-                    self.steps_seen.add(result.step)
-                    self.progress.console.print(f"[bold]{self._step_title(result.step)}[/bold]")
                 mark = _MARKS.get(result.action, result.action)
-                line = f"  {mark}  {result.type} [cyan]{result.name}[/cyan]  [dim]{result.seconds:.1f}s[/dim]"
+                line = (f"  [dim]step {self._step_number(result.step)}[/dim] {mark}  {result.type} "
+                        f"[cyan]{result.name}[/cyan]  [dim]{result.seconds:.1f}s[/dim]")
                 if result.error:
                     line += f"\n      [red]{result.error}[/red]"
                 self.progress.console.print(line)

@@ -174,7 +174,7 @@ class Deployer:
     def _delete_one(self, rid: str, record: Mapping[str, Any]) -> None:
         handlers = all_handlers()
         result = ResourceResult(rid, record["type"], record.get("step", ""),
-                                str(record.get("outputs", {}).get("name") or record.get("id")), "deleted")
+                                str(record.get("outputs", {}).get("name") or rid), "deleted")
         self.on_event("start", result)
         started = time.monotonic()
         try:

@@ -176,8 +176,7 @@ def all_handlers() -> dict[str, Handler]:
 
 
 def _load_all() -> None:
-    if REGISTRY:
-        return
+    # importing the modules registers their handlers (idempotent: modules load once)
     from . import apigateway, dynamodb, iam, lambda_, logs, sns, sqs  # noqa: F401
 
 
