@@ -1,0 +1,193 @@
+"""End to end: the installed ``codecraft`` command against the embedded emulator.
+
+One emulator for the module (a fresh CODECRAFT_HOME), the workshop built once, then every
+acceptance line of the foundation: rerun, API call, evidence, bad input, verify, teardown.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+CODECRAFT = shutil.which("codecraft")
+ORDER = '{"order_id": "12345", "product": "Laptop", "price": 999.99}'
+
+
+class Cli:
+    def __init__(self, home: Path) -> None:
+        self.env = {**os.environ, "CODECRAFT_HOME": str(home), "COLUMNS": "120", "CODECRAFT_LANG": "en"}
+        self.env.pop("CODECRAFT_TARGET", None)
+
+    def __call__(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+        assert CODECRAFT, "the codecraft command is not installed (pip install -e .)"
+        proc = subprocess.run([CODECRAFT, *args], capture_output=True, text=True, env=self.env,
+                              timeout=timeout, stdin=subprocess.DEVNULL)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        return proc
+
+    def json(self, *args: str, code: int = 0) -> Any:
+        proc = self(*args, "--json")
+        assert proc.returncode == code, f"exit {proc.returncode}\n{proc.stderr}\n{proc.stdout}"
+        return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
+    runner = Cli(tmp_path_factory.mktemp("e2e-home"))
+    yield runner
+    runner("local", "stop")
+
+
+@pytest.fixture(scope="module")
+def emulator(cli: Cli) -> dict[str, Any]:
+    started = cli.json("local", "start")
+    assert started["running"] is True
+    assert started["endpoint"].startswith("http://127.0.0.1:")
+    assert started["gateway"].startswith("http://127.0.0.1:")
+    return started
+
+
+def aws(emulator: dict[str, Any], service: str) -> Any:
+    return boto3.client(service, endpoint_url=emulator["endpoint"], region_name="us-east-1",
+                        aws_access_key_id="x", aws_secret_access_key="y")
+
+
+@pytest.fixture(scope="module")
+def deployed(cli: Cli, emulator: dict[str, Any]) -> dict[str, Any]:
+    proc = cli("setup", "anycompany-orders", "--yes", "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["created"] == 11 and result["updated"] == 0
+    assert "step 1/6" in proc.stderr and "created" in proc.stderr
+    return result
+
+
+def test_rerun_changes_nothing(cli: Cli, deployed: dict[str, Any]) -> None:
+    proc = cli("setup", "anycompany-orders", "--yes", "--json")
+    assert proc.returncode == 0, proc.stderr
+    again = json.loads(proc.stdout)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 11)
+    assert "Nothing to change" in proc.stderr
+
+
+def test_an_order_goes_through_the_api_and_leaves_evidence(cli: Cli, emulator: dict, deployed: dict) -> None:
+    answer = cli.json("test-api", "--workshop", "anycompany-orders", "--payload", ORDER)
+    assert answer["status"] == 200
+    assert answer["body"]["order_id"] == "12345"
+    assert answer["url"].startswith(emulator["gateway"]) and answer["url"].endswith("/prod/orders")
+    item = boto3.resource("dynamodb", endpoint_url=emulator["endpoint"], region_name="us-east-1",
+                          aws_access_key_id="x", aws_secret_access_key="y").Table("Orders").get_item(
+        Key={"order_id": "12345"})["Item"]
+    assert item["price"] == Decimal("999.99")
+    assert item["product"] == "Laptop"
+    queue = cli.json("inspect", "queue", "OrderProcessingQueue")
+    assert queue["approximate_count"] >= 1
+    assert any(m["body"]["order"]["order_id"] == "12345" for m in queue["messages"])
+    # peeking did not consume
+    assert cli.json("inspect", "queue", "OrderProcessingQueue")["approximate_count"] == queue["approximate_count"]
+    logs = cli.json("inspect", "logs", "ProcessOrder")
+    messages = [e["message"] for e in logs["events"]]
+    assert any("order 12345 stored and published" in m for m in messages)
+    assert any(m.startswith("REPORT RequestId:") for m in messages)
+
+
+def test_the_default_payload_and_workshop_are_used_when_omitted(cli: Cli, deployed: dict) -> None:
+    assert cli.json("test-api")["status"] == 200
+
+
+def test_a_body_without_order_id_is_a_400_and_exit_1(cli: Cli, deployed: dict) -> None:
+    answer = cli.json("test-api", "--workshop", "anycompany-orders", "--payload", '{"product": "Laptop"}', code=1)
+    assert answer["status"] == 400
+    assert "order_id" in answer["body"]["error"]
+
+
+def test_a_payload_that_is_not_json_is_exit_2_before_anything_is_sent(cli: Cli, deployed: dict) -> None:
+    proc = cli("test-api", "--workshop", "anycompany-orders", "--payload", "{bad")
+    assert proc.returncode == 2
+    assert "not valid JSON" in proc.stderr and "Hint:" in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_an_unknown_route_answers_like_api_gateway(cli: Cli, deployed: dict) -> None:
+    answer = cli.json("test-api", "--workshop", "anycompany-orders", "--route", "GET /nowhere", code=1)
+    assert answer["status"] == 403
+    assert answer["body"] == {"message": "Missing Authentication Token"}
+
+
+def test_verify_passes_then_names_the_step_of_a_deleted_queue(cli: Cli, emulator: dict, deployed: dict) -> None:
+    report = cli.json("verify", "anycompany-orders")
+    assert report["passed"] == report["total"] == len(report["checks"]) >= 16
+    assert report["score"] == 100.0
+    sqs = aws(emulator, "sqs")
+    sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName="OrderProcessingQueue")["QueueUrl"])
+    proc = cli("verify", "anycompany-orders", "--json")
+    assert proc.returncode == 1
+    failed = [c for c in json.loads(proc.stdout)["checks"] if not c["ok"]]
+    assert {c["step"] for c in failed} >= {"queue"}
+    assert any(c["check"] == "processing_queue" and "does not exist" in c["detail"] for c in failed)
+    assert "Create the SQS queue" in proc.stderr
+    # setup repairs it
+    assert cli("setup", "anycompany-orders", "--yes").returncode == 0
+    assert cli.json("verify", "anycompany-orders")["passed"] == report["total"]
+
+
+def test_status_lists_the_deployment(cli: Cli, deployed: dict) -> None:
+    (dep,) = cli.json("status")["deployments"]
+    assert dep["workshop"] == "anycompany-orders" and dep["target"] == "local"
+    assert {r["type"] for r in dep["resources"]} >= {"lambda.function", "sqs.queue", "dynamodb.table"}
+
+
+def test_teardown_dry_run_then_teardown_leaves_nothing(cli: Cli, emulator: dict, deployed: dict) -> None:
+    plan = cli.json("teardown", "anycompany-orders", "--dry-run")
+    assert plan["deleted"] == [] and len(plan["remaining"]) == 11
+    assert aws(emulator, "dynamodb").list_tables()["TableNames"] == ["Orders"]
+    done = cli.json("teardown", "anycompany-orders", "--yes")
+    assert len(done["deleted"]) == 11 and done["remaining"] == []
+    assert aws(emulator, "dynamodb").list_tables()["TableNames"] == []
+    assert aws(emulator, "lambda").list_functions()["Functions"] == []
+    assert aws(emulator, "lambda").list_event_source_mappings()["EventSourceMappings"] == []
+    assert aws(emulator, "apigateway").get_rest_apis()["items"] == []
+    assert aws(emulator, "sns").list_topics()["Topics"] == []
+    assert aws(emulator, "sns").list_subscriptions()["Subscriptions"] == []
+    assert aws(emulator, "sqs").list_queues().get("QueueUrls", []) == []
+    assert aws(emulator, "iam").list_roles()["Roles"] == []
+    assert aws(emulator, "logs").describe_log_groups()["logGroups"] == []
+    again = cli("teardown", "anycompany-orders", "--yes")
+    assert again.returncode == 0 and "Nothing to tear down" in again.stderr
+
+
+def test_bad_input_is_exit_2_with_a_hint(cli: Cli) -> None:
+    for args in (["setup", "no-such-workshop"], ["teardown"], ["setup", "anycompany-orders", "--student", "Bad Name"],
+                 ["test-api", "--workshop", "anycompany-orders", "--route", "orders"]):
+        proc = cli(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "Error:" in proc.stderr and "Hint:" in proc.stderr
+
+
+def _alive(pid: int) -> bool:
+    """Running, and not a zombie waiting for a parent (the container's init may not reap)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_local_stop_leaves_no_process(cli: Cli, emulator: dict) -> None:
+    pid = cli.json("local", "status")
+    assert pid["running"] is True
+    info = json.loads((Path(cli.env["CODECRAFT_HOME"]) / "local" / "emulator.json").read_text())
+    assert cli("local", "stop").returncode == 0
+    assert not _alive(int(info["pid"]))
+    assert cli.json("local", "status") == {"running": False, "endpoint": None, "gateway": None, "mysql": None}
