@@ -61,7 +61,6 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command; every error is one message and a hint (exit 1/2/3)."""
     import click
 
-    from ..errors import CodecraftError
     from .output import console
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -77,21 +76,34 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         code = 2 if exc.exit_code in (1, 2) else exc.exit_code
-    except CodecraftError as exc:
+    except KeyboardInterrupt:
+        console().print("\n[yellow]Interrupted.[/yellow] What was created is recorded: run the same "
+                        "command again to resume, or `codecraft teardown` to remove it.")
+        code = 130
+    except Exception as exc:
+        code = _render_error(exc, debug)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _render_error(exc: Exception, debug: bool) -> int:
+    from ..aws.errors import translate
+    from ..errors import CodecraftError
+    from .output import console
+
+    if type(exc).__module__.startswith("botocore"):
+        from .app import OPTIONS
+
+        exc = translate(exc, "an AWS call", OPTIONS.target == "local")
+    if isinstance(exc, CodecraftError):
         if debug:
             console().print_exception()
         console().print(f"[bold red]Error:[/bold red] {exc.message}", markup=True, highlight=False)
         if exc.hint:
             console().print(f"[bold]Hint:[/bold] {exc.hint}")
-        code = exc.exit_code
-    except KeyboardInterrupt:
-        console().print("\n[yellow]Interrupted.[/yellow] What was created is recorded: run the same "
-                        "command again to resume, or `codecraft teardown` to remove it.")
-        code = 130
-    except Exception as exc:  # a bug: say so, without a traceback unless asked
-        if debug:
-            console().print_exception()
-        console().print(f"[bold red]Unexpected error:[/bold red] {type(exc).__name__}: {exc}")
-        console().print("[bold]Hint:[/bold] rerun with --debug to see the traceback.")
-        code = 3
-    sys.exit(code if isinstance(code, int) else 0)
+        return exc.exit_code
+    # a bug: say so, without a traceback unless asked
+    if debug:
+        console().print_exception()
+    console().print(f"[bold red]Unexpected error:[/bold red] {type(exc).__name__}: {exc}")
+    console().print("[bold]Hint:[/bold] rerun with --debug to see the traceback.")
+    return 3

@@ -19,9 +19,11 @@ def verify(
     grade: Annotated[bool, typer.Option("--grade", help="Print the score from the workshop's rubric.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout (also when a check fails).")] = False,
 ) -> None:
-    """Check every step: each resource exists with the workshop's settings, and the whole
-    path works end to end (the API answers, the function ran, the data and messages are there).
-    Exit 1 if a check fails."""
+    """Check every step: resources exist with the workshop's settings, and the path works end to end.
+
+    A probe order goes through the API; the checks look for it in the table, the queue and the
+    logs, then remove it. Exit 1 if a check fails (the JSON report is still printed).
+    """
     from ..engine.checks import run_checks, score
     from ..engine.session import open_context, open_target
     from ..workshop import load_workshop
@@ -112,8 +114,11 @@ def test_api(
     no_auth: Annotated[bool, typer.Option("--no-auth", help="Send no token, even to a protected route.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout (also for a non-2xx answer).")] = False,
 ) -> None:
-    """Send a request through the deployed API, exactly as a client would; print status,
-    headers and body. Exit 1 on a non-2xx answer."""
+    """Send a request through the deployed API, as a client would: status, headers and body.
+
+    On the local target it goes through the emulator's gateway (route, method, authorizer, Lambda
+    integration); on AWS through the stage's invoke URL. Exit 1 on a non-2xx answer.
+    """
     from ..engine.api import parse_route, send, stage_of
     from ..engine.context import check_student
     from ..engine.session import open_context, open_target, resolve_region, state_for

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..aws.errors import error_code
 from ..errors import CodecraftError
 from ..i18n import text
 from ..resources.base import handler_for
@@ -110,7 +111,10 @@ def _check_item(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
                 return False, f"item {params['key']}: {attr} is {got!r}, expected {want!r}"
         return True, f"item {params['key']} is in {table}"
 
-    return _poll(state, attempt)
+    ok, detail = _poll(state, attempt)
+    if ok and "{probe}" in str(params.get("_raw", "")):
+        client.delete_item(TableName=table, Key=key)  # leave the student's table as it was
+    return ok, detail
 
 
 def _check_message(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
@@ -125,7 +129,7 @@ def _check_message(state: RunState, params: Mapping[str, Any]) -> tuple[bool, st
                                      WaitTimeSeconds=0).get("Messages", [])
         for message in got:
             if needle in message.get("Body", ""):
-                if params.get("cleanup", True) and "{probe}" in str(params.get("_raw", "")):
+                if "{probe}" in str(params.get("_raw", "")):  # leave the queue as it was
                     client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
                 return True, f"a message with {needle!r} is in the queue"
         return False, f"no message containing {needle!r} in the queue"
@@ -145,7 +149,7 @@ def _check_logs(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
         try:
             events = client.filter_log_events(logGroupName=group, limit=1000).get("events", [])
         except Exception as exc:  # the group may not exist yet
-            return False, f"cannot read {group}: {getattr(exc, 'response', {}).get('Error', {}).get('Code', exc)}"
+            return False, f"cannot read {group}: {error_code(exc) or exc}"
         if any(needle in event.get("message", "") for event in events):
             return True, f"{group} holds the function's output"
         return False, f"no log line containing {needle!r} in {group}"

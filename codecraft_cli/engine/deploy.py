@@ -18,6 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..aws.errors import translate
 from ..errors import AwsFailure, CodecraftError
 from ..resources.base import Call, all_handlers, handler_for
 from ..workshop.model import ResourceSpec, dependency_order, resolve
@@ -150,8 +151,10 @@ class Deployer:
                 result.action = "unchanged" if not calls else ("updated" if observed.exists else "created")
         except BaseException as exc:
             result.action = "failed"
+            if type(exc).__module__.startswith("botocore"):
+                exc = translate(exc, f"{handler.console}: {name}", self.ctx.is_local)
             result.error = getattr(exc, "message", None) or str(exc)
-            raise
+            raise exc
         finally:
             result.seconds = time.monotonic() - started
             with self._lock:
@@ -191,8 +194,10 @@ class Deployer:
             result.action = "planned" if self.executor.dry_run else "deleted"
         except BaseException as exc:
             result.action = "failed"
+            if type(exc).__module__.startswith("botocore"):
+                exc = translate(exc, f"deleting {result.type} {result.name}", self.ctx.is_local)
             result.error = getattr(exc, "message", None) or str(exc)
-            raise
+            raise exc
         finally:
             result.seconds = time.monotonic() - started
             with self._lock:
