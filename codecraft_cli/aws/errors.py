@@ -15,6 +15,7 @@ _HINTS = {
     "AccessDeniedException": "Your credentials lack this permission. Run `codecraft doctor`.",
     "UnrecognizedClientException": "The credentials are not valid for this account or region.",
     "InvalidClientTokenId": "The credentials are not valid: check `aws configure list`.",
+    "CodecraftMariaDBMissing": "Install it with `sudo apt-get install mariadb-server`, then rerun.",
     "ThrottlingException": "AWS throttled the requests: wait a minute and run the command again.",
 }
 

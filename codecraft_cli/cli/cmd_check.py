@@ -119,7 +119,7 @@ def test_api(
     On the local target it goes through the emulator's gateway (route, method, authorizer, Lambda
     integration); on AWS through the stage's invoke URL. Exit 1 on a non-2xx answer.
     """
-    from ..engine.api import parse_route, send, stage_of
+    from ..engine.api import parse_route, route_needs_token, send, sign_in, stage_of
     from ..engine.context import check_student
     from ..engine.session import open_context, open_target, resolve_region, state_for
     from ..workshop import load_workshop
@@ -135,9 +135,13 @@ def test_api(
     target = open_target(OPTIONS)
     ctx = open_context(w, target, student, OPTIONS.lang)
     state = state_for(ctx)
-    outputs = {rid: rec.get("outputs", {}) for rid, rec in state.resources.items()}
+    outputs = {**ctx.prerequisite_outputs(), **{rid: rec.get("outputs", {}) for rid, rec in state.resources.items()}}
     api_id, stage = stage_of(w, outputs)
-    response = send(ctx, api_id, stage, method, path, body)
+    headers = {}
+    if not no_auth and route_needs_token(w, method, path) and w.test_user:
+        headers["Authorization"] = sign_in(ctx, outputs, w.test_user["client"], w.test_user["user"])
+        console().print(f"[dim]Signed in as the workshop's test user; sending its ID token.[/dim]")
+    response = send(ctx, api_id, stage, method, path, body, headers)
     if json_out:
         print_json(response.as_json())
     else:

@@ -268,6 +268,9 @@ def status(
     from ..engine.state import all_states
     from .app import OPTIONS
 
+    from ..resources.base import all_handlers
+
+    lookups = {name for name, handler in all_handlers().items() if handler.lookup}
     target = open_target(OPTIONS, start=False)
     deployments = []
     for state in all_states(target.name):
@@ -279,7 +282,7 @@ def status(
             "created_at": state.data.get("created_at"),
             "resources": [{"type": rec["type"], "name": str(rec.get("outputs", {}).get("name") or rid),
                            "id": rec.get("id"), "created_at": rec.get("created_at")}
-                          for rid, rec in state.resources.items()],
+                          for rid, rec in state.resources.items() if rec["type"] not in lookups],
         })
     if json_out:
         print_json({"deployments": deployments})

@@ -134,3 +134,51 @@ def logs(function: Annotated[str, typer.Argument(help="Function name, e.g. Proce
         out.print(f"[bold]{group}[/bold] ({len(lines)} line(s))")
         for line in lines:
             out.print(f"  {line['message']}", markup=False, highlight=False)
+
+
+@app.command("db")
+def db(workshop: Annotated[str, typer.Argument(help="Workshop id, e.g. workshop2.")],
+       sql: Annotated[str, typer.Argument(help='One read-only statement, e.g. "SELECT name FROM projects".')],
+       student: Annotated[str | None, typer.Option("--student", help="This student's database.")] = None,
+       limit: LimitOpt = 100, json_out: JsonOpt = False) -> None:
+    """Run a read-only query on the workshop's MySQL database (RDS › Query editor).
+
+    The database is private, so the query runs inside the VPC, in the workshop's database
+    function, in a READ ONLY transaction; only SELECT, SHOW, DESCRIBE and EXPLAIN are accepted.
+    """
+    from ..engine.session import open_context, open_target
+    from ..resources.database import check_read_only, invoke_admin
+    from ..workshop import load_workshop
+    from .app import OPTIONS
+
+    sql = check_read_only(sql)
+    w = load_workshop(workshop)
+    ctx = open_context(w, open_target(OPTIONS), student, OPTIONS.lang)
+    function = _db_function(ctx)
+    answer = invoke_admin(ctx, function, {"action": "query", "sql": sql, "limit": limit})
+    if json_out:
+        print_json({"columns": answer.get("columns", []), "rows": answer.get("rows", [])})
+        return
+    rows = [dict(zip(answer.get("columns", []), row)) for row in answer.get("rows", [])]
+    if not rows:
+        console().print(f"{sql}: no row.")
+        return
+    _table(rows, f"{sql} ({len(rows)} row(s))")
+
+
+def _db_function(ctx: Any) -> str:
+    """The deployed database function of the workshop or of one of its prerequisites."""
+    from ..engine.session import state_for
+    from ..errors import UserError
+    from ..workshop import load_workshop
+
+    outputs = {**ctx.prerequisite_outputs(), **{rid: rec.get("outputs", {}) for rid, rec in state_for(ctx).resources.items()}}
+    for w in [ctx.workshop, *(load_workshop(r) for r in ctx.workshop.requires)]:
+        for res in w.resources:
+            if res.type == "lambda.function" and res.properties.get("source") == "db_admin":
+                key = res.id if w is ctx.workshop else f"{w.id}:{res.id}"
+                name = (outputs.get(key) or {}).get("name")
+                if name:
+                    return str(name)
+    raise UserError(f"No database is deployed for {ctx.workshop.id}.",
+                    hint=f"Run `codecraft setup {ctx.workshop.id}` first (it sets up its prerequisites).")

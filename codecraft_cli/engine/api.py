@@ -85,3 +85,30 @@ def send(ctx: DeployContext, api_id: str, stage: str, method: str, path: str,
     except json.JSONDecodeError:
         body = text
     return ApiResponse(status, body, got_headers, url, elapsed)
+
+
+def sign_in(ctx: DeployContext, outputs: Mapping[str, Mapping[str, Any]], client_ref: str, user_ref: str) -> str:
+    """The ID token of the workshop's test user (USER_PASSWORD_AUTH; password from its secret)."""
+    client = outputs.get(client_ref) or {}
+    user = outputs.get(user_ref) or {}
+    if not client.get("id") or not user.get("username"):
+        raise UserError("The workshop's test user is not set up.",
+                        hint="Run `codecraft setup` for the workshop (and its prerequisites) first.")
+    password = ctx.client("secretsmanager").get_secret_value(SecretId=user["password_secret"])["SecretString"]
+    got = ctx.client("cognito-idp").initiate_auth(
+        ClientId=client["id"], AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user["username"], "PASSWORD": password})
+    token = (got.get("AuthenticationResult") or {}).get("IdToken")
+    if not token:
+        raise AwsFailure(f"Signing in {user['username']} did not return an ID token "
+                         f"(challenge: {got.get('ChallengeName')}).",
+                         hint="Rerun `codecraft setup` to reset the test user's password.")
+    return str(token)
+
+
+def route_needs_token(workshop: Workshop, method: str, path: str) -> bool:
+    for res in workshop.resources:
+        if (res.type == "apigateway.route" and str(res.properties.get("method", "")).upper() == method
+                and res.properties.get("path") == path):
+            return res.properties.get("authorization") == "COGNITO_USER_POOLS"
+    return False

@@ -81,17 +81,53 @@ def _poll(state: RunState, attempt: Callable[[], tuple[bool, str]]) -> tuple[boo
 
 
 def _check_http(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
-    from .api import parse_route, send, stage_of
+    from .api import parse_route, route_needs_token, send, stage_of
 
     method, path = parse_route(str(params["route"]))
     api_id, stage = stage_of(state.ctx.workshop, state.outputs)
-    response = send(state.ctx, api_id, stage, method, path, params.get("payload"))
+    headers = {}
+    if params.get("auth", True) and route_needs_token(state.ctx.workshop, method, path):
+        headers["Authorization"] = _token(state)
+    response = send(state.ctx, api_id, stage, method, path, params.get("payload"), headers)
     state.responses[str(params["route"])] = response
     want = int(params.get("expect_status", 200))
     body = json.dumps(response.body)[:200]
     if response.status == want:
         return True, f"{method} {path} answered {response.status}"
     return False, f"{method} {path} answered {response.status} (expected {want}): {body}"
+
+
+def _token(state: RunState) -> str:
+    from .api import sign_in
+
+    if "token" not in state.responses:
+        test_user = state.ctx.workshop.test_user or {}
+        state.responses["token"] = sign_in(state.ctx, state.outputs, str(test_user.get("client")),
+                                           str(test_user.get("user")))
+    return str(state.responses["token"])
+
+
+def _check_sign_in(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    from .api import sign_in
+
+    token = sign_in(state.ctx, state.outputs, str(params["client"]), str(params["user"]))
+    state.responses["token"] = token
+    username = state.outputs.get(str(params["user"]), {}).get("username")
+    return True, f"{username} signed in and received an ID token"
+
+
+def _check_db_query(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    from ..resources.database import invoke_admin
+
+    function = state.outputs.get(str(params["function"]), {}).get("name")
+    if not function:
+        return False, f"the database function {params['function']} does not exist"
+    answer = invoke_admin(state.ctx, function, {"action": "query", "sql": params["sql"], "limit": 1000})
+    rows = answer.get("rows", [])
+    needle = params.get("contains")
+    if needle is not None and not any(str(needle) in map(str, row) for row in rows):
+        return False, f"{params['sql']!r} returned no row with {needle!r}"
+    return True, f"{params['sql']!r} ran ({len(rows)} row(s))"
 
 
 def _check_item(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
@@ -162,6 +198,8 @@ CHECK_TYPES: dict[str, CheckType] = {
     "dynamodb_item": CheckType(("table", "key"), _check_item),
     "sqs_message": CheckType(("queue", "contains"), _check_message),
     "log_events": CheckType(("function", "contains"), _check_logs),
+    "cognito_sign_in": CheckType(("client", "user"), _check_sign_in),
+    "db_query": CheckType(("function", "sql"), _check_db_query),
 }
 
 
@@ -169,7 +207,7 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
                on_result: Callable[[CheckResult], None] | None = None) -> list[CheckResult]:
     """Observe every resource, compare it with the workshop, then run the explicit checks."""
     workshop = ctx.workshop
-    state = RunState(ctx, {}, wait_seconds=wait_seconds)
+    state = RunState(ctx, ctx.prerequisite_outputs(), wait_seconds=wait_seconds)
     results: list[CheckResult] = []
 
     def add(result: CheckResult) -> None:

@@ -85,6 +85,18 @@ class DeployContext:
             return True
         return all(tags.get(key) == value for key, value in self.tags.items())
 
+    def prerequisite_outputs(self) -> dict[str, dict[str, Any]]:
+        """Outputs of the prerequisite workshops' resources, as ``workshop:resource`` keys."""
+        from .state import StateStore
+
+        outputs: dict[str, dict[str, Any]] = {}
+        for required in self.workshop.requires:
+            store = StateStore.for_deployment(self.target.name, self.region, required, self.student,
+                                              deployment_id(required, self.student))
+            for rid, rec in store.resources.items():
+                outputs[f"{required}:{rid}"] = dict(rec.get("outputs") or {})
+        return outputs
+
     def artifact(self, source: str) -> packaging.Artifact:
         with self._lock:
             if source not in self._artifacts:

@@ -91,9 +91,8 @@ class Deployer:
         self.state = state
         self.executor = executor
         self.on_event = on_event
-        self.outputs: dict[str, dict[str, Any]] = {
-            rid: dict(rec.get("outputs") or {}) for rid, rec in state.resources.items()
-        }
+        self.outputs: dict[str, dict[str, Any]] = ctx.prerequisite_outputs()
+        self.outputs.update({rid: dict(rec.get("outputs") or {}) for rid, rec in state.resources.items()})
         self.results: dict[str, ResourceResult] = {}
         self._lock = threading.Lock()
 

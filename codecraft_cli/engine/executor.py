@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..aws.errors import error_code, translate
+from ..errors import AwsFailure
 from ..resources.base import Call, Var
 from .context import DeployContext
 
@@ -78,7 +79,12 @@ class Executor:
         while True:
             attempt += 1
             try:
-                return getattr(client, call.method)(**params)
+                response = getattr(client, call.method)(**params)
+                if call.service == "lambda" and call.method == "invoke":
+                    response = invocation_result(response, str(params.get("FunctionName")))
+                return response
+            except AwsFailure:
+                raise
             except Exception as exc:
                 code = error_code(exc)
                 if code and code in call.gone_ok:
@@ -87,6 +93,19 @@ class Executor:
                     self.sleep(min(policy[3] * attempt, policy[4]))
                     continue
                 raise translate(exc, what, self.ctx.is_local) from exc
+
+
+def invocation_result(response: Mapping[str, Any], function: str) -> dict[str, Any]:
+    """A direct invocation's answer; a function error is a failure of the plan."""
+    import json
+
+    raw = response["Payload"].read() if hasattr(response.get("Payload"), "read") else response.get("Payload")
+    body = json.loads(raw or b"null")
+    if response.get("FunctionError") or (isinstance(body, dict) and body.get("error")):
+        message = (body.get("errorMessage") or body.get("error")) if isinstance(body, dict) else body
+        raise AwsFailure(f"The function {function} failed: {message}",
+                         hint=f"Look at its logs: `codecraft inspect logs {function}`.")
+    return {**response, "Payload": body}
 
 
 class DisplayExecutor(Executor):

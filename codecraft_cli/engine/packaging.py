@@ -27,7 +27,7 @@ MAX_ZIPPED = 50 * 1024 * 1024  # direct upload limit
 MAX_UNZIPPED = 250 * 1024 * 1024
 PLATFORM = ("manylinux2014_x86_64", "cp", "3.12")
 _SKIP_DIRS = {"__pycache__", "tests", ".pytest_cache"}
-_SKIP_FILES = {"requirements.txt"}
+_SKIP_FILES = {"requirements.txt", "shared.txt"}
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,27 @@ def _source_files(folder: Path) -> list[Path]:
     return files
 
 
+def _shared_files(folder: Path) -> list[Path]:
+    """Modules of lambda_src/shared/ that the function lists in its shared.txt."""
+    listing = folder / "shared.txt"
+    if not listing.exists():
+        return []
+    names = [n.strip() for n in listing.read_text().splitlines() if n.strip() and not n.startswith("#")]
+    files = [folder.parent / "shared" / name for name in names]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise UserError(f"{listing} names missing shared modules: {', '.join(missing)}.",
+                        hint="List file names of lambda_src/shared/, one per line.")
+    return files
+
+
 def content_hash(folder: Path) -> str:
     digest = hashlib.sha256("|".join(PLATFORM).encode())
     for path in _source_files(folder):
         digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    for path in _shared_files(folder):
+        digest.update(b"shared:" + path.name.encode())
         digest.update(path.read_bytes())
     requirements = folder / "requirements.txt"
     if requirements.exists():
@@ -91,6 +108,7 @@ def _install_dependencies(folder: Path, target: Path) -> None:
 def _zip(folder: Path, deps: Path | None) -> bytes:
     buffer = io.BytesIO()
     entries: list[tuple[str, Path]] = [(str(p.relative_to(folder)), p) for p in _source_files(folder)]
+    entries += [(p.name, p) for p in _shared_files(folder)]
     if deps is not None:
         entries += [(str(p.relative_to(deps)), p) for p in _source_files(deps)]
     unzipped = 0

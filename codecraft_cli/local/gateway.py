@@ -96,6 +96,7 @@ class Gateway:
         self.runner = runner
         self.default_region = default_region
         self.authorizers = authorizers
+        self.status: Any = lambda: {}
         self._clients: dict[tuple[str, str], Any] = {}
 
     def client(self, service: str, region: str) -> Any:
@@ -121,7 +122,7 @@ class Gateway:
 
         request = Request(environ)
         if request.path == "/_codecraft/health":
-            return _json_response(start_response, 200, {"ok": True})
+            return _json_response(start_response, 200, {"ok": True, **self.status()})
         try:
             return self._serve(request, start_response)
         except Exception as exc:  # never let one request take the gateway down

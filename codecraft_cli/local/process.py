@@ -41,12 +41,16 @@ def _pid_alive(pid: int) -> bool:
         return True
 
 
-def _healthy(info: dict[str, Any]) -> bool:
+def _health(info: dict[str, Any]) -> dict[str, Any] | None:
     try:
         with urllib.request.urlopen(info["gateway"] + "/_codecraft/health", timeout=2) as response:
-            return response.status == 200
+            return dict(json.loads(response.read())) if response.status == 200 else None
     except Exception:
-        return False
+        return None
+
+
+def _healthy(info: dict[str, Any]) -> bool:
+    return _health(info) is not None
 
 
 def read_info() -> dict[str, Any] | None:
@@ -59,12 +63,15 @@ def read_info() -> dict[str, Any] | None:
 
 def status() -> dict[str, Any]:
     info = read_info()
-    running = bool(info) and _pid_alive(int(info["pid"])) and _healthy(info)
+    health = _health(info) if info and _pid_alive(int(info["pid"])) else None
+    running = health is not None
+    servers = (health or {}).get("mysql") or []
     return {
         "running": running,
         "endpoint": info.get("endpoint") if running and info else None,
         "gateway": info.get("gateway") if running and info else None,
-        "mysql": None,
+        "mysql": {"host": servers[0]["host"], "port": servers[0]["port"]} if servers else None,
+        "mysql_servers": servers,
         "pid": info.get("pid") if running and info else None,
         "home": str(paths.home()),
     }

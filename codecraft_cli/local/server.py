@@ -61,6 +61,95 @@ class LambdaInvokeRoute:
         return [result.payload_bytes]
 
 
+class RdsHook:
+    """In front of moto: an RDS DB instance gets a real MariaDB server.
+
+    CreateDBInstance: moto records the instance and its managed secret; then a mariadbd is
+    started with that secret's user and password and the instance's endpoint is pointed at it.
+    DeleteDBInstance: moto deletes the instance; then its server is stopped and its data removed.
+    If mariadbd is not installed, CreateDBInstance fails with the install command.
+    """
+
+    def __init__(self, app: Any, endpoint_holder: dict[str, str], mysql: Any) -> None:
+        self.app = app
+        self.endpoint_holder = endpoint_holder
+        self.mysql = mysql
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        import io
+        from urllib.parse import parse_qs
+
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        if environ.get("REQUEST_METHOD") != "POST" or "/rds/aws4_request" not in auth:
+            return self.app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+        action = form.get("Action")
+        region = auth.split("/rds/aws4_request")[0].rsplit("/", 1)[-1]
+        if action == "CreateDBInstance":
+            from .mysql import INSTALL_HINT, mariadbd_path
+
+            if not mariadbd_path():
+                return _rds_error(start_response, "CodecraftMariaDBMissing",
+                                  f"The emulator needs mariadbd to run an RDS instance. {INSTALL_HINT}")
+        status_holder: dict[str, str] = {}
+
+        def capture(status: str, headers: Any, exc_info: Any = None) -> Any:
+            status_holder["status"] = status
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        chunks = list(self.app(environ, capture))
+        if status_holder.get("status", "").startswith("200"):
+            instance = (form.get("DBInstanceIdentifier") or "").lower()
+            if action == "CreateDBInstance":
+                self._start(region, instance, form)
+            elif action == "DeleteDBInstance":
+                self.mysql.stop(instance)
+        return chunks
+
+    def _start(self, region: str, instance: str, form: dict[str, str]) -> None:
+        import boto3
+        from moto.rds.models import rds_backends
+
+        from .runner import ACCOUNT_ID
+
+        db = rds_backends[ACCOUNT_ID][region].databases[instance]
+        user = form.get("MasterUsername") or "admin"
+        password = form.get("MasterUserPassword")
+        secret = getattr(db, "master_user_secret", None)
+        if not password and secret is not None:
+            client = boto3.client("secretsmanager", region_name=region, endpoint_url=self.endpoint_holder["url"],
+                                  aws_access_key_id="codecraft", aws_secret_access_key="codecraft")
+            arn = secret.secret_arn
+            value = json.loads(client.get_secret_value(SecretId=arn)["SecretString"])
+            user, password = value.get("username", user), value["password"]
+        server = self.mysql.start(instance, user, password or "", form.get("DBName"))
+        db.__dict__["codecraft_address"] = "127.0.0.1"
+        db.port = server.port
+
+
+def _rds_error(start_response: Any, code: str, message: str) -> list[bytes]:
+    from xml.sax.saxutils import escape
+
+    body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{escape(message)}"
+            "</Message></Error><RequestId>codecraft</RequestId></ErrorResponse>").encode()
+    start_response("400 Bad Request", [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _point_rds_endpoints_at_real_servers() -> None:
+    from moto.rds.models import DBInstance
+
+    original = DBInstance.address
+
+    def address(self: Any) -> str:
+        return str(self.__dict__.get("codecraft_address") or original.fget(self))  # type: ignore[attr-defined]
+
+    DBInstance.address = property(address)  # type: ignore[assignment,method-assign]
+
+
 def _quiet_handler() -> Any:
     from werkzeug.serving import WSGIRequestHandler
 
@@ -76,31 +165,36 @@ def serve(home: Path, region: str) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
+    from .authorizer import CognitoAuthorizers
     from .gateway import Gateway
+    from .mysql import MariaDBManager
+    from .pump import EventPump, neutralise_moto_delivery
     from .runner import LambdaRunner
 
     local = home / "local"
     local.mkdir(parents=True, exist_ok=True)
+    neutralise_moto_delivery()
+    _point_rds_endpoints_at_real_servers()
     holder: dict[str, Any] = {}
+    endpoint_holder: dict[str, str] = {}
+    mysql = MariaDBManager(local / "mysql")
     moto_app = DomainDispatcherApplication(create_backend_app)
-    app = LambdaInvokeRoute(moto_app, None)
+    app = LambdaInvokeRoute(RdsHook(moto_app, endpoint_holder, mysql), None)
     moto_server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_quiet_handler())
     endpoint = f"http://127.0.0.1:{moto_server.server_port}"
+    endpoint_holder["url"] = endpoint
     runner = LambdaRunner(endpoint, local / "lambda", region)
     app.runner = runner
-    gateway_app = Gateway(endpoint, runner, region)
-    try:
-        from .authorizer import CognitoAuthorizers
-
-        gateway_app.authorizers = CognitoAuthorizers(endpoint)
-    except ImportError:
-        pass
+    gateway_app = Gateway(endpoint, runner, region, CognitoAuthorizers(endpoint))
+    gateway_app.status = lambda: {"mysql": mysql.endpoints()}
+    pump = EventPump(endpoint, runner)
     gateway_server = make_server("127.0.0.1", 0, gateway_app, threaded=True,
                                  request_handler=_quiet_handler())
     holder["servers"] = (moto_server, gateway_server)
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in holder["servers"]]
     for thread in threads:
         thread.start()
+    pump.start()
     info = {
         "pid": os.getpid(),
         "endpoint": endpoint,
@@ -118,8 +212,10 @@ def serve(home: Path, region: str) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     while not stop.is_set():
         stop.wait(1.0)
+    pump.stop()
     for server in holder["servers"]:
         server.shutdown()
+    mysql.stop_all()
     print("codecraft emulator stopped", flush=True)
 
 

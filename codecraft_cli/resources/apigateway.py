@@ -295,3 +295,67 @@ class Deployment(Handler):
         out = record["outputs"]
         return [Call("apigateway", "delete_stage", {"restApiId": out["api"], "stageName": out["stage"]},
                      gone_ok=_GONE)]
+
+
+@register
+class Authorizer(Handler):
+    """A Cognito user-pool authorizer: the method requires a valid ID token of the pool.
+
+    YAML::
+
+        - id: authorizer
+          type: apigateway.authorizer
+          name: CognitoAuthorizer
+          properties:
+            api: ${projects_api.id}
+            user_pools: ["${workshop1:user_pool.arn}"]
+    """
+
+    type = "apigateway.authorizer"
+    service = "apigateway"
+    console = "API Gateway › Authorizers"
+    taggable = False
+    schema = {"api": Prop(str, required=True), "user_pools": Prop(list, required=True)}
+    outputs = ("id", "name")
+    permissions = ("apigateway:POST", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE")
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        if has_unresolved(props["api"]):
+            return Observed(False)
+        try:
+            items = ctx.client("apigateway").get_authorizers(restApiId=props["api"]).get("items", [])
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) in _GONE:
+                return Observed(False)
+            raise
+        for item in items:
+            if item.get("name") == self.name(ctx, res):
+                return Observed(True, {"id": item["id"], "providers": sorted(item.get("providerARNs") or []),
+                                       "type": item.get("type")})
+        return Observed(False)
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+        pools = sorted(map(str, props["user_pools"]))
+        if not observed.exists:
+            return [Call("apigateway", "create_authorizer", {
+                "restApiId": props["api"], "name": self.name(ctx, res), "type": "COGNITO_USER_POOLS",
+                "providerARNs": pools, "identitySource": "method.request.header.Authorization",
+            }, output="created", records=True)]
+        if observed.attrs.get("providers") != pools:
+            ops = [{"op": "replace", "path": "/providerARNs", "value": ",".join(pools)}]
+            return [Call("apigateway", "update_authorizer", {
+                "restApiId": props["api"], "authorizerId": observed.attrs["id"], "patchOperations": ops})]
+        return []
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        auth_id = results["created"]["id"] if "created" in results else observed.attrs.get("id")
+        return {"id": auth_id, "name": self.name(ctx, res), "api": props["api"]}
+
+    def physical_id(self, outputs: Mapping[str, Any]) -> str:
+        return f"{outputs['api']}/{outputs['id']}"
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        out = record["outputs"]
+        return [Call("apigateway", "delete_authorizer", {"restApiId": out["api"], "authorizerId": out["id"]},
+                     gone_ok=_GONE)]

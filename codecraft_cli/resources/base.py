@@ -118,6 +118,7 @@ class Handler:
     named: ClassVar[bool] = True  # the YAML gives a name (student prefix applied)
     taggable: ClassVar[bool] = True
     slow: ClassVar[bool] = False
+    lookup: ClassVar[bool] = False  # only observes (a default VPC): never recorded nor deleted
     console: ClassVar[str] = ""  # the console page, e.g. "SQS › Queues"
 
     def name(self, ctx: Context, res: ResourceSpec) -> str:
@@ -177,7 +178,7 @@ def all_handlers() -> dict[str, Handler]:
 
 def _load_all() -> None:
     # importing the modules registers their handlers (idempotent: modules load once)
-    from . import apigateway, dynamodb, iam, lambda_, logs, sns, sqs  # noqa: F401
+    from . import apigateway, cognito, database, dynamodb, ec2, iam, lambda_, logs, rds, secrets, sns, sqs  # noqa: F401
 
 
 def tag_list(tags: Mapping[str, str], key: str = "Key", value: str = "Value") -> list[dict[str, str]]:

@@ -53,6 +53,7 @@ class Function(Handler):
         "role": Prop(str, required=True),
         "environment": Prop(dict),
         "description": Prop(str),
+        "vpc": Prop(dict),  # {subnets: [...], security_groups: [...]}: reach RDS in the VPC
     }
     outputs = ("name", "arn")
     permissions = ("lambda:CreateFunction", "lambda:GetFunction", "lambda:UpdateFunctionCode",
@@ -71,6 +72,7 @@ class Function(Handler):
             "Timeout": int(props.get("timeout", 10)),
             "MemorySize": int(props.get("memory", 128)),
             "Environment": {"Variables": {k: str(v) for k, v in (props.get("environment") or {}).items()}},
+            "VpcConfig": _vpc_config(props.get("vpc")),
         }
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
@@ -91,6 +93,8 @@ class Function(Handler):
             "Timeout": conf.get("Timeout"),
             "MemorySize": conf.get("MemorySize"),
             "Environment": {"Variables": (conf.get("Environment") or {}).get("Variables", {})},
+            "VpcConfig": {"SubnetIds": sorted((conf.get("VpcConfig") or {}).get("SubnetIds") or []),
+                          "SecurityGroupIds": sorted((conf.get("VpcConfig") or {}).get("SecurityGroupIds") or [])},
             "State": conf.get("State"),
         }
         return Observed(True, attrs, dict(got.get("Tags") or {}))
@@ -130,7 +134,8 @@ class Function(Handler):
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         name = self.name(ctx, res)
-        return {"name": name, "arn": f"arn:aws:lambda:{ctx.region}:{ctx.account_id}:function:{name}"}
+        return {"name": name, "arn": f"arn:aws:lambda:{ctx.region}:{ctx.account_id}:function:{name}",
+                "vpc": bool(props.get("vpc"))}
 
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
         client = ctx.client("lambda")
@@ -147,11 +152,25 @@ class Function(Handler):
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
         gone = ("ResourceNotFoundException",)
+        name = record["outputs"]["name"]
         calls = [Call("lambda", "delete_event_source_mapping", {"UUID": uuid}, gone_ok=gone)
                  for uuid in (found or {}).get("mappings", [])]
+        if record["outputs"].get("vpc"):
+            # Detach the VPC first, so Lambda starts releasing its network interfaces now:
+            # the security groups cannot be deleted while those interfaces exist.
+            calls += [Call("lambda", "update_function_configuration", {
+                "FunctionName": name, "VpcConfig": {"SubnetIds": [], "SecurityGroupIds": []}}, gone_ok=gone),
+                Call("lambda", "wait:function_updated_v2", {"FunctionName": name})]
         calls.append(Call("lambda", "delete_function", {"FunctionName": record["outputs"]["name"]},
                           gone_ok=gone))
         return calls
+
+
+def _vpc_config(vpc: Mapping[str, Any] | None) -> dict[str, list[str]]:
+    if not vpc:
+        return {"SubnetIds": [], "SecurityGroupIds": []}
+    return {"SubnetIds": sorted(map(str, vpc.get("subnets") or [])),
+            "SecurityGroupIds": sorted(map(str, vpc.get("security_groups") or []))}
 
 
 def _statements(client: Any, function: str) -> list[dict[str, Any]]:
@@ -222,4 +241,76 @@ class Permission(Handler):
         out = record["outputs"]
         return [Call("lambda", "remove_permission",
                      {"FunctionName": out["function"], "StatementId": out["id"]},
+                     gone_ok=("ResourceNotFoundException",))]
+
+
+@register
+class EventSourceMapping(Handler):
+    """A trigger: Lambda polls the source (an SQS queue) and invokes the function with batches.
+
+    YAML::
+
+        - id: notifications_trigger
+          type: lambda.event_source_mapping
+          properties:
+            function: ${manage_projects.name}
+            source: ${notifications_queue.arn}
+            batch_size: 10
+    """
+
+    type = "lambda.event_source_mapping"
+    service = "lambda"
+    console = "Lambda › Configuration › Triggers"
+    named = False
+    taggable = False
+    schema = {"function": Prop(str, required=True), "source": Prop(str, required=True),
+              "batch_size": Prop(int), "enabled": Prop(bool), "report_batch_item_failures": Prop(bool)}
+    outputs = ("id",)
+    permissions = ("lambda:CreateEventSourceMapping", "lambda:ListEventSourceMappings",
+                   "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping")
+
+    def _want(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {"BatchSize": int(props.get("batch_size", 10)), "Enabled": bool(props.get("enabled", True)),
+                "FunctionResponseTypes": ["ReportBatchItemFailures"] if props.get("report_batch_item_failures", True) else []}
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        from ..workshop.model import has_unresolved
+
+        if has_unresolved(props):
+            return Observed(False)
+        try:
+            got = ctx.client("lambda").list_event_source_mappings(
+                FunctionName=props["function"], EventSourceArn=props["source"]).get("EventSourceMappings", [])
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
+                return Observed(False)
+            raise
+        if not got:
+            return Observed(False)
+        esm = got[0]
+        return Observed(True, {"id": esm["UUID"], "BatchSize": esm.get("BatchSize"),
+                               "Enabled": esm.get("State") in ("Enabled", "Enabling", "Creating"),
+                               "FunctionResponseTypes": list(esm.get("FunctionResponseTypes") or [])})
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+        want = self._want(props)
+        if not observed.exists:
+            return [Call("lambda", "create_event_source_mapping", {
+                "FunctionName": props["function"], "EventSourceArn": props["source"], **want},
+                output="created", records=True, retry="iam_propagation")]
+        changed = {k: v for k, v in want.items() if observed.attrs.get(k) != v}
+        if changed:
+            return [Call("lambda", "update_event_source_mapping", {"UUID": observed.attrs["id"], **changed})]
+        return []
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        uuid = results["created"]["UUID"] if "created" in results else observed.attrs.get("id")
+        return {"id": uuid, "function": props["function"], "source": props["source"]}
+
+    def physical_id(self, outputs: Mapping[str, Any]) -> str:
+        return str(outputs["id"])
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        return [Call("lambda", "delete_event_source_mapping", {"UUID": record["outputs"]["id"]},
                      gone_ok=("ResourceNotFoundException",))]

@@ -50,6 +50,8 @@ class Queue(Handler):
         "visibility_timeout": Prop(int),
         "retention_seconds": Prop(int),
         "allow_sns_topics": Prop(list),
+        "dead_letter_queue": Prop(str),  # ARN: failed messages go there after max_receive_count
+        "max_receive_count": Prop(int),
     }
     outputs = ("name", "arn", "url")
     permissions = ("sqs:CreateQueue", "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
@@ -69,6 +71,10 @@ class Queue(Handler):
             attrs["MessageRetentionPeriod"] = str(props["retention_seconds"])
         if props.get("fifo"):
             attrs["FifoQueue"] = "true"
+        if props.get("dead_letter_queue"):
+            attrs["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": props["dead_letter_queue"],
+                                                 "maxReceiveCount": int(props.get("max_receive_count", 3))},
+                                                sort_keys=True)
         if props.get("allow_sns_topics"):
             attrs["Policy"] = json.dumps(
                 queue_policy(self._arn(ctx, res), list(props["allow_sns_topics"])),
@@ -97,7 +103,7 @@ class Queue(Handler):
         changed = {}
         for key, value in want.items():
             have = observed.attrs.get(key)
-            if key == "Policy" and have:
+            if key in ("Policy", "RedrivePolicy") and have:
                 have = json.dumps(json.loads(have), sort_keys=True)
             if key != "FifoQueue" and have != value:
                 changed[key] = value

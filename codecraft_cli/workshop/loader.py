@@ -25,7 +25,7 @@ from .model import (
 )
 
 _TOP_KEYS = {"id", "title", "seed", "requires", "services", "steps", "payloads", "api",
-             "default_route", "default_payload", "rubric", "description"}
+             "default_route", "default_payload", "rubric", "description", "test_user"}
 _STEP_KEYS = {"id", "title", "console", "resources", "checks", "pitfalls"}
 _RES_KEYS = {"id", "type", "name", "properties", "depends_on"}
 _CHECK_KEYS = {"id", "type", "title", "params", "fix"}
@@ -177,9 +177,14 @@ def parse(raw: Any, path: Path) -> Workshop:
         ))
     all_resources = tuple(res for step in steps for res in step.resources)
     by_id = {res.id: res for res in all_resources}
+    requires = tuple(raw.get("requires") or ())
+    prerequisites: dict[str, Workshop | None] = {}
     for res in all_resources:
         where = f"step '{res.step}', resource '{res.id}'"
         for ref in iter_refs(res.properties):
+            if ref.workshop is not None:
+                _check_external(ref, requires, prerequisites, where, problems)
+                continue
             target = by_id.get(ref.resource)
             if target is None:
                 problems.add(where, f"reference {ref} names no resource of this workshop")
@@ -220,13 +225,42 @@ def parse(raw: Any, path: Path) -> Workshop:
     route = raw.get("default_route")
     if route is not None and (not isinstance(route, str) or len(route.split()) != 2):
         problems.add("", "'default_route' must look like 'POST /orders'")
+    test_user = raw.get("test_user")
+    if test_user is not None and (not isinstance(test_user, Mapping) or set(test_user) != {"client", "user"}):
+        problems.add("", "'test_user' must be a mapping with 'client' and 'user' (resource ids)")
     problems.raise_if_any()
     return Workshop(
-        id=wid, title=title, seed=raw.get("seed"), requires=tuple(raw.get("requires") or ()),
+        id=wid, title=title, seed=raw.get("seed"), requires=requires,
         services=tuple(raw.get("services") or ()), steps=tuple(steps), payloads=dict(payloads),
         api=api, default_route=route, default_payload=raw.get("default_payload"),
-        rubric=tuple(rubric), path=path,
+        rubric=tuple(rubric), path=path, test_user=test_user,
     )
+
+
+def _check_external(ref: Any, requires: tuple[str, ...], cache: dict[str, Workshop | None],
+                    where: str, problems: _Problems) -> None:
+    """``${workshop:resource.attr}`` must name a prerequisite, one of its resources, and an output."""
+    from ..resources.base import handler_for
+
+    if ref.workshop not in requires:
+        problems.add(where, f"reference {ref} names {ref.workshop}, which is not in 'requires'")
+        return
+    if ref.workshop not in cache:
+        try:
+            cache[ref.workshop] = load_workshop(ref.workshop)
+        except UserError:
+            cache[ref.workshop] = None
+    other = cache[ref.workshop]
+    if other is None:
+        problems.add(where, f"reference {ref}: the workshop {ref.workshop} cannot be loaded")
+        return
+    try:
+        target = other.resource(ref.resource)
+    except KeyError:
+        problems.add(where, f"reference {ref}: {ref.workshop} has no resource {ref.resource}")
+        return
+    if ref.attr not in handler_for(target.type).outputs:
+        problems.add(where, f"reference {ref}: a {target.type} has no '{ref.attr}'")
 
 
 def load_workshop_file(path: Path) -> Workshop:

@@ -14,23 +14,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REF_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\.([a-z_]+)\}")
+REF_RE = re.compile(r"\$\{(?:([a-z0-9][a-z0-9-]*):)?([A-Za-z_][A-Za-z0-9_]*)\.([a-z_]+)\}")
 
 
 @dataclass(frozen=True)
 class Ref:
+    """``${resource.attr}``, or ``${workshop:resource.attr}`` for a prerequisite's resource."""
+
     resource: str
     attr: str
+    workshop: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Where its outputs are found: the resource id, or ``workshop:resource``."""
+        return f"{self.workshop}:{self.resource}" if self.workshop else self.resource
 
     def __str__(self) -> str:
-        return "${%s.%s}" % (self.resource, self.attr)
+        prefix = f"{self.workshop}:" if self.workshop else ""
+        return "${%s%s.%s}" % (prefix, self.resource, self.attr)
+
+
+def _ref(match: re.Match[str]) -> Ref:
+    return Ref(match.group(2), match.group(3), match.group(1))
 
 
 def iter_refs(value: Any) -> Iterator[Ref]:
-    """Every ${resource.attr} reference inside a nested value."""
+    """Every reference inside a nested value."""
     if isinstance(value, str):
         for match in REF_RE.finditer(value):
-            yield Ref(match.group(1), match.group(2))
+            yield _ref(match)
     elif isinstance(value, Mapping):
         for item in value.values():
             yield from iter_refs(item)
@@ -46,7 +59,7 @@ class Unresolved:
         self.ref = ref
 
     def __repr__(self) -> str:
-        return f"<{self.ref.resource}.{self.ref.attr}>"
+        return f"<{self.ref.key}.{self.ref.attr}>"
 
     def __str__(self) -> str:
         return repr(self)
@@ -67,13 +80,14 @@ def resolve(value: Any, outputs: Mapping[str, Mapping[str, Any]]) -> Any:
     if isinstance(value, str):
         whole = REF_RE.fullmatch(value)
         if whole:
-            ref = Ref(whole.group(1), whole.group(2))
-            got = outputs.get(ref.resource, {}).get(ref.attr)
+            ref = _ref(whole)
+            got = outputs.get(ref.key, {}).get(ref.attr)
             return Unresolved(ref) if got is None else got
 
         def sub(match: re.Match[str]) -> str:
-            got = outputs.get(match.group(1), {}).get(match.group(2))
-            return f"<{match.group(1)}.{match.group(2)}>" if got is None else str(got)
+            ref = _ref(match)
+            got = outputs.get(ref.key, {}).get(ref.attr)
+            return f"<{ref.key}.{ref.attr}>" if got is None else str(got)
 
         return REF_RE.sub(sub, value)
     if isinstance(value, Mapping):
@@ -87,7 +101,7 @@ def has_unresolved(value: Any) -> bool:
     if isinstance(value, Unresolved):
         return True
     if isinstance(value, str):
-        return bool(re.search(r"<[A-Za-z_][A-Za-z0-9_]*\.[a-z_]+>", value))
+        return bool(re.search(r"<(?:[a-z0-9-]+:)?[A-Za-z_][A-Za-z0-9_]*\.[a-z_]+>", value))
     if isinstance(value, Mapping):
         return any(has_unresolved(item) for item in value.values())
     if isinstance(value, list | tuple):
@@ -110,7 +124,8 @@ class ResourceSpec:
     def deps(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}
         for ref in iter_refs(self.properties):
-            seen.setdefault(ref.resource)
+            if ref.workshop is None:  # a prerequisite's resource is not an edge of this graph
+                seen.setdefault(ref.resource)
         for dep in self.depends_on:
             seen.setdefault(dep)
         return tuple(seen)
@@ -159,6 +174,7 @@ class Workshop:
     default_payload: str | None
     rubric: tuple[RubricItem, ...]
     path: Path
+    test_user: Mapping[str, str] | None = None  # {client: <ref>, user: <ref>} for protected routes
 
     @property
     def resources(self) -> tuple[ResourceSpec, ...]:

@@ -117,7 +117,8 @@ def test_function_unchanged_code_and_config_plans_nothing() -> None:
     props = resolve(res.properties, OUTPUTS)
     have = {"CodeSha256": "abc=", "Runtime": "python3.12", "Handler": "app.lambda_handler",
             "Role": OUTPUTS["role"]["arn"], "Timeout": 10, "MemorySize": 128,
-            "Environment": {"Variables": {"TABLE_NAME": "Orders", "TOPIC_ARN": TOPIC}}}
+            "Environment": {"Variables": {"TABLE_NAME": "Orders", "TOPIC_ARN": TOPIC}},
+            "VpcConfig": {"SubnetIds": [], "SecurityGroupIds": []}}
     handler = handler_for(res.type)
     assert handler.plan(ctx, res, props, Observed(True, have, {})) == []
     changed_code = handler.plan(ctx, res, props, Observed(True, {**have, "CodeSha256": "old="}, {}))

@@ -1,0 +1,230 @@
+"""Cognito user pools, app clients and a test user.
+
+YAML::
+
+    - id: user_pool
+      type: cognito.user_pool
+      name: ProjectsUsers
+
+    - id: app_client
+      type: cognito.user_pool_client
+      name: projects-cli
+      properties:
+        pool: ${user_pool.id}
+        auth_flows: [ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
+
+    - id: test_user
+      type: cognito.user
+      properties:
+        pool: ${user_pool.id}
+        username: student
+        password_secret: ${test_user_password.arn}
+
+``admin_create_user`` leaves a user in FORCE_CHANGE_PASSWORD; ``admin_set_user_password``
+with ``Permanent=True`` confirms it, with the password read from its secret inside the
+executor. A pool with a domain cannot be deleted: the domain goes first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..aws.errors import error_code, is_client_error
+from ..workshop.model import ResourceSpec, has_unresolved
+from .base import Call, Context, Handler, Observed, Prop, Var, register
+
+_POOL_GONE = ("ResourceNotFoundException",)
+
+PASSWORD_POLICY = {"MinimumLength": 12, "RequireUppercase": True, "RequireLowercase": True,
+                   "RequireNumbers": True, "RequireSymbols": True, "TemporaryPasswordValidityDays": 7}
+
+
+@register
+class UserPool(Handler):
+    type = "cognito.user_pool"
+    service = "cognito-idp"
+    console = "Cognito › User pools"
+    schema = {"description": Prop(str)}
+    outputs = ("name", "id", "arn", "issuer")
+    permissions = ("cognito-idp:CreateUserPool", "cognito-idp:DescribeUserPool", "cognito-idp:ListUserPools",
+                   "cognito-idp:DeleteUserPool", "cognito-idp:DeleteUserPoolDomain", "cognito-idp:TagResource")
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        # Pool names are not unique: only a pool carrying this deployment's tags is ours.
+        client = ctx.client("cognito-idp")
+        name = self.name(ctx, res)
+        for page in client.get_paginator("list_user_pools").paginate(MaxResults=60):
+            for pool in page.get("UserPools", []):
+                if pool.get("Name") != name:
+                    continue
+                described = client.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+                tags = dict(described.get("UserPoolTags") or {})
+                if all(tags.get(k) == v for k, v in ctx.tags.items()):
+                    return Observed(True, {"id": pool["Id"], "arn": described.get("Arn")}, tags)
+        return Observed(False)
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+             observed: Observed) -> list[Call]:
+        if observed.exists:
+            return []
+        return [Call("cognito-idp", "create_user_pool", {
+            "PoolName": self.name(ctx, res),
+            "Policies": {"PasswordPolicy": PASSWORD_POLICY},
+            "DeletionProtection": "INACTIVE",
+            "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+            "UsernameConfiguration": {"CaseSensitive": False},
+            "UserPoolTags": ctx.tags,
+        }, output="created", records=True)]
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        pool_id = results["created"]["UserPool"]["Id"] if "created" in results else observed.attrs.get("id")
+        return {
+            "name": self.name(ctx, res), "id": pool_id,
+            "arn": f"arn:aws:cognito-idp:{ctx.region}:{ctx.account_id}:userpool/{pool_id}",
+            "issuer": f"https://cognito-idp.{ctx.region}.amazonaws.com/{pool_id}",
+        }
+
+    def physical_id(self, outputs: Mapping[str, Any]) -> str:
+        return str(outputs["id"])
+
+    def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            pool = ctx.client("cognito-idp").describe_user_pool(UserPoolId=record["outputs"]["id"])["UserPool"]
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) in _POOL_GONE:
+                return {"gone": True}
+            raise
+        return {"domain": pool.get("Domain"), "protected": pool.get("DeletionProtection") == "ACTIVE"}
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        found = found or {}
+        if found.get("gone"):
+            return []
+        pool_id = record["outputs"]["id"]
+        calls = []
+        if found.get("domain"):  # Cognito refuses to delete a pool that still has a domain
+            calls.append(Call("cognito-idp", "delete_user_pool_domain",
+                              {"Domain": found["domain"], "UserPoolId": pool_id}, gone_ok=_POOL_GONE))
+        if found.get("protected"):
+            calls.append(Call("cognito-idp", "update_user_pool",
+                              {"UserPoolId": pool_id, "DeletionProtection": "INACTIVE"}))
+        calls.append(Call("cognito-idp", "delete_user_pool", {"UserPoolId": pool_id}, gone_ok=_POOL_GONE))
+        return calls
+
+
+@register
+class UserPoolClient(Handler):
+    type = "cognito.user_pool_client"
+    service = "cognito-idp"
+    console = "Cognito › User pools › App integration › App clients"
+    taggable = False
+    schema = {"pool": Prop(str, required=True), "auth_flows": Prop(list, required=True)}
+    outputs = ("name", "id")
+    permissions = ("cognito-idp:CreateUserPoolClient", "cognito-idp:ListUserPoolClients",
+                   "cognito-idp:DescribeUserPoolClient", "cognito-idp:UpdateUserPoolClient",
+                   "cognito-idp:DeleteUserPoolClient")
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        if has_unresolved(props["pool"]):
+            return Observed(False)
+        client = ctx.client("cognito-idp")
+        name = self.name(ctx, res)
+        try:
+            pages = client.get_paginator("list_user_pool_clients").paginate(UserPoolId=props["pool"], MaxResults=60)
+            items = [c for page in pages for c in page.get("UserPoolClients", [])]
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) in _POOL_GONE:
+                return Observed(False)
+            raise
+        for item in items:
+            if item["ClientName"] == name:
+                got = client.describe_user_pool_client(UserPoolId=props["pool"], ClientId=item["ClientId"])
+                flows = sorted(got["UserPoolClient"].get("ExplicitAuthFlows") or [])
+                return Observed(True, {"id": item["ClientId"], "auth_flows": flows})
+        return Observed(False)
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+             observed: Observed) -> list[Call]:
+        flows = sorted(props["auth_flows"])
+        if not observed.exists:
+            return [Call("cognito-idp", "create_user_pool_client", {
+                "UserPoolId": props["pool"], "ClientName": self.name(ctx, res), "GenerateSecret": False,
+                "ExplicitAuthFlows": flows, "PreventUserExistenceErrors": "ENABLED",
+            }, output="created", records=True)]
+        if observed.attrs.get("auth_flows") != flows:
+            return [Call("cognito-idp", "update_user_pool_client", {
+                "UserPoolId": props["pool"], "ClientId": observed.attrs["id"],
+                "ClientName": self.name(ctx, res), "ExplicitAuthFlows": flows})]
+        return []
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        client_id = (results["created"]["UserPoolClient"]["ClientId"] if "created" in results
+                     else observed.attrs.get("id"))
+        return {"name": self.name(ctx, res), "id": client_id, "pool": props["pool"]}
+
+    def physical_id(self, outputs: Mapping[str, Any]) -> str:
+        return str(outputs["id"])
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        out = record["outputs"]
+        return [Call("cognito-idp", "delete_user_pool_client",
+                     {"UserPoolId": out["pool"], "ClientId": out["id"]}, gone_ok=_POOL_GONE)]
+
+
+@register
+class User(Handler):
+    type = "cognito.user"
+    service = "cognito-idp"
+    console = "Cognito › User pools › Users"
+    named = False
+    taggable = False
+    schema = {"pool": Prop(str, required=True), "username": Prop(str, required=True),
+              "password_secret": Prop(str, required=True), "email": Prop(str)}
+    outputs = ("username", "pool")
+    permissions = ("cognito-idp:AdminCreateUser", "cognito-idp:AdminGetUser", "cognito-idp:AdminSetUserPassword",
+                   "cognito-idp:AdminDeleteUser", "secretsmanager:GetSecretValue")
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        if has_unresolved(props["pool"]):
+            return Observed(False)
+        try:
+            got = ctx.client("cognito-idp").admin_get_user(UserPoolId=props["pool"], Username=props["username"])
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) in ("UserNotFoundException", *_POOL_GONE):
+                return Observed(False)
+            raise
+        return Observed(True, {"status": got.get("UserStatus")})
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+             observed: Observed) -> list[Call]:
+        pool, username = props["pool"], props["username"]
+        calls = []
+        if not observed.exists:
+            attributes = [{"Name": "email", "Value": props["email"]}, {"Name": "email_verified", "Value": "true"}] \
+                if props.get("email") else []
+            calls.append(Call("cognito-idp", "admin_create_user", {
+                "UserPoolId": pool, "Username": username, "MessageAction": "SUPPRESS",
+                "UserAttributes": attributes}, output="created", records=True))
+        if not observed.exists or observed.attrs.get("status") != "CONFIRMED":
+            calls += [
+                Call("secretsmanager", "get_secret_value", {"SecretId": props["password_secret"]}, output="secret"),
+                Call("cognito-idp", "admin_set_user_password", {
+                    "UserPoolId": pool, "Username": username,
+                    "Password": Var("secret", ("SecretString",)), "Permanent": True}),
+            ]
+        return calls
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        return {"username": props["username"], "pool": props["pool"], "password_secret": props["password_secret"]}
+
+    def physical_id(self, outputs: Mapping[str, Any]) -> str:
+        return f"{outputs['pool']}/{outputs['username']}"
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        out = record["outputs"]
+        return [Call("cognito-idp", "admin_delete_user", {"UserPoolId": out["pool"], "Username": out["username"]},
+                     gone_ok=("UserNotFoundException", *_POOL_GONE))]

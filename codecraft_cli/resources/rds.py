@@ -1,0 +1,172 @@
+"""RDS DB instances (MySQL), with the master password managed by RDS in Secrets Manager.
+
+YAML::
+
+    - id: db
+      type: rds.db_instance
+      name: ProjetOpenSourceDB
+      properties:
+        database: ProjetOpenSourceDB
+        instance_class: db.t3.micro
+        security_groups: [${db_sg.id}]
+
+Creation takes 5 to 15 minutes on AWS, so the handler is ``slow``: the engine starts it first
+and everything else proceeds meanwhile. No password is ever sent or stored by codecraft
+(``ManageMasterUserPassword``); the secret's ARN is an output. The instance is single-AZ,
+20 GB gp2, not publicly accessible, without deletion protection and without automated backups
+(a classroom database), and is deleted without a final snapshot.
+
+On the embedded emulator a real MariaDB server answers at the instance's endpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..aws.errors import error_code, is_client_error
+from ..errors import EmulatorError
+from ..workshop.model import ResourceSpec
+from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list
+
+_GONE = ("DBInstanceNotFound", "DBInstanceNotFoundFault")
+CLASSES = ("db.t3.micro", "db.t4g.micro")
+
+
+@register
+class DbInstance(Handler):
+    type = "rds.db_instance"
+    service = "rds"
+    console = "RDS › Databases"
+    slow = True
+    schema = {
+        "database": Prop(str, required=True),
+        "instance_class": Prop(str, choices=CLASSES),
+        "engine_version": Prop(str),
+        "security_groups": Prop(list, required=True),
+        "master_username": Prop(str),
+        "publicly_accessible": Prop(bool),
+    }
+    outputs = ("name", "id", "arn", "address", "port", "secret_arn", "database")
+    permissions = ("rds:CreateDBInstance", "rds:DescribeDBInstances", "rds:ModifyDBInstance",
+                   "rds:DeleteDBInstance", "rds:AddTagsToResource", "secretsmanager:CreateSecret",
+                   "kms:DescribeKey", "iam:CreateServiceLinkedRole", "ec2:DescribeSecurityGroups")
+
+    def name(self, ctx: Context, res: ResourceSpec) -> str:
+        return super().name(ctx, res).lower()  # RDS stores identifiers in lower case
+
+    def prepare(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> None:
+        if ctx.is_local:
+            from ..local.mysql import INSTALL_HINT, mariadbd_path
+
+            if not mariadbd_path():
+                raise EmulatorError("The embedded emulator runs RDS instances on a real MariaDB server, "
+                                    "and mariadbd is not installed.", hint=INSTALL_HINT)
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        try:
+            got = ctx.client("rds").describe_db_instances(DBInstanceIdentifier=self.name(ctx, res))
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) in _GONE:
+                return Observed(False)
+            raise
+        db = got["DBInstances"][0]
+        if db.get("DBInstanceStatus") == "deleting":
+            return Observed(False, {"deleting": True})
+        return Observed(True, _attrs(db), tags_from_list(db.get("TagList")))
+
+    def _want(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        return {"DBInstanceClass": props.get("instance_class", "db.t3.micro"),
+                "PubliclyAccessible": bool(props.get("publicly_accessible", False)),
+                "DeletionProtection": False}
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+        name = self.name(ctx, res)
+        want = self._want(props)
+        if not observed.exists:
+            params: dict[str, Any] = {
+                "DBInstanceIdentifier": name,
+                "Engine": "mysql",
+                "DBName": props["database"],
+                "AllocatedStorage": 20,
+                "StorageType": "gp2",
+                "MultiAZ": False,
+                "MasterUsername": props.get("master_username", "admin"),
+                "ManageMasterUserPassword": True,
+                "VpcSecurityGroupIds": list(props["security_groups"]),
+                "BackupRetentionPeriod": 0,
+                "CopyTagsToSnapshot": True,
+                "Tags": tag_list(ctx.tags),
+                **want,
+            }
+            if props.get("engine_version"):
+                params["EngineVersion"] = props["engine_version"]
+            return [
+                Call("rds", "create_db_instance", params, output="created", records=True),
+                Call("rds", "wait:db_instance_available", {"DBInstanceIdentifier": name}),
+                Call("rds", "describe_db_instances", {"DBInstanceIdentifier": name}, output="described"),
+            ]
+        changed = {k: v for k, v in want.items() if observed.attrs.get(k) != v}
+        if not changed:
+            return []
+        return [
+            Call("rds", "modify_db_instance", {"DBInstanceIdentifier": name, "ApplyImmediately": True, **changed}),
+            Call("rds", "wait:db_instance_available", {"DBInstanceIdentifier": name}),
+        ]
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        attrs = dict(observed.attrs)
+        if "described" in results:
+            attrs = _attrs(results["described"]["DBInstances"][0])
+        elif "created" in results:
+            attrs = {**attrs, **_attrs(results["created"]["DBInstance"])}
+        name = self.name(ctx, res)
+        return {
+            "name": name, "id": name, "database": props["database"],
+            "arn": f"arn:aws:rds:{ctx.region}:{ctx.account_id}:db:{name}",
+            "address": attrs.get("address"), "port": attrs.get("port"), "secret_arn": attrs.get("secret_arn"),
+        }
+
+    def physical_id(self, outputs: Mapping[str, Any]) -> str:
+        return str(outputs["arn"])
+
+    def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            db = ctx.client("rds").describe_db_instances(
+                DBInstanceIdentifier=record["outputs"]["id"])["DBInstances"][0]
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) in _GONE:
+                return {"gone": True}
+            raise
+        return {"protected": bool(db.get("DeletionProtection")), "status": db.get("DBInstanceStatus")}
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        found = found or {}
+        if found.get("gone"):
+            return []
+        name = record["outputs"]["id"]
+        calls = []
+        if found.get("protected"):
+            calls.append(Call("rds", "modify_db_instance",
+                              {"DBInstanceIdentifier": name, "DeletionProtection": False, "ApplyImmediately": True}))
+        if found.get("status") != "deleting":
+            calls.append(Call("rds", "delete_db_instance", {
+                "DBInstanceIdentifier": name, "SkipFinalSnapshot": True, "DeleteAutomatedBackups": True},
+                gone_ok=_GONE))
+        # the security groups it uses can only go once it is gone
+        calls.append(Call("rds", "wait:db_instance_deleted", {"DBInstanceIdentifier": name}))
+        return calls
+
+
+def _attrs(db: Mapping[str, Any]) -> dict[str, Any]:
+    endpoint = db.get("Endpoint") or {}
+    return {
+        "status": db.get("DBInstanceStatus"),
+        "DBInstanceClass": db.get("DBInstanceClass"),
+        "PubliclyAccessible": bool(db.get("PubliclyAccessible")),
+        "DeletionProtection": bool(db.get("DeletionProtection")),
+        "address": endpoint.get("Address"),
+        "port": endpoint.get("Port"),
+        "secret_arn": (db.get("MasterUserSecret") or {}).get("SecretArn"),
+    }
