@@ -7,6 +7,7 @@ built; sessions are not, so construction takes a lock).
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from ..errors import AwsFailure
 LOCAL_ACCOUNT_ID = "123456789012"  # moto's default account
 LOCAL_CREDENTIALS = {"aws_access_key_id": "codecraft", "aws_secret_access_key": "codecraft-local"}
 DEFAULT_REGION = "us-east-1"
+LAB_ROLE = "LabRole"  # the role AWS Academy Learner Lab provides
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Clients:
         self._clients: dict[str, Any] = {}
         self._session: Any = None
         self._account_id: str | None = None
+        self._learner_lab: bool | None = None
         self._max_attempts = max_attempts
         self.call_count = 0  # API calls made through these clients (benchmarks, tests)
 
@@ -94,3 +97,28 @@ class Clients:
     @property
     def region(self) -> str:
         return self.target.region
+
+    @property
+    def learner_lab(self) -> bool:
+        """An AWS Academy Learner Lab account: no IAM role creation, a ready-made LabRole.
+
+        Detected by the caller identity (an assumed role ``voclabs``) or an existing
+        ``LabRole``; ``CODECRAFT_LEARNER_LAB=1`` forces it, ``=0`` turns detection off.
+        """
+        if self._learner_lab is None:
+            forced = os.environ.get("CODECRAFT_LEARNER_LAB")
+            if self.target.is_local or forced == "0":
+                self._learner_lab = False
+            elif forced == "1":
+                self._learner_lab = True
+            else:
+                arn = str(self.client("sts").get_caller_identity().get("Arn", ""))
+                self._learner_lab = ":assumed-role/voclabs/" in arn or self._lab_role_exists()
+        return self._learner_lab
+
+    def _lab_role_exists(self) -> bool:
+        try:
+            self.client("iam").get_role(RoleName=LAB_ROLE)
+            return True
+        except Exception:  # NoSuchEntity, or not allowed to look: not a Learner Lab
+            return False

@@ -42,6 +42,9 @@ def translate(exc: BaseException, what: str, target_is_local: bool = False) -> A
         message = exc.response.get("Error", {}).get("Message", "") or str(exc)
         hint = _HINTS.get(code, "Fix the cause above and run the same command again: "
                           "codecraft resumes where it stopped.")
+        if code in ("AccessDenied", "AccessDeniedException") and "CreateRole" in message + what:
+            hint = ("Creating IAM roles is denied. On an AWS Academy Learner Lab, rerun with "
+                    "CODECRAFT_LEARNER_LAB=1 to use the lab's LabRole.")
         return AwsFailure(f"{what} failed: {code}: {message}", hint=hint)
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
         return AwsFailure(

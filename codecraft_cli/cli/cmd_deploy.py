@@ -128,6 +128,9 @@ def setup(
     ctx = open_context(w, target, student, OPTIONS.lang)
     state = state_for(ctx)
     where = "the embedded emulator" if target.is_local else f"AWS account {ctx.account_id} ({target.region})"
+    if not target.is_local and ctx.lab_role_arn:
+        out.print("[yellow]AWS Academy Learner Lab detected:[/yellow] roles cannot be created there, "
+                  "so the functions use the lab's existing LabRole.")
     if not target.is_local and not dry_run:
         _confirm(f"Create the resources of {w.id} in {where}?", yes, required=True)
     executor = DisplayExecutor(ctx) if dry_run else Executor(ctx)

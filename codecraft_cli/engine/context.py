@@ -66,6 +66,15 @@ class DeployContext:
     def deployment(self) -> str:
         return deployment_id(self.workshop.id, self.student)
 
+    @property
+    def lab_role_arn(self) -> str | None:
+        """The Learner Lab's LabRole, used instead of creating roles there."""
+        from ..aws.clients import LAB_ROLE
+
+        if self.clients.learner_lab:
+            return f"arn:aws:iam::{self.account_id}:role/{LAB_ROLE}"
+        return None
+
     def client(self, service: str) -> Any:
         return self.clients.client(service)
 

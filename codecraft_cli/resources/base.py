@@ -99,6 +99,9 @@ class Context(Protocol):
 
     def artifact(self, logical_id: str) -> Any: ...
 
+    @property
+    def lab_role_arn(self) -> str | None: ...
+
 
 @dataclass(frozen=True)
 class Prop:

@@ -80,6 +80,8 @@ class Role(Handler):
                    "iam:UpdateAssumeRolePolicy", "iam:PassRole")
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        if ctx.lab_role_arn:  # Learner Lab: roles cannot be created; LabRole is used as it is
+            return Observed(True, {"arn": ctx.lab_role_arn, "lab_role": True})
         client = ctx.client("iam")
         name = self.name(ctx, res)
         try:
@@ -105,6 +107,8 @@ class Role(Handler):
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Call]:
+        if observed.attrs.get("lab_role"):
+            return []
         name = self.name(ctx, res)
         trust = trust_policy(props["service"])
         statements = list(props.get("statements") or [])
@@ -133,10 +137,14 @@ class Role(Handler):
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        if observed.attrs.get("lab_role"):
+            return {"name": "LabRole", "arn": observed.attrs["arn"], "lab_role": True}
         name = self.name(ctx, res)
         return {"name": name, "arn": f"arn:aws:iam::{ctx.account_id}:role/{name}"}
 
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
+        if record["outputs"].get("lab_role"):
+            return {"gone": True}  # LabRole is the Learner Lab's, never ours to delete
         client = ctx.client("iam")
         name = record["outputs"]["name"]
         try:
@@ -150,7 +158,7 @@ class Role(Handler):
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
         found = found or {}
-        if found.get("gone"):
+        if found.get("gone") or record["outputs"].get("lab_role"):
             return []
         name = record["outputs"]["name"]
         gone = ("NoSuchEntity",)

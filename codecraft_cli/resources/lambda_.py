@@ -65,15 +65,17 @@ class Function(Handler):
         ctx.artifact(str(props["source"]))
 
     def _config(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        return {
+        config = {
             "Runtime": props.get("runtime", "python3.12"),
             "Handler": props["handler"],
             "Role": props["role"],
             "Timeout": int(props.get("timeout", 10)),
             "MemorySize": int(props.get("memory", 128)),
             "Environment": {"Variables": {k: str(v) for k, v in (props.get("environment") or {}).items()}},
-            "VpcConfig": _vpc_config(props.get("vpc")),
         }
+        if props.get("vpc"):
+            config["VpcConfig"] = _vpc_config(props["vpc"])
+        return config
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         client = ctx.client("lambda")
@@ -123,6 +125,8 @@ class Function(Handler):
                 Call("lambda", "wait:function_updated_v2", {"FunctionName": name}),
             ]
         changed = {k: v for k, v in config.items() if observed.attrs.get(k) != v}
+        if "VpcConfig" not in config and (observed.attrs.get("VpcConfig") or {}).get("SubnetIds"):
+            changed["VpcConfig"] = _vpc_config(None)  # detach from a VPC the workshop does not use
         if changed:
             calls += [
                 Call("lambda", "update_function_configuration", {"FunctionName": name, **changed},
