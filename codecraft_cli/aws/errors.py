@@ -16,6 +16,9 @@ _HINTS = {
     "UnrecognizedClientException": "The credentials are not valid for this account or region.",
     "InvalidClientTokenId": "The credentials are not valid: check `aws configure list`.",
     "CodecraftMariaDBMissing": "Install it with `sudo apt-get install mariadb-server`, then rerun.",
+    "DependencyViolation": "Lambda still holds network interfaces in this security group: AWS "
+    "releases them up to ~45 minutes after a function leaves the VPC. The state file keeps what "
+    "is pending: run `codecraft teardown` again later.",
     "ThrottlingException": "AWS throttled the requests: wait a minute and run the command again.",
 }
 

@@ -224,8 +224,21 @@ def teardown(
         if not dry_run:
             _confirm(f"Delete every resource of {names} on the {target.name} target?", yes,
                      required=not target.is_local)
-    # dependants first: a workshop that others require is torn down last
+    # a prerequisite cannot go while a deployment that uses it stays
     wanted = {s.data["workshop"] for s in states}
+    for other in all_states(target.name):
+        name = other.data.get("workshop")
+        if name in wanted or other.data.get("region") != target.region or not other.resources:
+            continue
+        if any(s.data.get("student") == other.data.get("student") for s in states):
+            try:
+                needs = set(load_workshop(name).requires) & wanted
+            except UserError:
+                continue
+            if needs:
+                raise UserError(f"{name} uses {', '.join(sorted(needs))}: tearing that down first would break it.",
+                                hint=f"Tear down {name} first, or everything with `codecraft teardown --all`.")
+    # dependants first: a workshop that others require is torn down last
     required_by_others: set[str] = set()
     for s in states:
         try:
