@@ -143,8 +143,15 @@ class Function(Handler):
 
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
         client = ctx.client("lambda")
-        pages = client.get_paginator("list_event_source_mappings").paginate(
-            FunctionName=record["outputs"]["name"])
+        name = record["outputs"]["name"]
+        try:
+            client.get_function(FunctionName=name)
+            exists = True
+        except Exception as exc:
+            if not (is_client_error(exc) and error_code(exc) == "ResourceNotFoundException"):
+                raise
+            exists = False  # deleted by hand: its event source mappings may still be there
+        pages = client.get_paginator("list_event_source_mappings").paginate(FunctionName=name)
         try:
             uuids = [m["UUID"] for page in pages for m in page.get("EventSourceMappings", [])]
         except Exception as exc:
@@ -152,13 +159,15 @@ class Function(Handler):
                 uuids = []
             else:
                 raise
-        return {"mappings": uuids}
+        return {"mappings": uuids, "gone": not exists}
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
         gone = ("ResourceNotFoundException",)
         name = record["outputs"]["name"]
         calls = [Call("lambda", "delete_event_source_mapping", {"UUID": uuid}, gone_ok=gone)
                  for uuid in (found or {}).get("mappings", [])]
+        if (found or {}).get("gone"):
+            return calls
         if record["outputs"].get("vpc"):
             # Detach the VPC first, so Lambda starts releasing its network interfaces now:
             # the security groups cannot be deleted while those interfaces exist.

@@ -143,6 +143,8 @@ def test_verify_passes(cli: Cli, deployed: dict) -> None:
 
 def test_teardown_all_leaves_nothing(cli: Cli, emulator: dict, deployed: dict) -> None:
     home = Path(cli.env["CODECRAFT_HOME"])
+    refused = cli("teardown", "workshop1", "--yes")
+    assert refused.returncode == 2 and "workshop2 uses workshop1" in refused.stderr
     done = cli.json("teardown", "--all", "--yes")
     assert done["remaining"] == []
     assert {d["workshop"] for d in done["deleted"]} == {"workshop1", "workshop2"}

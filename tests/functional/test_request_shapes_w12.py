@@ -50,14 +50,6 @@ AUTHORIZER_ID = "auth7x"
 USER_PASSWORD = "Zq8#vN2!rT6^mW4*pK1+"
 RANDOM_PASSWORD = "Hb7!kL3#xQ9^sD2*fJ5+"
 
-W1_TAGS = {"codecraft:workshop": "workshop1", "codecraft:student": "-", "codecraft:deployment": "workshop1"}
-W1_TAG_LIST = [
-    {"Key": "codecraft:workshop", "Value": "workshop1"},
-    {"Key": "codecraft:student", "Value": "-"},
-    {"Key": "codecraft:deployment", "Value": "workshop1"},
-]
-W2_TAGS = {"codecraft:workshop": "workshop2", "codecraft:student": "-", "codecraft:deployment": "workshop2"}
-
 DB_OUTPUTS = {"name": "projetopensourcedb", "id": "projetopensourcedb", "database": "ProjetOpenSourceDB",
               "arn": "arn:aws:rds:eu-west-3:111122223333:db:projetopensourcedb",
               "address": DB_HOST, "port": 3306, "secret_arn": DB_SECRET_ARN}
@@ -502,21 +494,23 @@ def test_delete_function_outside_a_vpc_does_not_touch_its_configuration(w2: Harn
     assert w2.sent_ops() == ["DeleteFunction"]
 
 
-@pytest.mark.xfail(strict=True, reason="plan_delete of a VPC function already gone: update_function_configuration is gone_ok but the function_updated_v2 waiter then fails on ResourceNotFoundException")
 def test_delete_vpc_function_already_gone_is_success(w2: Harness) -> None:
+    """A function deleted by hand in the console: only its surviving mappings are deleted."""
     record = {"outputs": {"name": "ManageProjects", "arn": FUNCTION_ARN, "vpc": True}}
-    calls = handler_for("lambda.function").plan_delete(record, {"mappings": []})
     not_found = "Function not found: arn:aws:lambda:eu-west-3:111122223333:function:ManageProjects"
     stub = w2.stub("lambda")
-    stub.add_client_error("update_function_configuration", "ResourceNotFoundException", not_found, 404,
-                          expected_params={"FunctionName": "ManageProjects",
-                                           "VpcConfig": {"SubnetIds": [], "SecurityGroupIds": []}})
     stub.add_client_error("get_function", "ResourceNotFoundException", not_found, 404,
                           expected_params={"FunctionName": "ManageProjects"})
-    stub.add_client_error("delete_function", "ResourceNotFoundException", not_found, 404,
-                          expected_params={"FunctionName": "ManageProjects"})
-
+    stub.add_response("list_event_source_mappings", {"EventSourceMappings": [{"UUID": "uuid-left"}]},
+                      {"FunctionName": "ManageProjects"})
+    stub.add_response("delete_event_source_mapping", {"UUID": "uuid-left"}, {"UUID": "uuid-left"})
+    handler = handler_for("lambda.function")
+    found = handler.observe_for_delete(w2.ctx, record)
+    assert found == {"mappings": ["uuid-left"], "gone": True}
+    calls = handler.plan_delete(record, found)
+    assert [c.method for c in calls] == ["delete_event_source_mapping"]
     w2.executor().run(calls)  # a function deleted by hand must not fail the teardown
+    stub.assert_no_pending_responses()
 
 
 # --- 7. cognito.user_pool_client ---------------------------------------------------------------
