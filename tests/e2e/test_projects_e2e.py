@@ -141,6 +141,25 @@ def test_verify_passes(cli: Cli, deployed: dict) -> None:
         assert report["passed"] == report["total"], [c for c in report["checks"] if not c["ok"]]
 
 
+def test_a_body_that_is_not_json_is_a_400_from_the_function(cli: Cli, emulator: dict, deployed: dict) -> None:
+    """test-api refuses bad JSON before sending (exit 2); a raw client gets the function's 400."""
+    url = project(cli, CREATE)["url"]
+    pool = aws(emulator, "cognito-idp").list_user_pools(MaxResults=10)["UserPools"][0]["Id"]
+    client_id = aws(emulator, "cognito-idp").list_user_pool_clients(UserPoolId=pool)["UserPoolClients"][0]["ClientId"]
+    secret = next(s for s in aws(emulator, "secretsmanager").list_secrets()["SecretList"]
+                  if s["Name"].endswith("test-user-password"))
+    password = aws(emulator, "secretsmanager").get_secret_value(SecretId=secret["ARN"])["SecretString"]
+    token = aws(emulator, "cognito-idp").initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "student", "PASSWORD": password})["AuthenticationResult"]["IdToken"]
+    request = urllib.request.Request(url, data=b"{this is not json", method="POST",
+                                     headers={"Authorization": token, "Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(request, timeout=30)
+    assert err.value.code == 400
+    assert "not valid JSON" in json.loads(err.value.read())["error"]
+
+
 def test_teardown_all_leaves_nothing(cli: Cli, emulator: dict, deployed: dict) -> None:
     home = Path(cli.env["CODECRAFT_HOME"])
     refused = cli("teardown", "workshop1", "--yes")
