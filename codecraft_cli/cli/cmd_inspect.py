@@ -91,6 +91,24 @@ def queue(name: Annotated[str, typer.Argument(help="Queue name, e.g. OrderProces
         _table(messages, f"{name}: about {count} message(s) waiting")
 
 
+@app.command("bucket")
+def bucket(name: Annotated[str, typer.Argument(help="Bucket name (see `codecraft status`).")],
+           prefix: Annotated[str, typer.Option("--prefix", help="Only keys under this prefix.")] = "",
+           limit: LimitOpt = 100, json_out: JsonOpt = False) -> None:
+    """Objects of an S3 bucket with their sizes (S3 › Buckets › Objects)."""
+    client = _clients().client("s3")
+    try:
+        got = client.list_objects_v2(Bucket=name, Prefix=prefix, MaxKeys=limit)
+    except Exception as exc:
+        raise _fail(exc, f"s3: listing {name}") from exc
+    objects = [{"key": o["Key"], "size": o["Size"], "last_modified": o["LastModified"].isoformat()}
+               for o in got.get("Contents", [])]
+    if json_out:
+        print_json({"bucket": name, "objects": objects, "count": len(objects)})
+    else:
+        _table(objects, f"{name}: {len(objects)} object(s)")
+
+
 @app.command("topic")
 def topic(name: Annotated[str, typer.Argument(help="Topic name, e.g. OrderNotifications.")],
           json_out: JsonOpt = False) -> None:

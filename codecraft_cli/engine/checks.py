@@ -16,6 +16,7 @@ found is the evidence this run produced.
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -71,6 +72,19 @@ def _with_probe(value: Any, probe: str) -> Any:
     return value
 
 
+def _with_last(value: Any, state: RunState) -> Any:
+    """``{last.field}``: a field of the previous API answer's JSON body (e.g. a new id)."""
+    if isinstance(value, str) and "{last." in value:
+        body = getattr(state.responses.get("last"), "body", None)
+        body = body if isinstance(body, dict) else {}
+        return re.sub(r"\{last\.([A-Za-z_]+)\}", lambda m: str(body.get(m.group(1), "<missing>")), value)
+    if isinstance(value, Mapping):
+        return {k: _with_last(v, state) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_last(v, state) for v in value]
+    return value
+
+
 def _poll(state: RunState, attempt: Callable[[], tuple[bool, str]]) -> tuple[bool, str]:
     deadline = state.ctx.clock() + state.wait_seconds
     while True:
@@ -90,6 +104,7 @@ def _check_http(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
         headers["Authorization"] = _token(state)
     response = send(state.ctx, api_id, stage, method, path, params.get("payload"), headers)
     state.responses[str(params["route"])] = response
+    state.responses["last"] = response
     want = int(params.get("expect_status", 200))
     body = json.dumps(response.body)[:200]
     if response.status == want:
@@ -173,6 +188,38 @@ def _check_message(state: RunState, params: Mapping[str, Any]) -> tuple[bool, st
     return _poll(state, attempt)
 
 
+def _check_object(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    import base64
+    import io
+
+    bucket = state.outputs.get(str(params["bucket"]), {}).get("name")
+    if not bucket:
+        return False, f"the bucket {params['bucket']} does not exist"
+    key = str(params["key"])
+    client = state.ctx.client("s3")
+
+    def attempt() -> tuple[bool, str]:
+        try:
+            got = client.get_object(Bucket=bucket, Key=key)
+        except Exception as exc:
+            return False, f"no object {key} in {bucket} ({error_code(exc) or exc})"
+        data = got["Body"].read()
+        if "equals_base64" in params and data != base64.b64decode(str(params["equals_base64"])):
+            return False, f"{key} does not hold the uploaded bytes ({len(data)} bytes)"
+        if "contains" in params and str(params["contains"]).encode() not in data:
+            return False, f"{key} does not contain {params['contains']!r}"
+        if "image_size" in params:
+            from PIL import Image
+
+            with Image.open(io.BytesIO(data)) as image:
+                size, fmt = list(image.size), image.format
+            if size != list(params["image_size"]) or fmt != "JPEG":
+                return False, f"{key} is a {fmt} of {size[0]}x{size[1]}, expected JPEG {params['image_size']}"
+        return True, f"{key} is in {bucket} ({len(data)} bytes)"
+
+    return _poll(state, attempt)
+
+
 def _check_logs(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     function = state.outputs.get(str(params["function"]), {}).get("name")
     if not function:
@@ -200,6 +247,7 @@ CHECK_TYPES: dict[str, CheckType] = {
     "log_events": CheckType(("function", "contains"), _check_logs),
     "cognito_sign_in": CheckType(("client", "user"), _check_sign_in),
     "db_query": CheckType(("function", "sql"), _check_db_query),
+    "s3_object": CheckType(("bucket", "key"), _check_object),
 }
 
 
@@ -253,7 +301,7 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
 
 def _run_explicit(state: RunState, check: CheckSpec) -> CheckResult:
     lang = state.ctx.lang
-    params = dict(_with_probe(dict(check.params), state.probe))
+    params = dict(_with_last(_with_probe(dict(check.params), state.probe), state))
     params["_raw"] = json.dumps(check.params)
     try:
         ok, detail = CHECK_TYPES[check.type].run(state, params)

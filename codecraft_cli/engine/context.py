@@ -98,8 +98,10 @@ class DeployContext:
         """Outputs of the prerequisite workshops' resources, as ``workshop:resource`` keys."""
         from .state import StateStore
 
+        from ..workshop.loader import _closure
+
         outputs: dict[str, dict[str, Any]] = {}
-        for required in self.workshop.requires:
+        for required in _closure(self.workshop.requires):
             store = StateStore.for_deployment(self.target.name, self.region, required, self.student,
                                               deployment_id(required, self.student))
             for rid, rec in store.resources.items():

@@ -11,6 +11,7 @@ resource is deleted once nothing still recorded depends on it. "Already gone" is
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -95,6 +96,13 @@ class Deployer:
         self.outputs.update({rid: dict(rec.get("outputs") or {}) for rid, rec in state.resources.items()})
         self.results: dict[str, ResourceResult] = {}
         self._lock = threading.Lock()
+        self._shared: dict[str, threading.Lock] = {}
+
+    def _shared_lock(self, key: str | None) -> Any:
+        if key is None:
+            return contextlib.nullcontext()
+        with self._lock:
+            return self._shared.setdefault(key, threading.Lock())
 
     # -- setup -------------------------------------------------------------------------
     def setup(self, resources: list[ResourceSpec] | None = None) -> list[ResourceResult]:
@@ -121,23 +129,8 @@ class Deployer:
             with self._lock:
                 props = resolve(res.properties, self.outputs)
             handler.prepare(self.ctx, res, props)
-            observed = handler.observe(self.ctx, res, props)
-            if observed.exists and handler.taggable and not self.ctx.owns(observed.tags):
-                raise AwsFailure(
-                    f"{handler.console}: {name} already exists and does not belong to this "
-                    f"deployment ({self.ctx.deployment}); codecraft will not take it over.",
-                    hint="Delete or rename that resource, or use --student to deploy under "
-                    "other names.",
-                )
-            calls = handler.plan(self.ctx, res, props, observed)
-            result.calls = calls
-
-            def record(results: Mapping[str, Any]) -> None:
-                outputs = handler.resolve_outputs(self.ctx, res, props, observed, results)
-                self.state.record(res.id, res.type, res.step, list(res.deps),
-                                  handler.physical_id(outputs), outputs)
-
-            results = self.executor.run(calls, on_record=record)
+            with self._shared_lock(handler.serialize_key(props)):
+                observed, calls, results = self._converge(handler, res, name, props)
             outputs = handler.resolve_outputs(self.ctx, res, props, observed, results)
             if not self.executor.dry_run and (observed.exists or calls):
                 self.state.record(res.id, res.type, res.step, list(res.deps),
@@ -148,6 +141,7 @@ class Deployer:
                 result.action = "planned" if calls else "unchanged"
             else:
                 result.action = "unchanged" if not calls else ("updated" if observed.exists else "created")
+            result.calls = calls
         except BaseException as exc:
             result.action = "failed"
             if type(exc).__module__.startswith("botocore"):
@@ -159,6 +153,26 @@ class Deployer:
             with self._lock:
                 self.results[res.id] = result
             self.on_event("done", result)
+
+    def _converge(self, handler: Any, res: ResourceSpec, name: str,
+                  props: Mapping[str, Any]) -> tuple[Any, list[Call], dict[str, Any]]:
+        """Observe, check ownership, plan and execute one resource; record it as it is created."""
+        observed = handler.observe(self.ctx, res, props)
+        if observed.exists and handler.taggable and not self.ctx.owns(observed.tags):
+            raise AwsFailure(
+                f"{handler.console}: {name} already exists and does not belong to this "
+                f"deployment ({self.ctx.deployment}); codecraft will not take it over.",
+                hint="Delete or rename that resource, or use --student to deploy under other names.",
+            )
+        calls = handler.plan(self.ctx, res, props, observed)
+
+        def record(results: Mapping[str, Any]) -> None:
+            outputs = handler.resolve_outputs(self.ctx, res, props, observed, results)
+            self.state.record(res.id, res.type, res.step, list(res.deps),
+                              handler.physical_id(outputs), outputs)
+
+        results = self.executor.run(calls, on_record=record)
+        return observed, calls, results
 
     # -- teardown ----------------------------------------------------------------------
     def teardown(self) -> list[ResourceResult]:

@@ -25,7 +25,10 @@ from ..errors import AwsFailure, UserError
 
 MAX_ZIPPED = 50 * 1024 * 1024  # direct upload limit
 MAX_UNZIPPED = 250 * 1024 * 1024
-PLATFORM = ("manylinux2014_x86_64", "cp", "3.12")
+# Lambda's python3.12 runtime is Amazon Linux 2023 (glibc 2.34): manylinux2014 and
+# manylinux_2_28 x86_64 wheels both run there.
+PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64")
+PLATFORM = (",".join(PLATFORMS), "cp", "3.12")
 _SKIP_DIRS = {"__pycache__", "tests", ".pytest_cache"}
 _SKIP_FILES = {"requirements.txt", "shared.txt"}
 
@@ -91,9 +94,10 @@ def _requirements(folder: Path) -> list[str]:
 
 
 def _install_dependencies(folder: Path, target: Path) -> None:
-    platform, implementation, version = PLATFORM
+    _, implementation, version = PLATFORM
+    platforms = [arg for platform in PLATFORMS for arg in ("--platform", platform)]
     cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-           "--no-compile", "--platform", platform, "--implementation", implementation,
+           "--no-compile", *platforms, "--implementation", implementation,
            "--python-version", version, "--only-binary=:all:", "--target", str(target),
            "-r", str(folder / "requirements.txt")]
     proc = subprocess.run(cmd, capture_output=True, text=True)

@@ -1,11 +1,16 @@
-"""The event pump: deliver event-source-mapping records to functions through the runner.
+"""The event pump: deliver events to functions through the runner, the way Lambda does.
 
-Lambda polls an SQS queue mapped to a function, invokes it with a batch (``Records`` with
-``eventSource: aws:sqs``), and deletes the messages when the invocation succeeds; on failure
-the messages become visible again after the visibility timeout (and go to the dead-letter
-queue after maxReceiveCount). With ``ReportBatchItemFailures`` only the failed ones stay.
-This pump does the same, for every enabled mapping, and is the only delivery path: moto's own
-attempt (through Docker) is switched off in the emulator.
+- SQS mappings: Lambda polls the queue, invokes the function with a batch (``Records`` with
+  ``eventSource: aws:sqs``) and deletes the messages when the invocation succeeds; on failure
+  they become visible again after the visibility timeout (and go to the dead-letter queue after
+  maxReceiveCount). With ``ReportBatchItemFailures`` only the failed ones stay.
+- DynamoDB stream mappings: Lambda reads each shard from the mapping's starting position in
+  batches of BatchSize, in order; a failed batch is retried (MaximumRetryAttempts), split in two
+  first when BisectBatchOnFunctionError is on, and skipped once the retries are spent.
+- S3 notifications: S3 invokes the function asynchronously with the event moto builds; a failed
+  invocation is retried twice, as Lambda retries asynchronous events.
+Disabled mappings are left alone. This is the only delivery path: moto's own attempts (through
+Docker) are switched off in the emulator. Every retry and skip is written to the function's log.
 """
 
 from __future__ import annotations
@@ -28,9 +33,22 @@ def neutralise_moto_delivery() -> None:
         def __setitem__(self, key: Any, value: Any) -> None:
             return None
 
+    from moto.dynamodb.models.table import Table
     from moto.sqs.models import Queue
 
-    Queue.lambda_event_source_mappings = property(lambda self: Inert(), lambda self, value: None)  # type: ignore[assignment]
+    inert = property(lambda self: Inert(), lambda self, value: None)
+    Queue.lambda_event_source_mappings = inert  # type: ignore[assignment]
+    Table.lambda_event_source_mappings = inert  # type: ignore[assignment]
+
+
+def route_s3_notifications(pump: EventPump) -> None:
+    """S3 → Lambda notifications: moto builds the event, the runner runs the function."""
+    from moto.s3 import notifications
+
+    def invoke(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
+        threading.Thread(target=pump.invoke_async, args=(fn_arn, event_body), daemon=True).start()
+
+    notifications._invoke_awslambda = invoke  # type: ignore[assignment]
 
 
 class EventPump:
@@ -43,6 +61,9 @@ class EventPump:
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pump")
         self._clients: dict[tuple[str, str], Any] = {}
+        self._iterators: dict[str, dict[str, str]] = {}  # mapping UUID -> shard id -> iterator
+        self._attempts: dict[str, int] = {}  # failed stream batches -> attempts so far
+        self.async_delays = (1.0, 2.0)
         self.thread = threading.Thread(target=self._loop, name="event-pump", daemon=True)
 
     def start(self) -> None:
@@ -82,6 +103,8 @@ class EventPump:
                         continue
                     if esm["EventSourceArn"].startswith("arn:aws:sqs:"):
                         self._submit(esm["UUID"], self._sqs_batch, region, esm)
+                    elif "/stream/" in esm["EventSourceArn"]:
+                        self._submit(esm["UUID"], self._stream_batches, region, esm)
 
     def _submit(self, key: str, fn: Any, *args: Any) -> None:
         with self._lock:
@@ -121,6 +144,72 @@ class EventPump:
             sqs.delete_message_batch(QueueUrl=url, Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])
 
+    # -- DynamoDB streams ------------------------------------------------------------------
+    def _stream_batches(self, region: str, esm: dict[str, Any]) -> None:
+        streams = self.client("dynamodbstreams", region)
+        arn = esm["EventSourceArn"]
+        iterators = self._iterators.setdefault(esm["UUID"], {})
+        description = streams.describe_stream(StreamArn=arn)["StreamDescription"]
+        for shard in [s["ShardId"] for s in description.get("Shards", [])]:
+            if shard not in iterators:
+                iterators[shard] = streams.get_shard_iterator(
+                    StreamArn=arn, ShardId=shard,
+                    ShardIteratorType=esm.get("StartingPosition") or "TRIM_HORIZON")["ShardIterator"]
+            got = streams.get_records(ShardIterator=iterators[shard], Limit=int(esm.get("BatchSize") or 100))
+            records = got.get("Records", [])
+            for record in records:
+                record.setdefault("eventSourceARN", arn)
+                record.setdefault("awsRegion", region)
+                created = record.get("dynamodb", {}).get("ApproximateCreationDateTime")
+                if hasattr(created, "timestamp"):  # boto3 parses it; Lambda sends epoch seconds
+                    record["dynamodb"]["ApproximateCreationDateTime"] = int(created.timestamp())
+            if records and not self._deliver_stream(esm, records):
+                return  # the same batch again next time: the iterator does not move
+            if got.get("NextShardIterator"):
+                iterators[shard] = got["NextShardIterator"]
+
+    def _deliver_stream(self, esm: dict[str, Any], records: list[dict[str, Any]]) -> bool:
+        """True when the batch is done with: delivered, or skipped once its retries are spent."""
+        key = f"{esm['UUID']}:{records[0].get('eventID')}"
+        if self._invoke_split(esm, records):
+            self._attempts.pop(key, None)
+            return True
+        self._attempts[key] = attempts = self._attempts.get(key, 0) + 1
+        limit = int(esm.get("MaximumRetryAttempts", -1))
+        if 0 <= limit < attempts:
+            self.runner.log(esm["FunctionArn"], f"[codecraft] event source mapping {esm['UUID']}: "
+                            f"{len(records)} stream record(s) skipped after {limit} retries")
+            self._attempts.pop(key, None)
+            return True
+        self.runner.log(esm["FunctionArn"], f"[codecraft] stream batch failed (attempt {attempts}); retrying")
+        return False
+
+    def _invoke_split(self, esm: dict[str, Any], records: list[dict[str, Any]]) -> bool:
+        if self.runner.invoke(esm["FunctionArn"], {"Records": records}).ok:
+            return True
+        if esm.get("BisectBatchOnFunctionError") and len(records) > 1:
+            half = len(records) // 2
+            first = self._invoke_split(esm, records[:half])
+            second = self._invoke_split(esm, records[half:])
+            return first and second
+        return False
+
+    # -- asynchronous invocations (S3 notifications) -------------------------------------
+    def invoke_async(self, function_arn: str, event: Any) -> None:
+        """The first try and two retries, as Lambda does for asynchronous events."""
+        for attempt, delay in enumerate((0.0, *self.async_delays)):
+            if delay:
+                self.runner.log(function_arn, f"[codecraft] asynchronous invocation failed; "
+                                f"retry {attempt} in {delay:.0f} s")
+                time.sleep(delay)
+            try:
+                if self.runner.invoke(function_arn, event).ok:
+                    return
+            except Exception:
+                traceback.print_exc()
+                return
+        self.runner.log(function_arn, "[codecraft] asynchronous invocation failed 3 times; event dropped")
+
 
 def _sqs_record(message: dict[str, Any], arn: str, region: str) -> dict[str, Any]:
     attributes = {k: str(v) for k, v in (message.get("Attributes") or {}).items()}
@@ -140,3 +229,4 @@ def _sqs_record(message: dict[str, Any], arn: str, region: str) -> dict[str, Any
         "eventSourceARN": arn,
         "awsRegion": region,
     }
+

@@ -71,7 +71,8 @@ class LambdaRunner:
         except Exception as exc:
             raise FunctionNotFound(f"Function not found: {ref}") from exc
 
-    def _code_dir(self, fn: Any) -> Path:
+    def _code_dir(self, fn: Any) -> tuple[Path, list[str]]:
+        """The unzipped package, and the packages that fall back to the host's build."""
         sha = fn.code_sha_256.replace("/", "_").replace("+", "-").rstrip("=")
         target = self.work_dir / f"{fn.function_name}-{sha}"
         with self._lock:
@@ -79,8 +80,10 @@ class LambdaRunner:
                 tmp = target.with_name(target.name + f".tmp{uuid.uuid4().hex[:6]}")
                 with zipfile.ZipFile(io.BytesIO(fn.code_bytes)) as zf:
                     zf.extractall(tmp)
+                _set_aside_foreign_builds(tmp)
                 os.replace(tmp, target) if not target.exists() else shutil.rmtree(tmp)
-        return target
+        aside = target / _ASIDE
+        return target, sorted(p.name for p in aside.iterdir()) if aside.is_dir() else []
 
     def _env(self, fn: Any, region: str, request_id: str, stream: str, code_dir: Path) -> dict[str, str]:
         env = {k: os.environ[k] for k in _PASS_THROUGH if k in os.environ}
@@ -112,7 +115,7 @@ class LambdaRunner:
         fn, region = self._function(ref)
         request_id = str(uuid.uuid4())
         stream = time.strftime("%Y/%m/%d/") + "[$LATEST]" + uuid.uuid4().hex
-        code_dir = self._code_dir(fn)
+        code_dir, fallbacks = self._code_dir(fn)
         timeout = float(fn.timeout or 3)
         started = time.perf_counter()
         cmd = [sys.executable, "-m", "codecraft_cli.local.bootstrap", fn.handler, str(timeout)]
@@ -134,6 +137,11 @@ class LambdaRunner:
             result = {"ok": False, "errorType": "Sandbox.Timedout", "errorMessage": message}
         duration = (time.perf_counter() - started) * 1000
         lines = [f"START RequestId: {request_id} Version: $LATEST"]
+        if fallbacks:
+            lines.append(f"[codecraft] {', '.join(fallbacks)}: built for the Lambda platform (CPython "
+                         f"{PLATFORM_PYTHON}, manylinux x86_64), which this host's Python "
+                         f"{sys.version_info.major}.{sys.version_info.minor} cannot import; the "
+                         f"emulator runs the host's build instead (the deployed zip is unchanged)")
         lines += [line for line in stderr.splitlines() if line.strip()]
         lines += [f"END RequestId: {request_id}",
                   f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
@@ -142,6 +150,12 @@ class LambdaRunner:
         if result.get("ok"):
             return Invocation(True, result.get("result"), None, lines, duration)
         return Invocation(False, result, str(result.get("errorType")), lines, duration)
+
+    def log(self, ref: str, message: str) -> None:
+        """A line in the function's log group, from the emulator (retries, skipped events)."""
+        fn, region = self._function(ref)
+        stream = time.strftime("%Y/%m/%d/") + "[$LATEST]codecraft-" + uuid.uuid4().hex[:8]
+        self._ship_logs(region, f"/aws/lambda/{fn.function_name}", stream, [message])
 
     def _ship_logs(self, region: str, group: str, stream: str, lines: list[str]) -> None:
         import boto3
@@ -157,6 +171,31 @@ class LambdaRunner:
         now = int(time.time() * 1000)
         client.put_log_events(logGroupName=group, logStreamName=stream,
                               logEvents=[{"timestamp": now, "message": line} for line in lines])
+
+
+_ASIDE = ".codecraft-platform-builds"
+PLATFORM_PYTHON = "3.12"
+
+
+def _set_aside_foreign_builds(code_dir: Path) -> None:
+    """Move aside top-level packages holding extension modules built for another CPython.
+
+    The package is built for Lambda (CPython 3.12). When the host runs another version, such
+    a package (Pillow's PIL, for instance) cannot be imported here, so it is set aside and the
+    host's own build of it (installed with codecraft) is imported instead.
+    """
+    tag = f"cpython-{sys.version_info.major}{sys.version_info.minor}-"
+    foreign: set[str] = set()
+    for ext in code_dir.rglob("*.so"):
+        name = ext.name
+        if ".cpython-" in name and tag not in name:
+            foreign.add(ext.relative_to(code_dir).parts[0])
+    for top in sorted(foreign):
+        if top.endswith(".libs") or top.endswith(".dist-info"):
+            continue
+        aside = code_dir / _ASIDE
+        aside.mkdir(exist_ok=True)
+        os.replace(code_dir / top, aside / top)
 
 
 def _last_json(stdout: str) -> dict[str, Any] | None:

@@ -168,7 +168,7 @@ def serve(home: Path, region: str) -> None:
     from .authorizer import CognitoAuthorizers
     from .gateway import Gateway
     from .mysql import MariaDBManager
-    from .pump import EventPump, neutralise_moto_delivery
+    from .pump import EventPump, neutralise_moto_delivery, route_s3_notifications
     from .runner import LambdaRunner
 
     local = home / "local"
@@ -188,6 +188,7 @@ def serve(home: Path, region: str) -> None:
     gateway_app = Gateway(endpoint, runner, region, CognitoAuthorizers(endpoint))
     gateway_app.status = lambda: {"mysql": mysql.endpoints()}
     pump = EventPump(endpoint, runner)
+    route_s3_notifications(pump)
     gateway_server = make_server("127.0.0.1", 0, gateway_app, threaded=True,
                                  request_handler=_quiet_handler())
     holder["servers"] = (moto_server, gateway_server)

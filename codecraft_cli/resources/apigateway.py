@@ -56,6 +56,20 @@ def invoke_url(ctx: Context, api_id: str, stage: str) -> str:
     return f"https://{api_id}.execute-api.{ctx.region}.amazonaws.com/{stage}"
 
 
+def live_fingerprint(client: Any, api_id: str) -> str:
+    """A hash of every method of the API as it is now: path, method, integration, authorizer."""
+    items = [item for page in client.get_paginator("get_resources").paginate(restApiId=api_id)
+             for item in page.get("items", [])]
+    methods = []
+    for item in sorted(items, key=lambda i: i["path"]):
+        for method in sorted(item.get("resourceMethods") or {}):
+            got = client.get_method(restApiId=api_id, resourceId=item["id"], httpMethod=method)
+            integration = got.get("methodIntegration") or {}
+            methods.append([item["path"], method, got.get("authorizationType"), got.get("authorizerId"),
+                            integration.get("type"), integration.get("uri")])
+    return _fingerprint(methods)
+
+
 def _fingerprint(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -127,9 +141,16 @@ class Route(Handler):
         "function": Prop(str, required=True),
         "authorization": Prop(str, choices=("NONE", "COGNITO_USER_POOLS")),
         "authorizer": Prop(str),
+        # a route added to another workshop's API: when it goes, that stage is redeployed
+        "redeploy_stage": Prop(str),
     }
     outputs = ("id", "path", "method", "execute_arn", "fingerprint")
     permissions = ("apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:DELETE")
+
+    def serialize_key(self, props: Mapping[str, Any]) -> str | None:
+        # Two routes of one API may share path parts (/jobs and /jobs/{job_id}): one at a time,
+        # or both would create /jobs.
+        return f"apigateway:{props['api']}"
 
     def _want(self, ctx: Context, props: Mapping[str, Any]) -> dict[str, Any]:
         return {
@@ -217,6 +238,7 @@ class Route(Handler):
         return {
             "id": f"{props['api']}/{resource_id}/{method}",
             "api": props["api"],
+            "redeploy_stage": props.get("redeploy_stage"),
             "resource_id": resource_id,
             "created_resources": created,
             "path": path,
@@ -236,6 +258,10 @@ class Route(Handler):
         for resource_id in reversed(out.get("created_resources") or []):
             calls.append(Call("apigateway", "delete_resource",
                               {"restApiId": out["api"], "resourceId": resource_id}, gone_ok=_GONE))
+        if out.get("redeploy_stage"):  # the API stays: publish it without this route
+            calls.append(Call("apigateway", "create_deployment", {
+                "restApiId": out["api"], "stageName": out["redeploy_stage"],
+                "description": "codecraft: route removed"}, gone_ok=_GONE))
         return calls
 
 
@@ -250,6 +276,7 @@ class Deployment(Handler):
         "api": Prop(str, required=True),
         "stage": Prop(str, required=True),
         "routes": Prop(list, required=True),
+        "shared_stage": Prop(bool),  # the stage belongs to another workshop: never deleted here
     }
     outputs = ("stage", "id", "invoke_url")
     permissions = ("apigateway:POST", "apigateway:GET", "apigateway:DELETE")
@@ -259,21 +286,26 @@ class Deployment(Handler):
             return Observed(False)
         client = ctx.client("apigateway")
         try:
-            stage = client.get_stage(restApiId=props["api"], stageName=props["stage"])
-            deployment = client.get_deployment(restApiId=props["api"], deploymentId=stage["deploymentId"])
+            live = live_fingerprint(client, str(props["api"]))
         except Exception as exc:
             if is_client_error(exc) and error_code(exc) in _GONE:
                 return Observed(False)
             raise
-        return Observed(True, {"deployment_id": stage["deploymentId"],
+        try:
+            stage = client.get_stage(restApiId=props["api"], stageName=props["stage"])
+            deployment = client.get_deployment(restApiId=props["api"], deploymentId=stage["deploymentId"])
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) in _GONE:
+                return Observed(False, {"live": live})
+            raise
+        return Observed(True, {"deployment_id": stage["deploymentId"], "live": live,
                                "description": deployment.get("description", "")})
-
-    def _description(self, props: Mapping[str, Any]) -> str:
-        return f"codecraft {_fingerprint(sorted(map(str, props['routes'])))}"
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Call]:
-        description = self._description(props)
+        # The stage is current when its deployment was made from the API as it is now: the
+        # fingerprint covers every route of the API (a workshop may add routes to another's).
+        description = f"codecraft {observed.attrs.get('live') or 'new'}"
         if observed.exists and observed.attrs.get("description") == description:
             return []
         return [Call("apigateway", "create_deployment", {
@@ -285,6 +317,7 @@ class Deployment(Handler):
         deployment_id = results["created"]["id"] if "created" in results else observed.attrs.get("deployment_id")
         return {
             "api": props["api"], "stage": props["stage"], "id": deployment_id,
+            "shared_stage": bool(props.get("shared_stage")),
             "invoke_url": invoke_url(ctx, str(props["api"]), str(props["stage"])),
         }
 
@@ -293,6 +326,8 @@ class Deployment(Handler):
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
         out = record["outputs"]
+        if out.get("shared_stage"):
+            return []  # its routes redeploy the stage as they go
         return [Call("apigateway", "delete_stage", {"restApiId": out["api"], "stageName": out["stage"]},
                      gone_ok=_GONE)]
 

@@ -127,6 +127,14 @@ class Handler:
     def name(self, ctx: Context, res: ResourceSpec) -> str:
         return ctx.physical_name(res.name or res.id)
 
+    def serialize_key(self, props: Mapping[str, Any]) -> str | None:
+        """Resources with the same key are set up one at a time (they edit one shared thing)."""
+        return None
+
+    def validate(self, res: ResourceSpec) -> list[str]:
+        """Problems in the YAML that need no AWS call to see (checked when the file loads)."""
+        return []
+
     def prepare(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> None:
         """Local work before planning (build a zip); no AWS mutation."""
 
@@ -181,7 +189,7 @@ def all_handlers() -> dict[str, Handler]:
 
 def _load_all() -> None:
     # importing the modules registers their handlers (idempotent: modules load once)
-    from . import apigateway, cognito, database, dynamodb, ec2, iam, lambda_, logs, rds, secrets, sns, sqs  # noqa: F401
+    from . import apigateway, cognito, database, dynamodb, ec2, iam, lambda_, logs, rds, s3, secrets, sns, sqs  # noqa: F401
 
 
 def tag_list(tags: Mapping[str, str], key: str = "Key", value: str = "Value") -> list[dict[str, str]]:

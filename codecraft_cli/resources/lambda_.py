@@ -277,14 +277,24 @@ class EventSourceMapping(Handler):
     named = False
     taggable = False
     schema = {"function": Prop(str, required=True), "source": Prop(str, required=True),
-              "batch_size": Prop(int), "enabled": Prop(bool), "report_batch_item_failures": Prop(bool)}
+              "batch_size": Prop(int), "enabled": Prop(bool), "report_batch_item_failures": Prop(bool),
+              # DynamoDB streams only
+              "starting_position": Prop(str, choices=("TRIM_HORIZON", "LATEST")),
+              "bisect_on_error": Prop(bool), "max_retry_attempts": Prop(int)}
     outputs = ("id",)
     permissions = ("lambda:CreateEventSourceMapping", "lambda:ListEventSourceMappings",
                    "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping")
 
     def _want(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        return {"BatchSize": int(props.get("batch_size", 10)), "Enabled": bool(props.get("enabled", True)),
-                "FunctionResponseTypes": ["ReportBatchItemFailures"] if props.get("report_batch_item_failures", True) else []}
+        want: dict[str, Any] = {"BatchSize": int(props.get("batch_size", 10)),
+                                "Enabled": bool(props.get("enabled", True))}
+        if "/stream/" in str(props["source"]):
+            want.update({"BisectBatchOnFunctionError": bool(props.get("bisect_on_error", True)),
+                         "MaximumRetryAttempts": int(props.get("max_retry_attempts", 2))})
+        else:
+            want["FunctionResponseTypes"] = (["ReportBatchItemFailures"]
+                                             if props.get("report_batch_item_failures", True) else [])
+        return want
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         from ..workshop.model import has_unresolved
@@ -303,13 +313,18 @@ class EventSourceMapping(Handler):
         esm = got[0]
         return Observed(True, {"id": esm["UUID"], "BatchSize": esm.get("BatchSize"),
                                "Enabled": esm.get("State") in ("Enabled", "Enabling", "Creating"),
-                               "FunctionResponseTypes": list(esm.get("FunctionResponseTypes") or [])})
+                               "FunctionResponseTypes": list(esm.get("FunctionResponseTypes") or []),
+                               "BisectBatchOnFunctionError": esm.get("BisectBatchOnFunctionError"),
+                               "MaximumRetryAttempts": esm.get("MaximumRetryAttempts")})
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
         want = self._want(props)
         if not observed.exists:
+            extra = {}
+            if "/stream/" in str(props["source"]):  # where to start reading: fixed at creation
+                extra["StartingPosition"] = props.get("starting_position", "TRIM_HORIZON")
             return [Call("lambda", "create_event_source_mapping", {
-                "FunctionName": props["function"], "EventSourceArn": props["source"], **want},
+                "FunctionName": props["function"], "EventSourceArn": props["source"], **want, **extra},
                 output="created", records=True, retry="iam_propagation")]
         changed = {k: v for k, v in want.items() if observed.attrs.get(k) != v}
         if changed:

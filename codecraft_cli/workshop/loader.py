@@ -143,6 +143,9 @@ def parse(raw: Any, path: Path) -> Workshop:
                 elif prop.choices and not is_ref and value not in prop.choices:
                     problems.add(rwhere, f"property '{key}' must be one of: {', '.join(map(str, prop.choices))}")
             name = raw_res.get("name")
+            for problem in handler.validate(ResourceSpec(rid, rtype, sid, name if isinstance(name, str) else None,
+                                                         dict(props))):
+                problems.add(rwhere, problem)
             if handler.named and not props.get("function") and not isinstance(name, str):
                 problems.add(rwhere, f"'name' is required for {rtype}")
             depends = raw_res.get("depends_on") or []
@@ -220,7 +223,11 @@ def parse(raw: Any, path: Path) -> Workshop:
         problems.add("", "'payloads' must be a mapping of name -> JSON body")
         payloads = {}
     api = raw.get("api")
-    if api is not None and (api not in by_id or by_id[api].type != "apigateway.rest_api"):
+    if api is not None and ":" in str(api):
+        other, _, api_res = str(api).partition(":")
+        if other not in requires:
+            problems.add("", f"'api' names {other}, which is not in 'requires'")
+    elif api is not None and (api not in by_id or by_id[api].type != "apigateway.rest_api"):
         problems.add("", f"'api' must name an apigateway.rest_api resource, not {api!r}")
     route = raw.get("default_route")
     if route is not None and (not isinstance(route, str) or len(route.split()) != 2):
@@ -242,7 +249,7 @@ def _check_external(ref: Any, requires: tuple[str, ...], cache: dict[str, Worksh
     """``${workshop:resource.attr}`` must name a prerequisite, one of its resources, and an output."""
     from ..resources.base import handler_for
 
-    if ref.workshop not in requires:
+    if ref.workshop not in _closure(requires):
         problems.add(where, f"reference {ref} names {ref.workshop}, which is not in 'requires'")
         return
     if ref.workshop not in cache:
@@ -261,6 +268,22 @@ def _check_external(ref: Any, requires: tuple[str, ...], cache: dict[str, Worksh
         return
     if ref.attr not in handler_for(target.type).outputs:
         problems.add(where, f"reference {ref}: a {target.type} has no '{ref.attr}'")
+
+
+def _closure(requires: tuple[str, ...]) -> list[str]:
+    """The prerequisites and theirs (workshop3 -> workshop2 -> workshop1)."""
+    seen: list[str] = []
+    pending = list(requires)
+    while pending:
+        name = pending.pop(0)
+        if name in seen:
+            continue
+        seen.append(name)
+        try:
+            pending.extend(load_workshop(name).requires)
+        except UserError:
+            continue
+    return seen
 
 
 def load_workshop_file(path: Path) -> Workshop:

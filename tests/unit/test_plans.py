@@ -152,16 +152,18 @@ def test_route_creates_missing_path_then_method_then_proxy_integration() -> None
     ]
 
 
-def test_stage_redeploys_only_when_routes_change() -> None:
+def test_stage_redeploys_only_when_the_live_api_changed() -> None:
     res = W.resource("stage")
     handler = handler_for(res.type)
     props = resolve(res.properties, OUTPUTS)
-    (first,) = handler.plan(PlanContext(), res, props, Observed(False))
+    (first,) = handler.plan(PlanContext(), res, props, Observed(False, {"live": "abc"}))
     assert first.method == "create_deployment" and first.params["stageName"] == "prod"
-    same = Observed(True, {"description": first.params["description"]})
+    assert first.params["description"] == "codecraft abc" and first.records
+    same = Observed(True, {"description": "codecraft abc", "live": "abc"})
     assert handler.plan(PlanContext(), res, props, same) == []
-    changed = resolve(res.properties, {**OUTPUTS, "post_orders": {"fingerprint": "f2"}})
-    assert handler.plan(PlanContext(), res, changed, same)[0].method == "create_deployment"
+    changed = Observed(True, {"description": "codecraft abc", "live": "def"})
+    (redeploy,) = handler.plan(PlanContext(), res, props, changed)
+    assert redeploy.method == "create_deployment" and not redeploy.records
 
 
 def test_permission_source_arn_is_the_method_of_this_api() -> None:

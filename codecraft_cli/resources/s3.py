@@ -1,0 +1,243 @@
+"""S3 buckets and their Lambda notifications.
+
+YAML::
+
+    - id: files
+      type: s3.bucket
+      name: codecraft-project-files        # lowercase; a unique suffix is added
+
+    - id: upload_notification
+      type: s3.notification
+      properties:
+        bucket: ${images.name}
+        function: ${resize.arn}
+        events: ["s3:ObjectCreated:*"]
+        prefix: uploads/                   # results go elsewhere: no self-triggering
+
+Bucket names are global and lowercase: the YAML name gets a suffix derived from the account,
+the region and the student (stable across reruns, different in every account), and is checked
+before any call. Block Public Access stays on. Deletion removes every object version and delete
+marker first. ``BucketAlreadyOwnedByYou`` on a rerun is success; ``BucketAlreadyExists`` means
+someone else has the name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..aws.errors import error_code, is_client_error
+from ..errors import AwsFailure, UserError
+from ..workshop.model import ResourceSpec, has_unresolved
+from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list
+
+BUCKET_BASE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$")
+BLOCK_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+             "RestrictPublicBuckets": True}
+
+
+def check_bucket_base(name: str) -> str | None:
+    """A problem with a bucket base name, or None (S3 rules, room left for the suffix)."""
+    if not BUCKET_BASE_RE.match(name):
+        return (f"bucket name {name!r} must be 3-42 characters: lowercase letters, digits and "
+                "hyphens, starting and ending with a letter or digit (a suffix is added)")
+    return None
+
+
+def bucket_name(base: str, account: str, region: str, student: str | None) -> str:
+    digest = hashlib.sha256(f"{account}/{region}/{student or ''}".encode()).hexdigest()
+    name = f"{base}-{student}-{digest[:6]}" if student else f"{base}-{digest[:8]}"
+    if len(name) > 63:
+        raise UserError(f"The bucket name {name} is longer than 63 characters.",
+                        hint="Use a shorter bucket name in the workshop or a shorter --student name.")
+    return name
+
+
+@register
+class Bucket(Handler):
+    type = "s3.bucket"
+    service = "s3"
+    console = "S3 › Buckets"
+    schema = {"versioning": Prop(bool)}
+    outputs = ("name", "arn", "account")
+    permissions = ("s3:CreateBucket", "s3:ListBucket", "s3:PutBucketPublicAccessBlock",
+                   "s3:GetBucketPublicAccessBlock", "s3:PutBucketTagging", "s3:GetBucketTagging",
+                   "s3:PutBucketVersioning", "s3:ListBucketVersions", "s3:DeleteObject",
+                   "s3:DeleteObjectVersion", "s3:DeleteBucket")
+
+    def name(self, ctx: Context, res: ResourceSpec) -> str:
+        base = res.name or res.id
+        problem = check_bucket_base(base)
+        if problem:
+            raise UserError(f"Invalid {problem}.", hint="Fix the name in the workshop file.")
+        return bucket_name(base, ctx.account_id, ctx.region, getattr(ctx, "student", None))
+
+    def validate(self, res: ResourceSpec) -> list[str]:
+        problem = check_bucket_base(res.name or res.id)
+        return [problem] if problem else []
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        client = ctx.client("s3")
+        name = self.name(ctx, res)
+        try:
+            client.head_bucket(Bucket=name)
+        except Exception as exc:
+            code = error_code(exc) if is_client_error(exc) else ""
+            if code in ("404", "NoSuchBucket", "NotFound"):
+                return Observed(False)
+            if code in ("403", "AccessDenied"):
+                raise AwsFailure(f"The bucket name {name} belongs to another account.",
+                                 hint="Bucket names are global: pick another name (or a --student name).") from exc
+            raise
+        try:
+            tags = tags_from_list(client.get_bucket_tagging(Bucket=name).get("TagSet"))
+        except Exception as exc:
+            if not (is_client_error(exc) and error_code(exc) == "NoSuchTagSet"):
+                raise
+            tags = {}
+        try:
+            block = client.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
+        except Exception as exc:
+            if not (is_client_error(exc) and error_code(exc) == "NoSuchPublicAccessBlockConfiguration"):
+                raise
+            block = {}
+        versioning = client.get_bucket_versioning(Bucket=name).get("Status") == "Enabled"
+        return Observed(True, {"block": block, "versioning": versioning}, tags)
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+        name = self.name(ctx, res)
+        calls = []
+        if not observed.exists:
+            params: dict[str, Any] = {"Bucket": name}
+            if ctx.region != "us-east-1":  # us-east-1 refuses a LocationConstraint
+                params["CreateBucketConfiguration"] = {"LocationConstraint": ctx.region}
+            calls += [Call("s3", "create_bucket", params, output="created", records=True,
+                           gone_ok=("BucketAlreadyOwnedByYou",)),
+                      Call("s3", "put_bucket_tagging", {"Bucket": name, "Tagging": {"TagSet": tag_list(ctx.tags)}})]
+        if observed.attrs.get("block") != BLOCK_ALL:
+            calls.append(Call("s3", "put_public_access_block",
+                              {"Bucket": name, "PublicAccessBlockConfiguration": BLOCK_ALL}))
+        want_versioning = bool(props.get("versioning", False))
+        if want_versioning != bool(observed.attrs.get("versioning")) and (want_versioning or observed.exists):
+            calls.append(Call("s3", "put_bucket_versioning", {"Bucket": name, "VersioningConfiguration": {
+                "Status": "Enabled" if want_versioning else "Suspended"}}))
+        return calls
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        name = self.name(ctx, res)
+        return {"name": name, "arn": f"arn:aws:s3:::{name}", "account": ctx.account_id}
+
+    def physical_id(self, outputs: Mapping[str, Any]) -> str:
+        return str(outputs["name"])
+
+    def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
+        client = ctx.client("s3")
+        name = record["outputs"]["name"]
+        objects: list[dict[str, str]] = []
+        try:
+            for page in client.get_paginator("list_object_versions").paginate(Bucket=name):
+                for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
+                    objects.append({"Key": item["Key"], "VersionId": item["VersionId"]})
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) == "NoSuchBucket":
+                return {"gone": True}
+            raise
+        return {"objects": objects}
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        found = found or {}
+        if found.get("gone"):
+            return []
+        name = record["outputs"]["name"]
+        objects = list(found.get("objects", []))
+        calls = [Call("s3", "delete_objects", {"Bucket": name, "Delete": {"Objects": objects[i:i + 1000],
+                                                                         "Quiet": True}}, gone_ok=("NoSuchBucket",))
+                 for i in range(0, len(objects), 1000)]
+        calls.append(Call("s3", "delete_bucket", {"Bucket": name}, gone_ok=("NoSuchBucket",)))
+        return calls
+
+
+@register
+class Notification(Handler):
+    type = "s3.notification"
+    service = "s3"
+    console = "S3 › Bucket › Properties › Event notifications"
+    named = False
+    taggable = False
+    schema = {"bucket": Prop(str, required=True), "function": Prop(str, required=True),
+              "events": Prop(list), "prefix": Prop(str), "suffix": Prop(str)}
+    outputs = ("id",)
+    permissions = ("s3:PutBucketNotification", "s3:GetBucketNotification")
+
+    def serialize_key(self, props: Mapping[str, Any]) -> str | None:
+        return f"s3-notifications:{props['bucket']}"  # one configuration document per bucket
+
+    def _id(self, res: ResourceSpec) -> str:
+        return f"codecraft-{res.id}"
+
+    def _want(self, res: ResourceSpec, props: Mapping[str, Any]) -> dict[str, Any]:
+        rules = [{"Name": n, "Value": str(props[k])} for n, k in (("Prefix", "prefix"), ("Suffix", "suffix"))
+                 if props.get(k)]
+        config: dict[str, Any] = {"Id": self._id(res), "LambdaFunctionArn": props["function"],
+                                  "Events": list(props.get("events") or ["s3:ObjectCreated:*"])}
+        if rules:
+            config["Filter"] = {"Key": {"FilterRules": rules}}
+        return config
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        if has_unresolved(props["bucket"]):
+            return Observed(False, {"others": []})
+        got = ctx.client("s3").get_bucket_notification_configuration(Bucket=props["bucket"])
+        configs = got.get("LambdaFunctionConfigurations", [])
+        mine = next((c for c in configs if c.get("Id") == self._id(res)), None)
+        others = {k: v for k, v in got.items() if k.endswith("Configurations") or k == "EventBridgeConfiguration"}
+        others["LambdaFunctionConfigurations"] = [c for c in configs if c.get("Id") != self._id(res)]
+        return Observed(mine is not None, {"mine": mine, "others": others})
+
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+        want = self._want(res, props)
+        if observed.exists and _same(observed.attrs.get("mine") or {}, want):
+            return []
+        config = dict(observed.attrs.get("others") or {})
+        config["LambdaFunctionConfigurations"] = [*config.get("LambdaFunctionConfigurations", []), want]
+        return [Call("s3", "put_bucket_notification_configuration",
+                     {"Bucket": props["bucket"], "NotificationConfiguration": config}, records=True)]
+
+    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
+        return {"id": self._id(res), "bucket": props["bucket"]}
+
+    def physical_id(self, outputs: Mapping[str, Any]) -> str:
+        return f"{outputs['bucket']}/{outputs['id']}"
+
+    def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            got = ctx.client("s3").get_bucket_notification_configuration(Bucket=record["outputs"]["bucket"])
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) == "NoSuchBucket":
+                return {"gone": True}
+            raise
+        config = {k: v for k, v in got.items() if k.endswith("Configurations") or k == "EventBridgeConfiguration"}
+        config["LambdaFunctionConfigurations"] = [c for c in got.get("LambdaFunctionConfigurations", [])
+                                                  if c.get("Id") != record["outputs"]["id"]]
+        return {"config": config}
+
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+        found = found or {}
+        if found.get("gone"):
+            return []
+        return [Call("s3", "put_bucket_notification_configuration",
+                     {"Bucket": record["outputs"]["bucket"], "NotificationConfiguration": found.get("config", {})},
+                     gone_ok=("NoSuchBucket",))]
+
+
+def _same(have: Mapping[str, Any], want: Mapping[str, Any]) -> bool:
+    def rules(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+        items = ((config.get("Filter") or {}).get("Key") or {}).get("FilterRules") or []
+        return sorted((r["Name"].lower(), r["Value"]) for r in items)
+
+    return (have.get("LambdaFunctionArn") == want["LambdaFunctionArn"]
+            and sorted(have.get("Events") or []) == sorted(want["Events"]) and rules(have) == rules(want))
