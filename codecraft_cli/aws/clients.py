@@ -68,8 +68,10 @@ class Clients:
 
                 if self._session is None:
                     self._session = self._new_session()
+                # the emulator does not throttle: a failure there is real, fail fast
+                attempts = 3 if self.target.is_local else self._max_attempts
                 config = Config(
-                    retries={"mode": "standard", "max_attempts": self._max_attempts},
+                    retries={"mode": "standard", "max_attempts": attempts},
                     connect_timeout=5,
                     read_timeout=60,
                     user_agent_extra="codecraft",

@@ -179,8 +179,8 @@ class Notification(Handler):
         return f"codecraft-{res.id}"
 
     def _want(self, res: ResourceSpec, props: Mapping[str, Any]) -> dict[str, Any]:
-        rules = [{"Name": n, "Value": str(props[k])} for n, k in (("Prefix", "prefix"), ("Suffix", "suffix"))
-                 if props.get(k)]
+        rules = [{"Name": n, "Value": str(props[n])} for n in ("prefix", "suffix")
+                 if props.get(n)]
         config: dict[str, Any] = {"Id": self._id(res), "LambdaFunctionArn": props["function"],
                                   "Events": list(props.get("events") or ["s3:ObjectCreated:*"])}
         if rules:

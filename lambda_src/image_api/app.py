@@ -12,6 +12,7 @@ import datetime
 import logging
 import os
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -73,7 +74,14 @@ def metadata(event: dict[str, Any]) -> dict[str, Any]:
     item = table.get_item(Key={"ImageID": image_id}).get("Item")
     if not item:
         raise BadRequest(f"no image {image_id}", 404)
-    return response(200, item)
+    return response(200, {k: _number(v) for k, v in item.items()})
+
+
+def _number(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal: answer them as JSON numbers."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
