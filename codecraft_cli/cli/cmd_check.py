@@ -140,7 +140,7 @@ def test_api(
     headers = {}
     if not no_auth and route_needs_token(w, method, path) and w.test_user:
         headers["Authorization"] = sign_in(ctx, outputs, w.test_user["client"], w.test_user["user"])
-        console().print(f"[dim]Signed in as the workshop's test user; sending its ID token.[/dim]")
+        console().print("[dim]Signed in as the workshop's test user; sending its ID token.[/dim]")
     response = send(ctx, api_id, stage, method, path, body, headers)
     if json_out:
         print_json(response.as_json())

@@ -100,7 +100,7 @@ class Table(Handler):
             raise UserError(
                 f"The table {name} exists with another key than the workshop's "
                 f"({props['partition_key']['name']}).",
-                hint=f"A table's key cannot change: delete the table (codecraft teardown) and rerun setup.",
+                hint="A table's key cannot change: delete the table (codecraft teardown) and rerun setup.",
             )
         calls = []
         if observed.attrs["billing"] != billing:

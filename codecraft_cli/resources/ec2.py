@@ -32,7 +32,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..aws.errors import error_code, is_client_error
 from ..errors import AwsFailure
 from ..workshop.model import ResourceSpec, has_unresolved
 from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list

@@ -7,10 +7,6 @@ acceptance line of the foundation: rerun, API call, evidence, bad input, verify,
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,47 +16,9 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-CODECRAFT = shutil.which("codecraft")
+from .conftest import Cli, alive, aws
+
 ORDER = '{"order_id": "12345", "product": "Laptop", "price": 999.99}'
-
-
-class Cli:
-    def __init__(self, home: Path) -> None:
-        self.env = {**os.environ, "CODECRAFT_HOME": str(home), "COLUMNS": "120", "CODECRAFT_LANG": "en"}
-        self.env.pop("CODECRAFT_TARGET", None)
-
-    def __call__(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-        assert CODECRAFT, "the codecraft command is not installed (pip install -e .)"
-        proc = subprocess.run([CODECRAFT, *args], capture_output=True, text=True, env=self.env,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
-        assert "Traceback" not in proc.stderr, proc.stderr
-        return proc
-
-    def json(self, *args: str, code: int = 0) -> Any:
-        proc = self(*args, "--json")
-        assert proc.returncode == code, f"exit {proc.returncode}\n{proc.stderr}\n{proc.stdout}"
-        return json.loads(proc.stdout)
-
-
-@pytest.fixture(scope="module")
-def cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    runner = Cli(tmp_path_factory.mktemp("e2e-home"))
-    yield runner
-    runner("local", "stop")
-
-
-@pytest.fixture(scope="module")
-def emulator(cli: Cli) -> dict[str, Any]:
-    started = cli.json("local", "start")
-    assert started["running"] is True
-    assert started["endpoint"].startswith("http://127.0.0.1:")
-    assert started["gateway"].startswith("http://127.0.0.1:")
-    return started
-
-
-def aws(emulator: dict[str, Any], service: str) -> Any:
-    return boto3.client(service, endpoint_url=emulator["endpoint"], region_name="us-east-1",
-                        aws_access_key_id="x", aws_secret_access_key="y")
 
 
 @pytest.fixture(scope="module")
@@ -175,19 +133,10 @@ def test_bad_input_is_exit_2_with_a_hint(cli: Cli) -> None:
         assert "Error:" in proc.stderr and "Hint:" in proc.stderr
 
 
-def _alive(pid: int) -> bool:
-    """Running, and not a zombie waiting for a parent (the container's init may not reap)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def test_local_stop_leaves_no_process(cli: Cli, emulator: dict) -> None:
     pid = cli.json("local", "status")
     assert pid["running"] is True
     info = json.loads((Path(cli.env["CODECRAFT_HOME"]) / "local" / "emulator.json").read_text())
     assert cli("local", "stop").returncode == 0
-    assert not _alive(int(info["pid"]))
+    assert not alive(int(info["pid"]))
     assert cli.json("local", "status") == {"running": False, "endpoint": None, "gateway": None, "mysql": None}

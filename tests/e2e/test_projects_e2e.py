@@ -7,30 +7,16 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .test_orders_e2e import Cli, _alive, aws
+from .conftest import Cli, alive, aws
 
 pytestmark = pytest.mark.e2e
 
 CREATE = '{"action": "create", "name": "Awesome Project", "description": "This is an awesome project."}'
-
-
-@pytest.fixture(scope="module")
-def cli(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
-    runner = Cli(tmp_path_factory.mktemp("e2e-projects"))
-    yield runner
-    runner("teardown", "--all", "--yes")
-    runner("local", "stop")
-
-
-@pytest.fixture(scope="module")
-def emulator(cli: Cli) -> dict[str, Any]:
-    return dict(cli.json("local", "start"))
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +168,7 @@ def test_teardown_all_leaves_nothing(cli: Cli, emulator: dict, deployed: dict) -
     mysql_dir = home / "local" / "mysql"
     assert not mysql_dir.exists() or not any(mysql_dir.iterdir())
     info = json.loads((home / "local" / "emulator.json").read_text())
-    assert not any(_alive(int(p.name)) for p in Path("/proc").iterdir() if p.name.isdigit()
+    assert not any(alive(int(p.name)) for p in Path("/proc").iterdir() if p.name.isdigit()
                    and _is_mariadb_of(p, home) and int(p.name) != int(info["pid"]))
 
 
