@@ -91,11 +91,12 @@ class Gateway:
     """The WSGI application of the local API gateway."""
 
     def __init__(self, endpoint: str, runner: LambdaRunner, default_region: str,
-                 authorizers: Any = None) -> None:
+                 authorizers: Any = None, snapshots: dict[tuple[str, str], list[dict[str, Any]]] | None = None) -> None:
         self.endpoint = endpoint
         self.runner = runner
         self.default_region = default_region
         self.authorizers = authorizers
+        self.snapshots = snapshots if snapshots is not None else {}
         self.status: Any = lambda: {}
         self._clients: dict[tuple[str, str], Any] = {}
 
@@ -121,9 +122,9 @@ class Gateway:
         from werkzeug.wrappers import Request
 
         request = Request(environ)
-        if request.path == "/_codecraft/health":
-            return _json_response(start_response, 200, {"ok": True, **self.status()})
         try:
+            if request.path == "/_codecraft/health":
+                return _json_response(start_response, 200, {"ok": True, **self.status()})
             return self._serve(request, start_response)
         except Exception as exc:  # never let one request take the gateway down
             return _json_response(start_response, 500, {"message": "Internal server error"},
@@ -140,12 +141,15 @@ class Gateway:
             return _json_response(start_response, 403, {"message": "Forbidden"})
         apigw = self.client("apigateway", region)
         try:
-            apigw.get_stage(restApiId=api_id, stageName=stage)
+            stage_def = apigw.get_stage(restApiId=api_id, stageName=stage)
         except apigw.exceptions.NotFoundException:
             return _json_response(start_response, 403, {"message": "Forbidden"},
                                   {"x-codecraft-error": f"stage {stage!r} is not deployed"})
-        resources = [item for page in apigw.get_paginator("get_resources").paginate(restApiId=api_id)
-                     for item in page.get("items", [])]
+        # the API as it was deployed to this stage, not as it is being edited
+        resources = self.snapshots.get((api_id, str(stage_def.get("deploymentId"))))
+        if resources is None:
+            resources = [item for page in apigw.get_paginator("get_resources").paginate(restApiId=api_id)
+                         for item in page.get("items", [])]
         matched = match_resource(resources, path)
         method = request.method.upper()
         missing = _json_response  # API Gateway's answer to an unknown route
@@ -156,9 +160,14 @@ class Gateway:
         method_key = method if method in methods else ("ANY" if "ANY" in methods else None)
         if method_key is None:
             return missing(start_response, 403, {"message": "Missing Authentication Token"})
-        method_def = apigw.get_method(restApiId=api_id, resourceId=resource["id"], httpMethod=method_key)
+        method_def = (resource.get("methods") or {}).get(method_key) or apigw.get_method(
+            restApiId=api_id, resourceId=resource["id"], httpMethod=method_key)
         claims: dict[str, Any] | None = None
-        if method_def.get("authorizationType") == "COGNITO_USER_POOLS":
+        auth_type = method_def.get("authorizationType") or "NONE"
+        if auth_type not in ("NONE", "COGNITO_USER_POOLS") or method_def.get("apiKeyRequired"):
+            return _json_response(start_response, 500, {"message": "Internal server error"}, {
+                "x-codecraft-error": f"the emulator does not implement {auth_type} authorization or API keys"})
+        if auth_type == "COGNITO_USER_POOLS":
             if self.authorizers is None:
                 return _json_response(start_response, 401, {"message": "Unauthorized"})
             claims = self.authorizers.check(apigw, api_id, method_def.get("authorizerId"),
@@ -179,7 +188,8 @@ class Gateway:
             return _json_response(start_response, 500, {"message": "Internal server error"}, {
                 "x-codecraft-error": "Execution failed due to configuration error: Invalid permissions "
                 "on Lambda function (no lambda:InvokeFunction permission for apigateway.amazonaws.com)"})
-        event = self._event(request, api_id, stage, path, method, resource, path_params, claims)
+        event = self._event(request, api_id, stage, path, method, resource, path_params, claims,
+                            stage_def.get("variables"))
         try:
             result = self.runner.invoke(function_arn, event)
         except Exception as exc:
@@ -200,7 +210,8 @@ class Gateway:
         return permission_allows(json.loads(policy).get("Statement", []), source_arn)
 
     def _event(self, request: Any, api_id: str, stage: str, path: str, method: str,
-               resource: dict[str, Any], path_params: dict[str, str], claims: dict[str, Any] | None) -> dict[str, Any]:
+               resource: dict[str, Any], path_params: dict[str, str], claims: dict[str, Any] | None,
+               stage_variables: dict[str, str] | None = None) -> dict[str, Any]:
         raw = request.get_data()
         try:
             body: str | None = raw.decode("utf-8") if raw else None
@@ -211,7 +222,7 @@ class Gateway:
         multi_headers: dict[str, list[str]] = {}
         for k, v in request.headers.items():
             multi_headers.setdefault(k, []).append(v)
-        query = {k: v for k, v in request.args.items()} or None
+        query = {k: request.args.getlist(k)[-1] for k in request.args} or None  # the last value wins
         multi_query = {k: request.args.getlist(k) for k in request.args} or None
         now = time.time()
         context: dict[str, Any] = {
@@ -229,7 +240,7 @@ class Gateway:
             "resource": resource["path"], "path": path, "httpMethod": method,
             "headers": headers, "multiValueHeaders": multi_headers,
             "queryStringParameters": query, "multiValueQueryStringParameters": multi_query,
-            "pathParameters": path_params or None, "stageVariables": None,
+            "pathParameters": path_params or None, "stageVariables": stage_variables or None,
             "requestContext": context, "body": body, "isBase64Encoded": is_b64,
         }
 
@@ -241,12 +252,21 @@ class Gateway:
         body = payload.get("body", "")
         if body is not None and not isinstance(body, str):
             return _json_response(start_response, 502, {"message": "Internal server error"}, bad)
+        from werkzeug.datastructures import Headers
+        from werkzeug.http import HTTP_STATUS_CODES
+
         data = (body or "").encode()
         if payload.get("isBase64Encoded"):
             data = base64.b64decode(data)
-        headers = {"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4())}
-        headers.update({str(k): str(v) for k, v in (payload.get("headers") or {}).items()})
+        headers = Headers({"Content-Type": "application/json", "x-amzn-RequestId": str(uuid.uuid4())})
+        for k, v in (payload.get("headers") or {}).items():
+            headers.set(str(k), str(v))  # case-insensitive: the function's Content-Type wins
         for k, values in (payload.get("multiValueHeaders") or {}).items():
-            headers[str(k)] = ", ".join(map(str, values))
-        headers.pop("Content-Length", None)
-        return _respond(start_response, int(payload["statusCode"]), data, headers)
+            headers.remove(str(k))
+            for value in values:  # one header line per value (Set-Cookie)
+                headers.add(str(k), str(value))
+        headers.remove("Content-Length")
+        headers.set("Content-Length", str(len(data)))
+        status = int(payload["statusCode"])
+        start_response(f"{status} {HTTP_STATUS_CODES.get(status, 'Unknown')}", list(headers.items()))
+        return [data]

@@ -89,8 +89,12 @@ class MariaDBManager:
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True)
             server = Server(instance, port, datadir, process)
-            self._wait_ready(server, timeout)
-            self._provision(server, user, password, database)
+            try:
+                self._wait_ready(server, timeout)
+                self._provision(server, user, password, database)
+            except BaseException:
+                _terminate(process)  # no half-started server left behind
+                raise
             self.servers[instance] = server
             return server
 
@@ -136,8 +140,10 @@ class MariaDBManager:
             self.stop(instance, remove)
 
     def endpoints(self) -> list[dict[str, object]]:
+        with self._lock:
+            servers = list(self.servers.values())
         return [{"instance": s.instance, "host": "127.0.0.1", "port": s.port}
-                for s in self.servers.values() if s.process.poll() is None]
+                for s in servers if s.process.poll() is None]
 
 
 def _terminate(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:

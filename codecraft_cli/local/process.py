@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -9,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,42 @@ def _healthy(info: dict[str, Any]) -> bool:
     return _health(info) is not None
 
 
+def _is_our_emulator(pid: int) -> bool:
+    """The pid is this home's emulator (not a process that reused a stale pid)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return _pid_alive(pid)  # no /proc (macOS): trust the pid
+    return "codecraft_cli.local.server" in cmdline and str(paths.home()) in cmdline
+
+
+@contextlib.contextmanager
+def _locked() -> Iterator[None]:
+    """One start or stop at a time for a CODECRAFT_HOME (two commands at once share one emulator)."""
+    paths.local_dir().mkdir(parents=True, exist_ok=True)
+    with open(paths.local_dir() / "emulator.lock", "w") as handle:
+        try:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except ImportError:  # no fcntl (Windows): no lock
+            pass
+        yield
+
+
+def _running(info: dict[str, Any] | None, patience: float = 10.0) -> bool:
+    """Alive and answering; a busy emulator gets time to answer before it is given up."""
+    if not info or not _pid_alive(int(info["pid"])) or not _is_our_emulator(int(info["pid"])):
+        return False
+    deadline = time.monotonic() + patience
+    while True:
+        if _healthy(info):
+            return True
+        if time.monotonic() > deadline or not _pid_alive(int(info["pid"])):
+            return False
+        time.sleep(0.25)
+
+
 def read_info() -> dict[str, Any] | None:
     try:
         info = json.loads(info_file().read_text())
@@ -63,7 +100,8 @@ def read_info() -> dict[str, Any] | None:
 
 def status() -> dict[str, Any]:
     info = read_info()
-    health = _health(info) if info and _pid_alive(int(info["pid"])) else None
+    alive = bool(info) and _pid_alive(int(info["pid"])) and _is_our_emulator(int(info["pid"]))
+    health = _health(info) if alive and info else None
     running = health is not None
     servers = (health or {}).get("mysql") or []
     return {
@@ -79,9 +117,17 @@ def status() -> dict[str, Any]:
 
 def start(region: str = "us-east-1", on_wait: Callable[[float], None] | None = None) -> tuple[dict[str, Any], bool]:
     """The running emulator's info, starting it if needed; the bool says it was started now."""
+    with _locked():
+        return _start(region, on_wait)
+
+
+def _start(region: str, on_wait: Callable[[float], None] | None) -> tuple[dict[str, Any], bool]:
     current = read_info()
-    if current and _pid_alive(int(current["pid"])) and _healthy(current):
+    if _running(current):
+        assert current is not None
         return current, False
+    if current and _pid_alive(int(current["pid"])) and _is_our_emulator(int(current["pid"])):
+        _stop_pid(int(current["pid"]))  # alive but not answering: never leave two emulators
     if current:
         info_file().unlink(missing_ok=True)
     paths.local_dir().mkdir(parents=True, exist_ok=True)
@@ -128,31 +174,37 @@ def _forget_local_state() -> None:
         path.unlink(missing_ok=True)
 
 
-def stop(timeout: float = 10.0) -> bool:
+def stop(timeout: float = 30.0) -> bool:
     """Stop the emulator; True if one was running."""
-    info = read_info()
-    if not info:
-        return False
-    pid = int(info["pid"])
-    was_running = _pid_alive(pid)
-    if was_running:
+    with _locked():
+        info = read_info()
+        if not info:
+            return False
+        pid = int(info["pid"])
+        was_running = _pid_alive(pid) and _is_our_emulator(pid)
+        if was_running:
+            _stop_pid(pid, timeout)
+        info_file().unlink(missing_ok=True)
+        return was_running
+
+
+def _stop_pid(pid: int, timeout: float = 30.0) -> None:
+    """SIGTERM (the emulator stops its MariaDB servers), then SIGKILL if it does not go."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
         try:
-            os.killpg(pid, signal.SIGTERM)
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _pid_alive(pid):
+        time.sleep(0.05)
+    if _pid_alive(pid):
+        try:
+            os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _pid_alive(pid):
-            time.sleep(0.05)
-        if _pid_alive(pid):
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-    info_file().unlink(missing_ok=True)
-    return was_running
+            pass
 
 
 def reset() -> None:

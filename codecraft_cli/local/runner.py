@@ -15,7 +15,9 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -26,7 +28,10 @@ from pathlib import Path
 from typing import Any
 
 ACCOUNT_ID = "123456789012"
-_PASS_THROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "SYSTEMROOT", "TMPDIR")
+_PASS_THROUGH = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT")
+# What Lambda's python runtime provides besides the standard library.
+RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+_BOOTSTRAP = Path(__file__).resolve().with_name("bootstrap.py")
 
 
 @dataclass
@@ -58,7 +63,9 @@ class LambdaRunner:
         self.work_dir = work_dir
         self.default_region = default_region
         self._lock = threading.Lock()
-        self._logs_client: Any = None
+        self._logs_clients: dict[str, Any] = {}
+        self._session: Any = None
+        self._runtime_dirs: dict[tuple[str, ...], Path] = {}
 
     # -- the deployed function -----------------------------------------------------------
     def _function(self, ref: str) -> Any:
@@ -106,9 +113,35 @@ class LambdaRunner:
             "CODECRAFT_FUNCTION_ARN": fn.function_arn,
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONUNBUFFERED": "1",
-            "HOME": str(code_dir),
+            "TZ": ":UTC",  # Lambda runs in UTC
         })
         return env
+
+    def _runtime_path(self, fallbacks: list[str]) -> Path:
+        """A folder linking the runtime's libraries (and host builds set aside for the package)."""
+        import importlib.util
+
+        key = tuple(fallbacks)
+        with self._lock:
+            if key in self._runtime_dirs:
+                return self._runtime_dirs[key]
+            folder = self.work_dir / (".runtime-" + ("-".join(key) or "base"))
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in (*RUNTIME_PACKAGES, *fallbacks):
+                spec = importlib.util.find_spec(name)
+                if spec is None or not spec.origin:
+                    continue
+                origin = Path(spec.origin)
+                source = origin.parent if origin.name == "__init__.py" else origin
+                links = [source]
+                # bundled shared libraries of a wheel (pillow.libs) sit beside the package
+                links += [p for p in source.parent.glob("*.libs") if name.lower() in p.name.lower()]
+                for target in links:
+                    link = folder / target.name
+                    if not link.exists():
+                        link.symlink_to(target)
+            self._runtime_dirs[key] = folder
+            return folder
 
     # -- invoke --------------------------------------------------------------------------
     def invoke(self, ref: str, event: Any) -> Invocation:
@@ -118,23 +151,14 @@ class LambdaRunner:
         code_dir, fallbacks = self._code_dir(fn)
         timeout = float(fn.timeout or 3)
         started = time.perf_counter()
-        cmd = [sys.executable, "-m", "codecraft_cli.local.bootstrap", fn.handler, str(timeout)]
+        # -I -S: isolated, no site-packages; the runtime path gives boto3 and the set-aside builds
+        cmd = [sys.executable, "-I", "-S", str(_BOOTSTRAP), fn.handler, str(timeout)]
         env = self._env(fn, region, request_id, stream, code_dir)
-        env["PYTHONPATH"] = os.pathsep.join([str(code_dir), str(Path(__file__).resolve().parents[2])])
-        try:
-            proc = subprocess.run(cmd, input=json.dumps(event), capture_output=True, text=True,
-                                  cwd=code_dir, env=env, timeout=timeout + 1.0)
-            stdout, stderr = proc.stdout, proc.stderr
-            result = _last_json(stdout)
-            if result is None:
-                result = {"ok": False, "errorType": "Runtime.ExitError",
-                          "errorMessage": f"RequestId: {request_id} Error: Runtime exited with "
-                                          f"error: exit status {proc.returncode}"}
-        except subprocess.TimeoutExpired as exc:
-            stderr = (exc.stderr or b"").decode() if isinstance(exc.stderr, bytes) else (exc.stderr or "")
-            message = f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {request_id} Task timed out after {timeout:.2f} seconds"
-            stderr += message + "\n"
-            result = {"ok": False, "errorType": "Sandbox.Timedout", "errorMessage": message}
+        env["CODECRAFT_RUNTIME_PATH"] = str(self._runtime_path(fallbacks))
+        with tempfile.TemporaryDirectory(prefix="codecraft-lambda-") as scratch:
+            env["HOME"] = env["TMPDIR"] = scratch  # /tmp of this invocation
+            stdout, stderr, result = _run(cmd, json.dumps(event, default=_event_default), code_dir, env,
+                                          timeout, request_id)
         duration = (time.perf_counter() - started) * 1000
         lines = [f"START RequestId: {request_id} Version: $LATEST"]
         if fallbacks:
@@ -157,20 +181,73 @@ class LambdaRunner:
         stream = time.strftime("%Y/%m/%d/") + "[$LATEST]codecraft-" + uuid.uuid4().hex[:8]
         self._ship_logs(region, f"/aws/lambda/{fn.function_name}", stream, [message])
 
-    def _ship_logs(self, region: str, group: str, stream: str, lines: list[str]) -> None:
-        import boto3
+    def _logs(self, region: str) -> Any:
+        with self._lock:
+            if region not in self._logs_clients:
+                import boto3
 
-        client = boto3.client("logs", region_name=region, endpoint_url=self.endpoint,
-                              aws_access_key_id="codecraft", aws_secret_access_key="codecraft")
-        # Like Lambda: create the group if the function's role allowed it and it is missing.
+                if self._session is None:  # one session, built once: sessions are not thread-safe
+                    self._session = boto3.session.Session(aws_access_key_id="codecraft",
+                                                          aws_secret_access_key="codecraft")
+                from botocore.config import Config
+
+                self._logs_clients[region] = self._session.client(
+                    "logs", region_name=region, endpoint_url=self.endpoint,
+                    config=Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "max_attempts": 2}))
+            return self._logs_clients[region]
+
+    def _ship_logs(self, region: str, group: str, stream: str, lines: list[str]) -> None:
+        """Best effort: the function has run; a logging problem must not turn into a failure."""
         try:
-            client.create_log_group(logGroupName=group)
-        except client.exceptions.ResourceAlreadyExistsException:
+            client = self._logs(region)
+            # Like Lambda: the group is created when it is missing.
+            try:
+                client.create_log_group(logGroupName=group)
+            except client.exceptions.ResourceAlreadyExistsException:
+                pass
+            client.create_log_stream(logGroupName=group, logStreamName=stream)
+            now = int(time.time() * 1000)
+            client.put_log_events(logGroupName=group, logStreamName=stream,
+                                  logEvents=[{"timestamp": now, "message": line[:200_000]} for line in lines])
+        except Exception as exc:
+            print(f"codecraft emulator: could not write the logs of {group}: {exc}", flush=True)
+
+
+def _event_default(value: Any) -> Any:
+    """Binary values (SQS binary attributes, DynamoDB B) travel base64-encoded, as in Lambda."""
+    import base64
+
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode()
+    if hasattr(value, "timestamp"):
+        return int(value.timestamp())
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _run(cmd: list[str], event: str, code_dir: Path, env: dict[str, str], timeout: float,
+         request_id: str) -> tuple[str, str, dict[str, Any]]:
+    """Run the bootstrap; the function's own timer ends it, this one is only a backstop."""
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=code_dir, env=env, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(event, timeout=timeout + 10.0)  # + import time
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        stdout, stderr = proc.communicate()
+        message = f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
+        return stdout, stderr + message + "\n", {"ok": False, "errorType": "Sandbox.Timedout",
+                                                 "errorMessage": message}
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # what the function left running dies with it
+        except (ProcessLookupError, PermissionError):
             pass
-        client.create_log_stream(logGroupName=group, logStreamName=stream)
-        now = int(time.time() * 1000)
-        client.put_log_events(logGroupName=group, logStreamName=stream,
-                              logEvents=[{"timestamp": now, "message": line} for line in lines])
+    result = _last_json(stdout)
+    if result is None:
+        result = {"ok": False, "errorType": "Runtime.ExitError",
+                  "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: "
+                                  f"exit status {proc.returncode}"}
+    return stdout, stderr, result
 
 
 _ASIDE = ".codecraft-platform-builds"

@@ -130,6 +130,53 @@ class RdsHook:
         db.port = server.port
 
 
+class DeploymentSnapshots:
+    """In front of moto: each API Gateway deployment keeps the API as it was when deployed.
+
+    API Gateway serves a stage from its deployment, not from the API being edited: a method
+    added after the last "Deploy API" answers 403 until the API is deployed again. moto keeps no
+    snapshot, so this hook takes one when CreateDeployment succeeds; the gateway serves it.
+    """
+
+    _PATH = re.compile(r"^/restapis/([^/]+)/deployments/?$")
+
+    def __init__(self, app: Any, endpoint_holder: dict[str, str]) -> None:
+        self.app = app
+        self.endpoint_holder = endpoint_holder
+        self.snapshots: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        found = self._PATH.match(environ.get("PATH_INFO", ""))
+        if environ.get("REQUEST_METHOD") != "POST" or not found or "/apigateway/aws4_request" not in auth:
+            return self.app(environ, start_response)
+        status_holder: dict[str, str] = {}
+
+        def capture(status: str, headers: Any, exc_info: Any = None) -> Any:
+            status_holder["status"] = status
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        chunks = list(self.app(environ, capture))
+        if status_holder.get("status", "").startswith(("200", "201")):
+            region = auth.split("/apigateway/aws4_request")[0].rsplit("/", 1)[-1]
+            deployment_id = json.loads(b"".join(chunks) or b"{}").get("id")
+            if deployment_id:
+                self.snapshots[(found.group(1), deployment_id)] = self._snapshot(region, found.group(1))
+        return chunks
+
+    def _snapshot(self, region: str, api_id: str) -> list[dict[str, Any]]:
+        import boto3
+
+        client = boto3.client("apigateway", region_name=region, endpoint_url=self.endpoint_holder["url"],
+                              aws_access_key_id="codecraft", aws_secret_access_key="codecraft")
+        items = [item for page in client.get_paginator("get_resources").paginate(restApiId=api_id)
+                 for item in page.get("items", [])]
+        for item in items:
+            item["methods"] = {m: client.get_method(restApiId=api_id, resourceId=item["id"], httpMethod=m)
+                               for m in (item.get("resourceMethods") or {})}
+        return items
+
+
 def _rds_error(start_response: Any, code: str, message: str) -> list[bytes]:
     from xml.sax.saxutils import escape
 
@@ -179,13 +226,14 @@ def serve(home: Path, region: str) -> None:
     endpoint_holder: dict[str, str] = {}
     mysql = MariaDBManager(local / "mysql")
     moto_app = DomainDispatcherApplication(create_backend_app)
-    app = LambdaInvokeRoute(RdsHook(moto_app, endpoint_holder, mysql), None)
+    snapshots = DeploymentSnapshots(RdsHook(moto_app, endpoint_holder, mysql), endpoint_holder)
+    app = LambdaInvokeRoute(snapshots, None)
     moto_server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_quiet_handler())
     endpoint = f"http://127.0.0.1:{moto_server.server_port}"
     endpoint_holder["url"] = endpoint
     runner = LambdaRunner(endpoint, local / "lambda", region)
     app.runner = runner
-    gateway_app = Gateway(endpoint, runner, region, CognitoAuthorizers(endpoint))
+    gateway_app = Gateway(endpoint, runner, region, CognitoAuthorizers(endpoint), snapshots.snapshots)
     gateway_app.status = lambda: {"mysql": mysql.endpoints()}
     pump = EventPump(endpoint, runner)
     route_s3_notifications(pump)

@@ -83,6 +83,25 @@ def test_an_unknown_route_answers_like_api_gateway(cli: Cli, deployed: dict) -> 
     assert answer["body"] == {"message": "Missing Authentication Token"}
 
 
+def test_a_method_added_but_not_deployed_is_not_served(cli: Cli, emulator: dict, deployed: dict) -> None:
+    apigw = aws(emulator, "apigateway")
+    (api,) = apigw.get_rest_apis()["items"]
+    orders = next(r for r in apigw.get_resources(restApiId=api["id"])["items"] if r["path"] == "/orders")
+    function = aws(emulator, "lambda").get_function(FunctionName="ProcessOrder")["Configuration"]["FunctionArn"]
+    apigw.put_method(restApiId=api["id"], resourceId=orders["id"], httpMethod="GET", authorizationType="NONE")
+    apigw.put_integration(restApiId=api["id"], resourceId=orders["id"], httpMethod="GET", type="AWS_PROXY",
+                          integrationHttpMethod="POST",
+                          uri=f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{function}/invocations")
+    before = cli.json("test-api", "--workshop", "anycompany-orders", "--route", "GET /orders", code=1)
+    assert before["status"] == 403  # API Gateway serves the last deployment
+    assert cli.json("setup", "anycompany-orders", "--yes")["updated"] == 1  # the stage is redeployed
+    after = cli.json("test-api", "--workshop", "anycompany-orders", "--route", "GET /orders", code=1)
+    assert after["status"] == 500  # deployed now, but the function grants no permission for GET
+    assert "Invalid permissions on Lambda function" in after["headers"]["x-codecraft-error"]
+    apigw.delete_method(restApiId=api["id"], resourceId=orders["id"], httpMethod="GET")
+    assert cli.json("setup", "anycompany-orders", "--yes")["updated"] == 1
+
+
 def test_verify_passes_then_names_the_step_of_a_deleted_queue(cli: Cli, emulator: dict, deployed: dict) -> None:
     report = cli.json("verify", "anycompany-orders")
     assert report["passed"] == report["total"] == len(report["checks"]) >= 16
