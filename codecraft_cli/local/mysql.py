@@ -75,7 +75,7 @@ class MariaDBManager:
             datadir.mkdir(parents=True)
             user_args = ["--user=root"] if os.geteuid() == 0 else []
             init = subprocess.run(
-                [install_bin, "--no-defaults", f"--datadir={datadir}", "--auth-root-authentication-method=normal",
+                [install_bin, "--no-defaults", f"--datadir={datadir}", "--auth-root-authentication-method=socket",
                  "--skip-test-db", *user_args],
                 capture_output=True, text=True)
             if init.returncode != 0:
@@ -108,7 +108,7 @@ class MariaDBManager:
                 tail = log.read_text(errors="replace")[-400:] if log.exists() else ""
                 raise RuntimeError(f"mariadbd exited during start-up: {tail}")
             try:
-                pymysql.connect(unix_socket=str(server.socket_path), user="root", connect_timeout=1).close()
+                pymysql.connect(unix_socket=str(server.socket_path), user=_os_user(), connect_timeout=1).close()
                 return
             except pymysql.err.OperationalError:
                 time.sleep(0.1)
@@ -117,7 +117,7 @@ class MariaDBManager:
     def _provision(self, server: Server, user: str, password: str, database: str | None) -> None:
         import pymysql
 
-        conn = pymysql.connect(unix_socket=str(server.socket_path), user="root", autocommit=True)
+        conn = pymysql.connect(unix_socket=str(server.socket_path), user=_os_user(), autocommit=True)
         try:
             with conn.cursor() as cur:
                 if database:
@@ -144,6 +144,13 @@ class MariaDBManager:
             servers = list(self.servers.values())
         return [{"instance": s.instance, "host": "127.0.0.1", "port": s.port}
                 for s in servers if s.process.poll() is None]
+
+
+def _os_user() -> str:
+    """Socket authentication: the server's administrator is the OS user that started it."""
+    import getpass
+
+    return "root" if os.geteuid() == 0 else getpass.getuser()
 
 
 def _terminate(process: subprocess.Popen[bytes], timeout: float = 15.0) -> None:

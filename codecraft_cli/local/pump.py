@@ -63,6 +63,7 @@ class EventPump:
         self._clients: dict[tuple[str, str], Any] = {}
         self._iterators: dict[str, dict[str, str]] = {}  # mapping UUID -> shard id -> iterator
         self._attempts: dict[str, int] = {}  # failed stream batches -> attempts so far
+        self._not_before: dict[str, float] = {}  # mapping UUID -> monotonic time of the next try
         self.async_delays = (1.0, 2.0)
         self.thread = threading.Thread(target=self._loop, name="event-pump", daemon=True)
 
@@ -146,9 +147,12 @@ class EventPump:
 
     # -- DynamoDB streams ------------------------------------------------------------------
     def _stream_batches(self, region: str, esm: dict[str, Any]) -> None:
+        uuid = esm["UUID"]
+        if time.monotonic() < self._not_before.get(uuid, 0.0):
+            return  # backing off after a failed batch
         streams = self.client("dynamodbstreams", region)
         arn = esm["EventSourceArn"]
-        iterators = self._iterators.setdefault(esm["UUID"], {})
+        iterators = self._iterators.setdefault(uuid, {})
         description = streams.describe_stream(StreamArn=arn)["StreamDescription"]
         for shard in [s["ShardId"] for s in description.get("Shards", [])]:
             if shard not in iterators:
@@ -157,42 +161,60 @@ class EventPump:
                     ShardIteratorType=esm.get("StartingPosition") or "TRIM_HORIZON")["ShardIterator"]
             got = streams.get_records(ShardIterator=iterators[shard], Limit=int(esm.get("BatchSize") or 100))
             records = got.get("Records", [])
+            if not records:
+                continue  # keep the same iterator: nothing new on this shard
             for record in records:
                 record.setdefault("eventSourceARN", arn)
                 record.setdefault("awsRegion", region)
-                created = record.get("dynamodb", {}).get("ApproximateCreationDateTime")
-                if hasattr(created, "timestamp"):  # boto3 parses it; Lambda sends epoch seconds
-                    record["dynamodb"]["ApproximateCreationDateTime"] = int(created.timestamp())
-            if records and not self._deliver_stream(esm, records):
-                return  # the same batch again next time: the iterator does not move
-            if got.get("NextShardIterator"):
+            done = self._deliver_stream(esm, records)
+            if done == len(records) and got.get("NextShardIterator"):
                 iterators[shard] = got["NextShardIterator"]
+            elif done:  # checkpoint after the records that succeeded; the rest is retried
+                iterators[shard] = streams.get_shard_iterator(
+                    StreamArn=arn, ShardId=shard, ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                    SequenceNumber=records[done - 1]["dynamodb"]["SequenceNumber"])["ShardIterator"]
 
-    def _deliver_stream(self, esm: dict[str, Any], records: list[dict[str, Any]]) -> bool:
-        """True when the batch is done with: delivered, or skipped once its retries are spent."""
-        key = f"{esm['UUID']}:{records[0].get('eventID')}"
-        if self._invoke_split(esm, records):
+    def _deliver_stream(self, esm: dict[str, Any], records: list[dict[str, Any]]) -> int:
+        """How many leading records are done with: delivered, or skipped once retries are spent."""
+        uuid = esm["UUID"]
+        key = f"{uuid}:{records[0].get('eventID')}"
+        done = self._invoke_split(esm, records)
+        if done == len(records):
             self._attempts.pop(key, None)
-            return True
+            self._not_before.pop(uuid, None)
+            return done
+        if done:  # progress: the failing record is now first in the next batch
+            return done
         self._attempts[key] = attempts = self._attempts.get(key, 0) + 1
         limit = int(esm.get("MaximumRetryAttempts", -1))
         if 0 <= limit < attempts:
-            self.runner.log(esm["FunctionArn"], f"[codecraft] event source mapping {esm['UUID']}: "
-                            f"{len(records)} stream record(s) skipped after {limit} retries")
+            self.runner.log(esm["FunctionArn"], f"[codecraft] event source mapping {uuid}: {len(records)} "
+                            f"stream record(s) skipped after {limit} retries")
             self._attempts.pop(key, None)
-            return True
-        self.runner.log(esm["FunctionArn"], f"[codecraft] stream batch failed (attempt {attempts}); retrying")
-        return False
+            return len(records)
+        delay = min(0.5 * 2 ** (attempts - 1), 30.0)  # Lambda backs off between stream retries
+        self._not_before[uuid] = time.monotonic() + delay
+        self.runner.log(esm["FunctionArn"], f"[codecraft] stream batch failed (attempt {attempts}); "
+                        f"retrying in {delay:.1f} s")
+        return 0
 
-    def _invoke_split(self, esm: dict[str, Any], records: list[dict[str, Any]]) -> bool:
-        if self.runner.invoke(esm["FunctionArn"], {"Records": records}).ok:
-            return True
-        if esm.get("BisectBatchOnFunctionError") and len(records) > 1:
-            half = len(records) // 2
-            first = self._invoke_split(esm, records[:half])
-            second = self._invoke_split(esm, records[half:])
-            return first and second
-        return False
+    def _invoke_split(self, esm: dict[str, Any], records: list[dict[str, Any]]) -> int:
+        """Records delivered in order before the first failure (halving a failed batch, in order,
+        when BisectBatchOnFunctionError is on)."""
+        try:
+            ok = self.runner.invoke(esm["FunctionArn"], {"Records": records}).ok
+        except Exception:
+            traceback.print_exc()
+            ok = False
+        if ok:
+            return len(records)
+        if not esm.get("BisectBatchOnFunctionError") or len(records) == 1:
+            return 0
+        half = len(records) // 2
+        first = self._invoke_split(esm, records[:half])
+        if first < half:
+            return first
+        return half + self._invoke_split(esm, records[half:])
 
     # -- asynchronous invocations (S3 notifications) -------------------------------------
     def invoke_async(self, function_arn: str, event: Any) -> None:

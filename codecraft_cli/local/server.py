@@ -28,6 +28,7 @@ class LambdaInvokeRoute:
     def __init__(self, moto_app: Any, runner: Any) -> None:
         self.moto_app = moto_app
         self.runner = runner
+        self.pump: Any = None
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         from urllib.parse import unquote
@@ -41,14 +42,28 @@ class LambdaInvokeRoute:
 
         request = Request(environ)
         raw = request.get_data()
+        name = unquote(found.group(1))
+        kind = request.headers.get("X-Amz-Invocation-Type", "RequestResponse")
         try:
             event = json.loads(raw) if raw else {}
-            result = self.runner.invoke(unquote(found.group(1)), event)
+        except json.JSONDecodeError:
+            return _lambda_error(start_response, 400, "InvalidRequestContentException",
+                                 "Could not parse request body into json")
+        try:
+            self.runner._function(name)
         except FunctionNotFound as exc:
-            body = json.dumps({"Type": "User", "Message": str(exc)}).encode()
-            start_response("404 Not Found", [("Content-Type", "application/json"),
-                                             ("x-amzn-ErrorType", "ResourceNotFoundException")])
-            return [body]
+            return _lambda_error(start_response, 404, "ResourceNotFoundException", str(exc))
+        if kind == "DryRun":  # permissions and parameters only: nothing runs
+            start_response("204 No Content", [])
+            return [b""]
+        if kind == "Event":  # queued: answered at once, run in the background with retries
+            threading.Thread(target=self.pump.invoke_async, args=(name, event), daemon=True).start()
+            start_response("202 Accepted", [("Content-Length", "0")])
+            return [b""]
+        try:
+            result = self.runner.invoke(name, event)
+        except Exception as exc:
+            return _lambda_error(start_response, 500, "ServiceException", f"the emulator failed: {exc}")
         headers = [("Content-Type", "application/json"), ("X-Amz-Executed-Version", "$LATEST")]
         if not result.ok:
             headers.append(("X-Amz-Function-Error", "Unhandled"))
@@ -59,6 +74,12 @@ class LambdaInvokeRoute:
             headers.append(("X-Amz-Log-Result", base64.b64encode(tail).decode()))
         start_response("200 OK", headers)
         return [result.payload_bytes]
+
+
+def _lambda_error(start_response: Any, status: int, code: str, message: str) -> list[bytes]:
+    body = json.dumps({"Type": "User", "Message": message}).encode()
+    start_response(f"{status} Error", [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)])
+    return [body]
 
 
 class RdsHook:
@@ -236,6 +257,7 @@ def serve(home: Path, region: str) -> None:
     gateway_app = Gateway(endpoint, runner, region, CognitoAuthorizers(endpoint), snapshots.snapshots)
     gateway_app.status = lambda: {"mysql": mysql.endpoints()}
     pump = EventPump(endpoint, runner)
+    app.pump = pump
     route_s3_notifications(pump)
     gateway_server = make_server("127.0.0.1", 0, gateway_app, threaded=True,
                                  request_handler=_quiet_handler())

@@ -119,6 +119,21 @@ def test_verify_passes_then_names_the_step_of_a_deleted_queue(cli: Cli, emulator
     assert cli.json("verify", "anycompany-orders")["passed"] == report["total"]
 
 
+def test_lambda_invoke_is_served_by_the_runner(emulator: dict, deployed: dict) -> None:
+    import botocore.exceptions
+
+    client = aws(emulator, "lambda")
+    event = {"body": json.dumps({"order_id": "direct-1", "price": 2})}
+    sync = client.invoke(FunctionName="ProcessOrder", Payload=json.dumps(event).encode())
+    assert json.loads(sync["Payload"].read())["statusCode"] == 200
+    assert client.invoke(FunctionName="ProcessOrder", InvocationType="Event",
+                         Payload=json.dumps(event).encode())["StatusCode"] == 202
+    assert client.invoke(FunctionName="ProcessOrder", InvocationType="DryRun")["StatusCode"] == 204
+    with pytest.raises(botocore.exceptions.ClientError) as err:
+        client.invoke(FunctionName="ProcessOrder", Payload=b"{not json")
+    assert err.value.response["Error"]["Code"] == "InvalidRequestContentException"
+
+
 def test_status_lists_the_deployment(cli: Cli, deployed: dict) -> None:
     (dep,) = cli.json("status")["deployments"]
     assert dep["workshop"] == "anycompany-orders" and dep["target"] == "local"
