@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
+from ..errors import UserError
 from ..i18n import text
 from .output import console, print_json
+
+LABELS = {
+    "fr": {"requires": "Prérequis", "tool": "codecraft appelle", "checks": "Vérifications", "pitfall": "Piège",
+           "seed": "Atelier d'origine", "step": "Étape"},
+    "en": {"requires": "Requires", "tool": "codecraft calls", "checks": "Checks", "pitfall": "Pitfall",
+           "seed": "Original workshop", "step": "Step"},
+}
 
 
 def workshops(json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False) -> None:
@@ -36,44 +45,71 @@ def workshops(json_out: Annotated[bool, typer.Option("--json", help="JSON on std
                     "[bold]codecraft setup <id>[/bold] to build it.")
 
 
+def _steps(w: Any, lang: str) -> list[dict[str, Any]]:
+    from ..engine.narrate import step_calls
+
+    calls = step_calls(w)
+    return [{"number": n, "id": step.id, "title": text(step.title, lang), "console": text(step.console, lang).rstrip(),
+             "calls": calls[step.id], "checks": [text(c.title, lang) for c in step.checks],
+             "pitfall": text(step.pitfalls, lang)} for n, step in enumerate(w.steps, start=1)]
+
+
+def markdown(w: Any, lang: str) -> str:
+    """A course handout: each step's click-path, what codecraft does, the checks, the pitfalls."""
+    labels = LABELS.get(lang, LABELS["en"])
+    lines = [f"# {text(w.title, lang)}", "", f"`{w.id}`" + (f" · {labels['seed']} : `{w.seed}`" if w.seed else ""), ""]
+    if w.requires:
+        lines += [f"**{labels['requires']}** : " + ", ".join(f"`{r}`" for r in w.requires), ""]
+    for step in _steps(w, lang):
+        lines += [f"## {labels['step']} {step['number']} — {step['title']}", "", "```text", step["console"], "```", ""]
+        if step["calls"]:
+            lines += [f"**{labels['tool']}**", ""] + [f"- `{c}`" for c in step["calls"]] + [""]
+        if step["checks"]:
+            lines += [f"**{labels['checks']}**", ""] + [f"- [ ] {c}" for c in step["checks"]] + [""]
+        if step["pitfall"]:
+            lines += [f"> **{labels['pitfall']}** — {step['pitfall']}", ""]
+    return "\n".join(lines)
+
+
 def show(
     workshop: Annotated[str, typer.Argument(help="Workshop id (see `codecraft workshops`).")],
     lang: Annotated[str | None, typer.Option("--lang", help="fr or en.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text (the terminal) or md (a Markdown handout).")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="With --format md: the file to write "
+                                                "(default: <workshop>.<lang>.md).")] = None,
 ) -> None:
-    """Show each step: the console click-path, what the tool will create, and its checks."""
+    """Show each step: the console click-path, the calls codecraft makes, the checks, the pitfalls."""
     from rich.panel import Panel
 
     from ..i18n import pick_lang
-    from ..resources.base import handler_for
     from ..workshop import load_workshop
     from .app import OPTIONS
 
     chosen = pick_lang(lang) if lang else OPTIONS.lang
+    if chosen not in LABELS:
+        raise UserError(f"Unknown language {chosen!r}.", hint="Use --lang fr or --lang en.")
+    if fmt not in ("text", "md"):
+        raise UserError(f"Unknown format {fmt!r}.", hint="Use --format text or --format md.")
     w = load_workshop(workshop)
+    if fmt == "md":
+        target = output or Path(f"{w.id}.{chosen}.md")
+        target.write_text(markdown(w, chosen), encoding="utf-8")
+        console().print(f"Handout written: [bold]{target}[/bold]")
+        return
+    labels = LABELS[chosen]
     out = console()
     out.print(f"[bold]{text(w.title, chosen)}[/bold]  ({w.id})")
     if w.requires:
-        out.print(("Prérequis : " if chosen == "fr" else "Requires: ") + ", ".join(w.requires))
-    for number, step in enumerate(w.steps, start=1):
-        body = [text(step.console, chosen).rstrip()]
-        if step.resources:
-            body.append("")
-            body.append("[bold]codecraft:[/bold]" if chosen == "en" else "[bold]codecraft fera :[/bold]")
-            for res in step.resources:
-                handler = handler_for(res.type)
-                label = res.name or res.properties.get("function") or res.id
-                body.append(f"  • {res.type} [cyan]{label}[/cyan]  ({handler.console})")
-        if step.checks:
-            body.append("")
-            body.append("[bold]checks:[/bold]" if chosen == "en" else "[bold]vérifications :[/bold]")
-            for check in step.checks:
-                body.append(f"  ✓ {text(check.title, chosen)}")
-        pitfall = text(step.pitfalls, chosen)
-        if pitfall:
-            body.append("")
-            body.append(("[yellow]Piège :[/yellow] " if chosen == "fr" else "[yellow]Pitfall:[/yellow] ") + pitfall)
-        out.print(Panel("\n".join(body), title=f"{number}. {text(step.title, chosen)}",
-                        title_align="left", expand=False))
+        out.print(f"{labels['requires']}: " + ", ".join(w.requires))
+    for step in _steps(w, chosen):
+        body = [step["console"]]
+        if step["calls"]:
+            body += ["", f"[bold]{labels['tool']}:[/bold]"] + [f"  [dim]{c}[/dim]" for c in step["calls"]]
+        if step["checks"]:
+            body += ["", f"[bold]{labels['checks']}:[/bold]"] + [f"  ✓ {c}" for c in step["checks"]]
+        if step["pitfall"]:
+            body += ["", f"[yellow]{labels['pitfall']}:[/yellow] {step['pitfall']}"]
+        out.print(Panel("\n".join(body), title=f"{step['number']}. {step['title']}", title_align="left", expand=False))
 
 
 def register(app: typer.Typer) -> None:
