@@ -40,7 +40,10 @@ class CheckResult:
     fix: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"step": self.step, "check": self.check, "ok": self.ok, "detail": self.detail}
+        data = {"step": self.step, "check": self.check, "ok": self.ok, "detail": self.detail}
+        if not self.ok and self.fix:
+            data["fix"] = self.fix
+        return data
 
 
 @dataclass
@@ -276,20 +279,26 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
                 handler.prepare(ctx, res, props)
                 observed = handler.observe(ctx, res, props)
                 detail = ""
+            fix = ""
             if observed is None:
                 ok = False
             elif not observed.exists:
-                ok, detail = False, f"{name} does not exist ({handler.console})"
+                ok, detail = False, f"{name} does not exist"
+                fix = handler.missing(ctx, res, props)
             else:
-                calls = handler.plan(ctx, res, props, observed)
-                ok = not calls
-                detail = "exists and matches the workshop" if ok else (
-                    "differs from the workshop: " + "; ".join(c.method for c in calls))
+                problems = handler.check(ctx, res, props, observed)
+                ok = not problems
+                detail = "exists and matches the workshop" if ok else f"{len(problems)} difference(s)"
+                fix = "; ".join(problems)
             if observed is not None:
                 state.outputs[res.id] = handler.resolve_outputs(ctx, res, props, observed, {})
         except CodecraftError as exc:
-            ok, detail = False, exc.message
-        by_step[res.step].append(CheckResult(res.step, res.id, ok, detail, title))
+            ok, detail, fix = False, exc.message, ""
+        except Exception as exc:
+            if not type(exc).__module__.startswith("botocore"):
+                raise
+            ok, detail, fix = False, f"{error_code(exc) or type(exc).__name__}: {exc}"[:300], ""
+        by_step[res.step].append(CheckResult(res.step, res.id, ok, detail, title, fix))
     for step in workshop.steps:
         for result in by_step[step.id]:
             add(result)
@@ -306,6 +315,10 @@ def _run_explicit(state: RunState, check: CheckSpec) -> CheckResult:
         ok, detail = CHECK_TYPES[check.type].run(state, params)
     except CodecraftError as exc:
         ok, detail = False, exc.message
+    except Exception as exc:
+        if not type(exc).__module__.startswith("botocore"):
+            raise
+        ok, detail = False, f"{error_code(exc) or type(exc).__name__}: {exc}"[:300]
     return CheckResult(check.step, check.id, ok, detail, text(check.title, lang), text(check.fix, lang))
 
 

@@ -41,6 +41,7 @@ class DeployContext:
     clients: Clients
     student: str | None = None
     lang: str = "en"
+    verify_mode: bool = False  # find resources by their prescribed names, tagged or not
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     _artifacts: dict[str, packaging.Artifact] = field(default_factory=dict)

@@ -91,6 +91,8 @@ class Context(Protocol):
 
     def physical_name(self, base: str) -> str: ...
 
+    verify_mode: bool
+
     @property
     def tags(self) -> dict[str, str]: ...
 
@@ -130,6 +132,24 @@ class Handler:
     def serialize_key(self, props: Mapping[str, Any]) -> str | None:
         """Resources with the same key are set up one at a time (they edit one shared thing)."""
         return None
+
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[str]:
+        """What differs from the workshop, each said as the console fix (empty: it matches).
+
+        Used by ``verify`` on resources built by codecraft or by hand in the console. By default
+        every call the plan would make is a difference; handlers override this where a console
+        default is acceptable (a retention period, a policy's statement id...).
+        """
+        return [self.explain(ctx, res, call) for call in self.plan(ctx, res, props, observed)]
+
+    def explain(self, ctx: Context, res: ResourceSpec, call: Call) -> str:
+        name = self.name(ctx, res) if self.named else res.id
+        return f"{self.console} › {name}: differs from the workshop ({call.method.removeprefix('wait:')})"
+
+    def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        """The console fix for a resource that does not exist."""
+        name = self.name(ctx, res) if self.named else res.id
+        return f"{self.console}: create {name} (see the step's click-path)"
 
     def validate(self, res: ResourceSpec) -> list[str]:
         """Problems in the YAML that need no AWS call to see (checked when the file loads)."""

@@ -142,6 +142,16 @@ class Role(Handler):
         name = self.name(ctx, res)
         return {"name": name, "arn": f"arn:aws:iam::{ctx.account_id}:role/{name}"}
 
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[str]:
+        # A role built in the console has its own policies: the end-to-end checks show whether
+        # they allow enough; only who may use the role is checked here.
+        if observed.attrs.get("lab_role") or not ctx.verify_mode:
+            return super().check(ctx, res, props, observed)
+        if _normalise(observed.attrs.get("trust") or {}) != _normalise(trust_policy(props["service"])):
+            return [f"IAM › Roles › {self.name(ctx, res)} › Trust relationships: the trusted entity must be "
+                    f"{props['service']}"]
+        return []
+
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
         if record["outputs"].get("lab_role"):
             return {"gone": True}  # LabRole is the Learner Lab's, never ours to delete

@@ -135,6 +135,30 @@ class Function(Handler):
             ]
         return calls
 
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[str]:
+        name = self.name(ctx, res)
+        config = self._config(props)
+        have = observed.attrs
+        fixes = []
+        if have.get("Runtime") != config["Runtime"]:
+            fixes.append(f"Lambda › {name} › Code › Runtime settings › Edit: choose "
+                         f"{config['Runtime'].replace('python', 'Python ')} (it is {have.get('Runtime')})")
+        if have.get("Handler") != config["Handler"]:
+            fixes.append(f"Lambda › {name} › Code › Runtime settings › Edit: handler {config['Handler']}")
+        if have.get("Timeout") != config["Timeout"]:
+            fixes.append(f"Lambda › {name} › Configuration › General configuration › Edit: timeout "
+                         f"{config['Timeout']} s (it is {have.get('Timeout')} s)")
+        have_env = (have.get("Environment") or {}).get("Variables", {})
+        for key, value in config["Environment"]["Variables"].items():
+            if have_env.get(key) != value:
+                fixes.append(f"Lambda › {name} › Configuration › Environment variables: {key} = {value}")
+        if not ctx.verify_mode:  # codecraft's own function: the code and the rest must match too
+            if have.get("CodeSha256") != ctx.artifact(str(props["source"])).code_sha256:
+                fixes.append(f"Lambda › {name} › Code: deploy the code of lambda_src/{props['source']}")
+            if have.get("Role") != config["Role"] or have.get("MemorySize") != config["MemorySize"]:
+                fixes.append(f"Lambda › {name} › Configuration › General configuration: role and memory")
+        return fixes
+
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         name = self.name(ctx, res)
@@ -225,10 +249,26 @@ class Permission(Handler):
         return f"codecraft-{res.id}"
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
-        for st in _statements(ctx.client("lambda"), str(props["function"])):
+        import fnmatch
+
+        statements = _statements(ctx.client("lambda"), str(props["function"]))
+        for st in statements:
             if st.get("Sid") == self._sid(res):
                 return Observed(True, {"source_arn": statement_source_arn(st)})
+        if ctx.verify_mode:  # added in the console: another statement id, same effect
+            for st in statements:
+                principal = st.get("Principal")
+                service = principal.get("Service") if isinstance(principal, dict) else principal
+                pattern = statement_source_arn(st)
+                if service == props["principal"] and (pattern is None or fnmatch.fnmatchcase(
+                        str(props["source_arn"]).replace("/*/", "/prod/"), pattern)):
+                    return Observed(True, {"source_arn": props["source_arn"]})
         return Observed(False)
+
+    def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        return (f"Lambda › {props['function']} › Configuration › Permissions › Add permission: "
+                f"{props['principal']} may invoke it (the console adds it when you pick the function "
+                "in the integration)")
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Call]:
@@ -330,6 +370,11 @@ class EventSourceMapping(Handler):
         if changed:
             return [Call("lambda", "update_event_source_mapping", {"UUID": observed.attrs["id"], **changed})]
         return []
+
+    def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        kind = "DynamoDB" if "/stream/" in str(props["source"]) else "SQS"
+        source = str(props["source"]).split(":")[5].split("/")[0 if kind == "SQS" else 1]
+        return f"Lambda › {props['function']} › Add trigger › {kind}: {source}"
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:

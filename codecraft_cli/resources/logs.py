@@ -65,6 +65,13 @@ class LogGroup(Handler):
                               {"logGroupName": name, "retentionInDays": days}))
         return calls
 
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[str]:
+        return []  # Lambda creates the group on the first run; its retention is housekeeping
+
+    def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        return (f"CloudWatch › Log groups: {self.name(ctx, res)} appears after the function's first run "
+                "(its role needs logs:CreateLogStream and logs:PutLogEvents)")
+
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         name = self.name(ctx, res)

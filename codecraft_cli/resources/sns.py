@@ -118,6 +118,13 @@ class Subscription(Handler):
                 "AttributeValue": "true" if raw else "false"})]
         return []
 
+    def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        return (f"SNS › Topics › the topic › Create subscription: protocol {props['protocol']}, "
+                f"endpoint {str(props['endpoint']).rsplit(':', 1)[-1]}")
+
+    def explain(self, ctx: Context, res: ResourceSpec, call: Call) -> str:
+        return "SNS › Subscriptions › the subscription › Edit: enable raw message delivery"
+
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         if "created" in results:

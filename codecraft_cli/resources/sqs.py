@@ -112,6 +112,30 @@ class Queue(Handler):
         return [Call("sqs", "set_queue_attributes",
                      {"QueueUrl": observed.attrs["url"], "Attributes": changed})]
 
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[str]:
+        problems = []
+        want_fifo = bool(props.get("fifo"))
+        if (observed.attrs.get("FifoQueue") == "true") != want_fifo:
+            problems.append("SQS: the queue must be " + ("FIFO" if want_fifo else "Standard, not FIFO"))
+        if not ctx.verify_mode:  # codecraft's own queue: every attribute as the workshop sets it
+            problems += super().check(ctx, res, props, observed)
+        elif props.get("dead_letter_queue") and "RedrivePolicy" not in observed.attrs:
+            problems.append(f"SQS › {self.name(ctx, res)} › Edit › Dead-letter queue: enable it")
+        return problems
+
+    def explain(self, ctx: Context, res: ResourceSpec, call: Call) -> str:
+        return f"SQS › {self.name(ctx, res)} › Edit: set " + ", ".join(call.params.get("Attributes", {}))
+
+    def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        name = self.name(ctx, res)
+        if not props.get("fifo"):
+            try:
+                ctx.client("sqs").get_queue_url(QueueName=name + ".fifo")
+                return f"SQS: the queue must be Standard, not FIFO: create a Standard queue named {name}"
+            except Exception:
+                pass
+        return f"SQS › Create queue: Standard, named {name}"
+
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         url = results["created"]["QueueUrl"] if "created" in results else observed.attrs.get("url")
