@@ -102,6 +102,8 @@ def _step_range(workshop: Any, start: str | None, end: str | None) -> list[Any]:
 def setup(
     workshop: Annotated[str, typer.Argument(help="Workshop id, e.g. anycompany-orders.")],
     student: StudentOpt = None,
+    step_by_step: Annotated[bool, typer.Option(
+        "--step-by-step", help="One step at a time: codecraft does it, or you do it by hand and it checks.")] = False,
     from_step: Annotated[str | None, typer.Option("--from", help="First step to run.")] = None,
     to_step: Annotated[str | None, typer.Option("--to", help="Last step to run.")] = None,
     dry_run: DryOpt = False,
@@ -133,6 +135,9 @@ def setup(
                   "so the functions use the lab's existing LabRole.")
     if not target.is_local and not dry_run:
         _confirm(f"Create the resources of {w.id} in {where}?", yes, required=True)
+    if step_by_step:
+        _step_by_step(ctx, state, w, from_step, to_step, json_out)
+        return
     executor = DisplayExecutor(ctx) if dry_run else Executor(ctx)
     out.print(f"[bold]{'Planning' if dry_run else 'Setting up'} {w.id}[/bold] "
               f"({text(w.title, OPTIONS.lang)}) on {where}")
@@ -165,6 +170,36 @@ def setup(
                            "calls": [c.describe() for c in r.calls] if dry_run else None}
                           for r in results],
         })
+
+
+def _step_by_step(ctx: Any, state: Any, w: Any, from_step: str | None, to_step: str | None, json_out: bool) -> None:
+    import contextlib
+
+    from .stepper import StepByStep
+
+    if not sys.stdin.isatty():
+        raise UserError("--step-by-step asks before each step and needs a terminal.",
+                        hint="Run it in a terminal, or drop --step-by-step (with --from/--to to limit the steps).")
+    ids = [step.id for step in w.steps]
+    lo = ids.index(from_step) if from_step else 0
+    hi = ids.index(to_step) if to_step else len(ids) - 1
+
+    @contextlib.contextmanager
+    def progress() -> Any:
+        with Progress(w, ctx.lang, 1, "working") as bar:
+            yield bar.event
+
+    def ask(prompt: str) -> str:
+        console().print(prompt, end="")
+        try:
+            return input()
+        except EOFError:
+            return "q"
+
+    results = StepByStep(ctx, state, console(), ask, progress).run(list(w.steps[lo: hi + 1]))
+    if json_out and results is not None:
+        print_json({"workshop": w.id, "checks": [r.as_json() for r in results],
+                    "passed": sum(r.ok for r in results), "total": len(results)})
 
 
 def _ensure_prerequisite(required: str, student: str | None, dry_run: bool, yes: bool, json_out: bool) -> None:

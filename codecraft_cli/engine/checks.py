@@ -254,10 +254,16 @@ CHECK_TYPES: dict[str, CheckType] = {
 
 
 def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
-               on_result: Callable[[CheckResult], None] | None = None) -> list[CheckResult]:
-    """Observe every resource, compare it with the workshop, then run the explicit checks."""
+               on_result: Callable[[CheckResult], None] | None = None,
+               only_steps: set[str] | None = None,
+               outputs: dict[str, dict[str, Any]] | None = None) -> list[CheckResult]:
+    """Observe every resource, compare it with the workshop, then run the explicit checks.
+
+    ``only_steps`` limits the report to those steps (other resources are still observed when
+    their outputs are needed and not given in ``outputs``).
+    """
     workshop = ctx.workshop
-    state = RunState(ctx, ctx.prerequisite_outputs(), wait_seconds=wait_seconds)
+    state = RunState(ctx, {**ctx.prerequisite_outputs(), **(outputs or {})}, wait_seconds=wait_seconds)
     results: list[CheckResult] = []
 
     def add(result: CheckResult) -> None:
@@ -267,6 +273,8 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
 
     by_step: dict[str, list[CheckResult]] = {step.id: [] for step in workshop.steps}
     for res in dependency_order(workshop.resources):
+        if only_steps is not None and res.step not in only_steps and res.id in state.outputs:
+            continue
         handler = handler_for(res.type)
         props = resolve(res.properties, state.outputs)
         name = handler.name(ctx, res) if handler.named else res.id
@@ -300,10 +308,14 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
             ok, detail, fix = False, f"{error_code(exc) or type(exc).__name__}: {exc}"[:300], ""
         by_step[res.step].append(CheckResult(res.step, res.id, ok, detail, title, fix))
     for step in workshop.steps:
+        if only_steps is not None and step.id not in only_steps:
+            continue
         for result in by_step[step.id]:
             add(result)
         for check in step.checks:
             add(_run_explicit(state, check))
+    if outputs is not None:
+        outputs.update({k: v for k, v in state.outputs.items() if ":" not in k})
     return results
 
 

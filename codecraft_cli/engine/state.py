@@ -62,13 +62,24 @@ class StateStore:
             self.resources[logical_id] = entry
             self._write()
 
+    @property
+    def steps(self) -> dict[str, str]:
+        """Step-by-step progress: step id -> done | manual | skipped."""
+        return dict(self.data.get("steps") or {})
+
+    def set_step(self, step_id: str, status: str) -> None:
+        with self._lock:
+            self.data.setdefault("steps", {})[step_id] = status
+            self._write()
+
     def remove(self, logical_id: str) -> None:
         with self._lock:
             self.resources.pop(logical_id, None)
             if self.resources:
                 self._write()
-            else:
+            else:  # nothing left: the deployment (and its step progress) is over
                 self.path.unlink(missing_ok=True)
+                self.data.pop("steps", None)
 
     def _write(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

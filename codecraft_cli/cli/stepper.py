@@ -1,0 +1,136 @@
+"""`codecraft setup W --step-by-step`: a class follows the console, one step at a time.
+
+Before each step a panel shows its console click-path and the calls codecraft would make.
+Enter lets codecraft do it; `m` means someone does it by hand in the console, and codecraft
+then checks it (found by the names the workshop prescribes); `s` skips it; `q` quits. After
+each step its checks run (✔/✘ with the console fix). Progress is kept in the state file, so
+running the same command again resumes at the first step not done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..engine.checks import CheckResult, run_checks
+from ..engine.context import DeployContext
+from ..engine.deploy import Deployer
+from ..engine.executor import Executor
+from ..engine.narrate import step_calls
+from ..engine.state import StateStore
+from ..i18n import text
+from .output import ok_mark
+
+TEXTS = {
+    "en": {"prompt": "[Enter] codecraft does it · [m] by hand · [s] skip · [q] quit › ",
+           "manual": "Do it in the console now (the click-path is above), then press Enter to check it (q to quit) › ",
+           "retry": "[Enter] check again · [c] continue anyway · [q] quit › ",
+           "done_before": "already done", "quit": "Stopped before step {n}. Run the same command to resume there.",
+           "all": "All {n} checks passed.", "some": "{bad} of {n} checks failed: `codecraft verify {w}` shows the fixes.",
+           "skipped": "skipped"},
+    "fr": {"prompt": "[Entrée] codecraft le fait · [m] à la main · [s] passer · [q] quitter › ",
+           "manual": "Faites-le dans la console (le chemin est ci-dessus), puis Entrée pour vérifier (q pour quitter) › ",
+           "retry": "[Entrée] vérifier à nouveau · [c] continuer quand même · [q] quitter › ",
+           "done_before": "déjà fait", "quit": "Arrêt avant l'étape {n}. Relancez la même commande pour reprendre là.",
+           "all": "Les {n} vérifications sont passées.",
+           "some": "{bad} vérification(s) sur {n} échouent : `codecraft verify {w}` donne les corrections.",
+           "skipped": "passée"},
+}
+
+
+class StepByStep:
+    def __init__(self, ctx: DeployContext, state: StateStore, out: Any, ask: Callable[[str], str],
+                 progress: Callable[[], Any]) -> None:
+        self.ctx = ctx
+        self.state = state
+        self.out = out
+        self.ask = ask
+        self.progress = progress  # a context manager factory giving an event callback
+        self.words = TEXTS.get(ctx.lang, TEXTS["en"])
+        self.outputs: dict[str, dict[str, Any]] = {}
+
+    def run(self, steps: list[Any]) -> list[CheckResult] | None:
+        """None when the user quit; else the final verification of the whole workshop."""
+        from rich.panel import Panel
+
+        calls = step_calls(self.ctx.workshop)
+        numbers = {step.id: n for n, step in enumerate(self.ctx.workshop.steps, start=1)}
+        done = self.state.steps
+        for step in steps:
+            number = numbers[step.id]
+            title = f"{number}/{len(numbers)}. {text(step.title, self.ctx.lang)}"
+            if done.get(step.id) in ("done", "manual"):
+                self.out.print(f"[green]✔[/green] {title} [dim]({self.words['done_before']})[/dim]")
+                continue
+            body = text(step.console, self.ctx.lang).rstrip()
+            if calls[step.id]:
+                body += "\n\n[bold]codecraft:[/bold]\n" + "\n".join(f"  [dim]{c}[/dim]" for c in calls[step.id])
+            self.out.print(Panel(body, title=title, title_align="left", expand=False))
+            choice = self.ask(self.words["prompt"]).strip().lower()
+            if choice == "q":
+                self.out.print(self.words["quit"].format(n=number))
+                return None
+            if choice == "s":
+                self.state.set_step(step.id, "skipped")
+                self.out.print(f"[yellow]»[/yellow] {title} [dim]({self.words['skipped']})[/dim]")
+                continue
+            if choice == "m":
+                if not self._by_hand(step):
+                    self.out.print(self.words["quit"].format(n=number))
+                    return None
+                self.state.set_step(step.id, "manual")
+                continue
+            self._by_codecraft(step)
+            self._report(self._check([step.id]))
+            self.state.set_step(step.id, "done")
+        results = self._check(None)
+        bad = sum(not r.ok for r in results)
+        self._report(results)
+        message = self.words["all"] if not bad else self.words["some"]
+        self.out.print(message.format(n=len(results), bad=bad, w=self.ctx.workshop.id))
+        return results
+
+    def _by_codecraft(self, step: Any) -> None:
+        self._learn_outputs()
+        with self.progress() as event:
+            deployer = Deployer(self.ctx, self.state, Executor(self.ctx), event)
+            deployer.outputs.update(self.outputs)
+            deployer.setup(list(step.resources))
+            self.outputs.update(deployer.outputs)
+
+    def _by_hand(self, step: Any) -> bool:
+        answer = self.ask(self.words["manual"]).strip().lower()
+        while answer != "q":
+            results = self._check([step.id])
+            self._report(results)
+            if all(r.ok for r in results):
+                return True
+            answer = self.ask(self.words["retry"]).strip().lower()
+            if answer == "c":
+                return True
+        return False
+
+    def _check(self, steps: list[str] | None) -> list[CheckResult]:
+        self.ctx.verify_mode = True  # what was built by hand counts, found by its name
+        try:
+            return run_checks(self.ctx, only_steps=set(steps) if steps else None, outputs=self.outputs)
+        finally:
+            self.ctx.verify_mode = False
+
+    def _learn_outputs(self) -> None:
+        """Outputs of earlier resources (built by codecraft or by hand) for the next plans."""
+        self.outputs.update({rid: dict(rec.get("outputs") or {}) for rid, rec in self.state.resources.items()})
+        missing = [r.step for r in self.ctx.workshop.resources if r.id not in self.outputs]
+        if missing:
+            self.ctx.verify_mode = True
+            try:
+                run_checks(self.ctx, only_steps=set(), outputs=self.outputs)
+            finally:
+                self.ctx.verify_mode = False
+
+    def _report(self, results: list[CheckResult]) -> None:
+        for r in results:
+            label = r.title or r.check
+            self.out.print(f"  {ok_mark(r.ok)} {label}: [dim]{r.detail}[/dim]")
+            if not r.ok and r.fix:
+                self.out.print(f"      [yellow]fix:[/yellow] {r.fix}")
