@@ -46,12 +46,13 @@ def _global(
 
 
 def _register() -> None:
-    from . import cmd_catalog, cmd_check, cmd_deploy, cmd_inspect, cmd_local
+    from . import cmd_catalog, cmd_check, cmd_classroom, cmd_deploy, cmd_inspect, cmd_local
 
     for module in (cmd_catalog, cmd_deploy, cmd_check):
         module.register(app)
     app.add_typer(cmd_inspect.app, name="inspect")
     app.add_typer(cmd_local.app, name="local")
+    app.add_typer(cmd_classroom.app, name="classroom")
 
 
 _register()

@@ -1,0 +1,207 @@
+"""A whole class at once: every student's deployment of a workshop, side by side in one account.
+
+Each student's resources carry the student's prefix and tags (``--student``), so deployments
+coexist and one can be torn down without touching the others. Operations run concurrently,
+a few students at a time (AWS throttles bursts of control-plane calls; botocore's standard
+retry mode absorbs the rest).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import time
+import unicodedata
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..aws.clients import Clients, Target
+from ..errors import CodecraftError, UserError
+from ..workshop import load_workshop
+from ..workshop.loader import _closure
+from .checks import CheckResult, run_checks, score
+from .context import DeployContext, check_student
+from .deploy import Deployer, ResourceResult
+from .executor import Executor
+from .state import StateStore, all_states
+
+COLUMNS = ("student", "login", "id", "name", "email")
+
+
+def slug(name: str) -> str:
+    """'Élodie Martin' -> 'elodie-martin': a valid --student name."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    plain = plain.split("@", 1)[0]
+    plain = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    if plain and not plain[0].isalpha():
+        plain = "s-" + plain
+    return plain[:20].rstrip("-")
+
+
+def read_roster(path: Path) -> list[str]:
+    """Student names from a CSV: the first of the columns student/login/id/name/email, or the
+    first column; names become --student names (lowercase, ascii, hyphens)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UserError(f"Cannot read the roster {path}: {exc.strerror}.",
+                        hint="Give a CSV file with one student per line (a 'student' column).") from exc
+    rows = list(csv.reader(text.splitlines()))
+    if not rows:
+        raise UserError(f"The roster {path} is empty.", hint="One student per line, with a 'student' header.")
+    header = [h.strip().lower() for h in rows[0]]
+    column = next((header.index(c) for c in COLUMNS if c in header), None)
+    body = rows[1:] if column is not None else rows
+    column = column or 0
+    students: list[str] = []
+    for number, row in enumerate(body, start=2 if body is not rows else 1):
+        if not row or not row[column].strip():
+            continue
+        name = slug(row[column])
+        try:
+            check_student(name)
+        except UserError as exc:
+            raise UserError(f"{path}, line {number}: {row[column]!r} gives no usable student name.",
+                            hint=exc.hint) from exc
+        if name in students:
+            raise UserError(f"{path}, line {number}: {name} appears twice.", hint="Make each student unique.")
+        students.append(name)
+    if not students:
+        raise UserError(f"The roster {path} names no student.", hint="One student per line.")
+    return students
+
+
+@dataclass
+class StudentRun:
+    student: str
+    status: str = "waiting"  # waiting | running | done | failed
+    current: str = ""
+    created: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    score: float | None = None
+    passed: int = 0
+    total: int = 0
+    seconds: float = 0.0
+    error: str = ""
+    failed_checks: list[str] = field(default_factory=list)
+
+
+Update = Callable[[StudentRun], None]
+
+
+def _context(workshop_id: str, target: Target, student: str, lang: str) -> DeployContext:
+    return DeployContext(load_workshop(workshop_id), target, Clients(target), student, lang)
+
+
+def _state(ctx: DeployContext) -> StateStore:
+    from .session import state_for
+
+    return state_for(ctx)
+
+
+def setup_student(workshop_id: str, target: Target, run: StudentRun, lang: str, update: Update) -> None:
+    """The workshop and its prerequisites, for one student."""
+    for wid in [*reversed(_closure(load_workshop(workshop_id).requires)), workshop_id]:
+        ctx = _context(wid, target, run.student, lang)
+
+        def event(kind: str, result: ResourceResult) -> None:
+            if kind == "start":
+                run.current = f"{wid}: {result.name}"
+            elif result.action == "created":
+                run.created += 1
+            elif result.action == "unchanged":
+                run.unchanged += 1
+            update(run)
+
+        Deployer(ctx, _state(ctx), Executor(ctx), event).setup()
+
+
+def verify_student(workshop_id: str, target: Target, run: StudentRun, lang: str, update: Update) -> list[CheckResult]:
+    ctx = _context(workshop_id, target, run.student, lang)
+    ctx.verify_mode = True
+
+    def progress(result: CheckResult) -> None:
+        run.current = result.step
+        update(run)
+
+    results = run_checks(ctx, on_result=progress)
+    run.passed, run.total = sum(r.ok for r in results), len(results)
+    run.score = score(ctx.workshop, results)
+    run.failed_checks = [f"{r.step}.{r.check}" for r in results if not r.ok]
+    return results
+
+
+def teardown_student(workshop_id: str, target: Target, run: StudentRun, lang: str, update: Update) -> None:
+    """The workshop, then the prerequisites no other of the student's deployments uses."""
+    order = [workshop_id, *_closure(load_workshop(workshop_id).requires)]
+    for wid in order:
+        ctx = _context(wid, target, run.student, lang)
+        state = _state(ctx)
+        if not state.resources:
+            continue
+
+        def event(kind: str, result: ResourceResult) -> None:
+            if kind == "start":
+                run.current = f"{wid}: {result.name}"
+            elif result.action == "deleted":
+                run.deleted += 1
+            update(run)
+
+        Deployer(ctx, state, Executor(ctx), event).teardown()
+
+
+def for_class(students: list[str], work: Callable[[StudentRun], None], update: Update,
+              workers: int = 4) -> list[StudentRun]:
+    """Run ``work`` for every student, ``workers`` at a time; a failure stays the student's."""
+    runs = [StudentRun(s) for s in students]
+
+    def one(run: StudentRun) -> None:
+        run.status = "running"
+        update(run)
+        started = time.monotonic()
+        try:
+            work(run)
+            run.status = "done"
+        except CodecraftError as exc:
+            run.status, run.error = "failed", exc.message
+        except Exception as exc:  # one student's bug must not stop the class
+            run.status, run.error = "failed", f"{type(exc).__name__}: {exc}"
+        finally:
+            run.seconds = time.monotonic() - started
+            run.current = ""
+            update(run)
+
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="class") as pool:
+        for future in as_completed([pool.submit(one, run) for run in runs]):
+            future.result()
+    return runs
+
+
+def leftovers(target: Target, students: list[str]) -> list[str]:
+    """Resources still recorded for these students, and resources still tagged with their names."""
+    left = [f"{s.data.get('workshop')}/{s.data.get('student')}: {rid}"
+            for s in all_states(target.name) if s.data.get("student") in students for rid in s.resources]
+    clients = Clients(target)
+    try:
+        pages = clients.client("resourcegroupstaggingapi").get_paginator("get_resources").paginate(
+            TagFilters=[{"Key": "codecraft:student", "Values": students}])
+        left += [r["ResourceARN"] for page in pages for r in page.get("ResourceTagMappingList", [])]
+    except Exception as exc:  # the tagging API is a second opinion, not the only one
+        if not type(exc).__module__.startswith("botocore"):
+            raise
+    return sorted(set(left))
+
+
+def write_grades(path: Path, workshop_id: str, runs: list[StudentRun]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "workshop", "score", "passed", "total", "failed_checks", "error"])
+        for run in runs:
+            writer.writerow([run.student, workshop_id, "" if run.score is None else f"{run.score:g}",
+                             run.passed, run.total, " ".join(run.failed_checks), run.error])
+
+
