@@ -11,7 +11,7 @@ from typing import Any
 
 from ..aws.clients import Clients, Target
 from ..errors import UserError
-from ..resources.base import TAG_DEPLOYMENT, TAG_STUDENT, TAG_WORKSHOP
+from ..resources.base import TAG_DEPLOYMENT, TAG_EXPIRES, TAG_STUDENT, TAG_WORKSHOP
 from ..workshop.model import Workshop
 from . import packaging
 
@@ -41,6 +41,7 @@ class DeployContext:
     clients: Clients
     student: str | None = None
     lang: str = "en"
+    expires_at: float | None = None  # epoch seconds: `teardown --expired` removes it after
     verify_mode: bool = False  # find resources by their prescribed names, tagged or not
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
@@ -83,17 +84,26 @@ class DeployContext:
         return f"{self.student}-{base}" if self.student else base
 
     @property
-    def tags(self) -> dict[str, str]:
+    def identity_tags(self) -> dict[str, str]:
+        """The tags that prove a resource belongs to this deployment."""
         return {
             TAG_WORKSHOP: self.workshop.id,
             TAG_STUDENT: self.student or "-",
             TAG_DEPLOYMENT: self.deployment,
         }
 
+    @property
+    def tags(self) -> dict[str, str]:
+        """The tags put on every resource created: identity, and when it should be gone."""
+        tags = self.identity_tags
+        if self.expires_at:
+            tags[TAG_EXPIRES] = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime(self.expires_at))
+        return tags
+
     def owns(self, tags: dict[str, str] | None) -> bool:
         if tags is None:
             return True
-        return all(tags.get(key) == value for key, value in self.tags.items())
+        return all(tags.get(key) == value for key, value in self.identity_tags.items())
 
     def prerequisite_outputs(self) -> dict[str, dict[str, Any]]:
         """Outputs of the prerequisite workshops' resources, as ``workshop:resource`` keys."""

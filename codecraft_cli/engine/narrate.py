@@ -36,6 +36,10 @@ class OfflineContext:
     def tags(self) -> dict[str, str]:
         return {"codecraft:workshop": "<workshop>", "codecraft:student": "-", "codecraft:deployment": "<id>"}
 
+    @property
+    def identity_tags(self) -> dict[str, str]:
+        return self.tags
+
     def artifact(self, source: str) -> Artifact:
         return Artifact(source, Path(f"lambda_src/{source}.zip"), b"", "<sha256>", built=False)
 

@@ -93,7 +93,7 @@ class RestApi(Handler):
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         # API names are not unique: only an API carrying this deployment's tags is ours.
         name = self.name(ctx, res)
-        mine = ctx.tags
+        mine = ctx.identity_tags
         named = [api for page in ctx.client("apigateway").get_paginator("get_rest_apis").paginate()
                  for api in page.get("items", []) if api.get("name") == name]
         for api in named:

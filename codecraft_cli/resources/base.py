@@ -24,6 +24,7 @@ from ..workshop.model import ResourceSpec
 TAG_WORKSHOP = "codecraft:workshop"
 TAG_STUDENT = "codecraft:student"
 TAG_DEPLOYMENT = "codecraft:deployment"
+TAG_EXPIRES = "codecraft:expires"
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,9 @@ class Context(Protocol):
 
     @property
     def tags(self) -> dict[str, str]: ...
+
+    @property
+    def identity_tags(self) -> dict[str, str]: ...
 
     @property
     def gateway(self) -> str | None: ...

@@ -61,7 +61,7 @@ class UserPool(Handler):
                     continue
                 described = client.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
                 tags = dict(described.get("UserPoolTags") or {})
-                if all(tags.get(k) == v for k, v in ctx.tags.items()):
+                if all(tags.get(k) == v for k, v in ctx.identity_tags.items()):
                     return Observed(True, {"id": pool["Id"], "arn": described.get("Arn")}, tags)
                 by_name = by_name or Observed(True, {"id": pool["Id"], "arn": described.get("Arn")}, None)
         if ctx.verify_mode and by_name:  # built by hand in the console

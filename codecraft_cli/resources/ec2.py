@@ -166,7 +166,7 @@ class VpcEndpoint(Handler):
         endpoints = ctx.client("ec2").describe_vpc_endpoints(Filters=[
             {"Name": "vpc-id", "Values": [props["vpc"]]},
             {"Name": "service-name", "Values": [self._service_name(ctx, props)]},
-            {"Name": "tag:codecraft:deployment", "Values": [ctx.tags["codecraft:deployment"]]},
+            {"Name": "tag:codecraft:deployment", "Values": [ctx.identity_tags["codecraft:deployment"]]},
         ]).get("VpcEndpoints", [])
         live = [e for e in endpoints if e.get("State", "").lower() not in ("deleted", "deleting")]
         if not live:
@@ -187,7 +187,7 @@ class VpcEndpoint(Handler):
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         endpoint_id = (results["created"]["VpcEndpoint"]["VpcEndpointId"] if "created" in results
                        else observed.attrs.get("id"))
-        return {"id": endpoint_id, "service": props["service"]}
+        return {"id": endpoint_id, "service": props["service"], "azs": len(list(props["subnets"]))}
 
     def physical_id(self, outputs: Mapping[str, Any]) -> str:
         return str(outputs["id"])

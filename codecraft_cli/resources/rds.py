@@ -124,6 +124,7 @@ class DbInstance(Handler):
         name = self.name(ctx, res)
         return {
             "name": name, "id": name, "database": props["database"],
+            "instance_class": props.get("instance_class", "db.t3.micro"),
             "arn": f"arn:aws:rds:{ctx.region}:{ctx.account_id}:db:{name}",
             "address": attrs.get("address"), "port": attrs.get("port"), "secret_arn": attrs.get("secret_arn"),
         }

@@ -243,6 +243,7 @@ def test_create_db_instance_request_waits_and_resolves_outputs(w1: Harness) -> N
         "name": "projetopensourcedb",
         "id": "projetopensourcedb",
         "database": "ProjetOpenSourceDB",
+        "instance_class": "db.t3.micro",
         "arn": "arn:aws:rds:eu-west-3:111122223333:db:projetopensourcedb",
         "address": DB_HOST,
         "port": 3306,
@@ -751,4 +752,4 @@ def test_create_secrets_manager_endpoint_request(w1: Harness) -> None:
 
     w1.assert_done()
     assert handler.resolve_outputs(w1.ctx, res, props, Observed(False), results) == {
-        "id": "vpce-0123456789abcdef0", "service": "secretsmanager"}
+        "id": "vpce-0123456789abcdef0", "service": "secretsmanager", "azs": 2}

@@ -28,5 +28,9 @@ class PlanContext:
         return {"codecraft:workshop": "anycompany-orders", "codecraft:student": self.student or "-",
                 "codecraft:deployment": "anycompany-orders"}
 
+    @property
+    def identity_tags(self) -> dict[str, str]:
+        return self.tags
+
     def artifact(self, source: str) -> Artifact:
         return self.artifacts[source]
