@@ -96,11 +96,17 @@ def setup(workshop: Annotated[str, typer.Argument(help="Workshop id.")], roster:
     """Deploy the workshop (and its prerequisites) for every student of the roster."""
     from ..engine.classroom import for_class, setup_student
     from .app import OPTIONS
-    from .cmd_deploy import _confirm
+    from ..workshop import load_workshop
+    from ..workshop.loader import _closure
+    from .cmd_deploy import _confirm, cost_line
 
     w, target, students = _begin(workshop, roster)
     if not target.is_local:
-        _confirm(f"Create {w.id} for {len(students)} students in {target.region}?", yes, required=True)
+        chain = [w, *(load_workshop(r) for r in _closure(w.requires))]
+        cost, line = cost_line(chain, target.region, len(students))
+        console().print(f"Cost for the class: {line}.")
+        _confirm(f"Create {w.id} for {len(students)} students in {target.region}"
+                 + (f" (≈ ${cost:.2f}/h)" if cost else "") + "?", yes, required=True)
     with LiveTable(f"classroom setup {w.id} · {len(students)} students", ("current", "created", "unchanged",
                                                                           "seconds")) as table:
         runs = for_class(students, lambda run: setup_student(w.id, target, run, OPTIONS.lang, table.update),

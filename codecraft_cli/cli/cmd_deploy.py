@@ -17,6 +17,35 @@ StudentOpt = Annotated[str | None, typer.Option(
     "--student", help="Deploy under this student's names and tags (e.g. alice-Orders).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on stdout (messages stay on stderr).")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+ExpiresOpt = Annotated[str | None, typer.Option(
+    "--expires", help="When the deployment should be gone (e.g. 3h, 2d): tagged on every resource, "
+    "removed by `teardown --expired`. Default on AWS: 24h.")]
+
+
+def parse_duration(value: str) -> float:
+    """'90m', '4h', '2d' -> seconds."""
+    import re
+
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", value.lower())
+    if not found:
+        raise UserError(f"Invalid duration {value!r}.", hint="Write it like 90m, 4h or 2d.")
+    return float(found.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[found.group(2)]
+
+
+def cost_line(workshops: list[Any], region: str, students: int = 1) -> tuple[float, str]:
+    """The hourly cost of setting these workshops up (what bills while they exist)."""
+    from ..engine.costs import workshop_cost
+
+    total, parts = 0.0, []
+    for w in workshops:
+        cost, what = workshop_cost(w, region)
+        total += cost
+        parts += what
+    total *= students
+    if not parts:
+        return 0.0, "nothing bills by the hour (pay-per-request services only)"
+    per = f" × {students} students" if students > 1 else ""
+    return total, f"about ${total:.3f}/hour{per} while it exists ({'; '.join(parts)})"
 DryOpt = Annotated[bool, typer.Option("--dry-run", help="Show the API calls; change nothing.")]
 
 _MARKS = {"created": "[green]+ created[/green]", "updated": "[yellow]~ updated[/yellow]",
@@ -107,6 +136,7 @@ def setup(
     from_step: Annotated[str | None, typer.Option("--from", help="First step to run.")] = None,
     to_step: Annotated[str | None, typer.Option("--to", help="Last step to run.")] = None,
     dry_run: DryOpt = False,
+    expires: ExpiresOpt = None,
     yes: YesOpt = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -129,12 +159,19 @@ def setup(
         _ensure_prerequisite(required, student, dry_run, yes, json_out)
     ctx = open_context(w, target, student, OPTIONS.lang)
     state = state_for(ctx)
+    ttl = parse_duration(expires) if expires else (None if target.is_local else 24 * 3600.0)
+    if ttl:
+        ctx.expires_at = time.time() + ttl
+        state.set_meta("expires_at", ctx.expires_at)
     where = "the embedded emulator" if target.is_local else f"AWS account {ctx.account_id} ({target.region})"
     if not target.is_local and ctx.lab_role_arn:
         out.print("[yellow]AWS Academy Learner Lab detected:[/yellow] roles cannot be created there, "
                   "so the functions use the lab's existing LabRole.")
     if not target.is_local and not dry_run:
-        _confirm(f"Create the resources of {w.id} in {where}?", yes, required=True)
+        cost, line = cost_line([w], target.region)
+        out.print(f"Cost: {line}.")
+        _confirm(f"Create the resources of {w.id} in {where}" + (f" (≈ ${cost:.3f}/h)" if cost else "") + "?",
+                 yes, required=True)
     if step_by_step:
         _step_by_step(ctx, state, w, from_step, to_step, json_out)
         return
@@ -219,6 +256,7 @@ def _ensure_prerequisite(required: str, student: str | None, dry_run: bool, yes:
 def teardown(
     workshop: Annotated[str | None, typer.Argument(help="Workshop id (or --all).")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every deployment on this target.")] = False,
+    expired: Annotated[bool, typer.Option("--expired", help="Every deployment past its expiry (see --expires).")] = False,
     student: StudentOpt = None,
     dry_run: DryOpt = False,
     yes: YesOpt = False,
@@ -236,15 +274,18 @@ def teardown(
     from ..workshop import load_workshop
     from .app import OPTIONS
 
-    if not workshop and not all_:
-        raise UserError("Name the workshop to tear down, or pass --all.",
+    if not workshop and not all_ and not expired:
+        raise UserError("Name the workshop to tear down, or pass --all or --expired.",
                         hint="e.g. `codecraft teardown anycompany-orders --yes`; "
                         "`codecraft status` lists what is deployed.")
     check_student(student)
     out = console()
     target = open_target(OPTIONS)
+    now = time.time()
     states = [s for s in all_states(target.name) if s.data.get("region") == target.region
-              and (all_ or s.data.get("workshop") == workshop)
+              and (all_ or expired or s.data.get("workshop") == workshop)
+              and (not expired or (s.data.get("expires_at") or now + 1) < now)
+              and (not workshop or s.data.get("workshop") == workshop)
               and (student is None or s.data.get("student") == student)]
     if workshop and not all_:
         load_workshop(workshop)  # an unknown id is bad input, not "nothing to do"
@@ -263,7 +304,7 @@ def teardown(
     wanted = {s.data["workshop"] for s in states}
     for other in all_states(target.name):
         name = other.data.get("workshop")
-        if name in wanted or other.data.get("region") != target.region or not other.resources:
+        if other in states or other.data.get("region") != target.region or not other.resources:
             continue
         if any(s.data.get("student") == other.data.get("student") for s in states):
             try:
@@ -312,9 +353,10 @@ def teardown(
 
 def status(
     workshop: Annotated[str | None, typer.Argument(help="Only this workshop.")] = None,
+    student: StudentOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """What codecraft has deployed on this target: resources, ids, and since when."""
+    """What codecraft has deployed on this target: resources, since when, and what it costs per hour."""
     from ..engine.session import open_target
     from ..engine.state import all_states
     from .app import OPTIONS
@@ -324,15 +366,22 @@ def status(
     lookups = {name for name, handler in all_handlers().items() if handler.lookup}
     target = open_target(OPTIONS, start=False)
     deployments = []
+    from ..engine.costs import deployment_cost
+
     for state in all_states(target.name):
         if workshop and state.data.get("workshop") != workshop:
             continue
+        if student and state.data.get("student") != student:
+            continue
+        cost, parts = deployment_cost(state.resources, str(state.data.get("region")))
         deployments.append({
             "workshop": state.data.get("workshop"), "student": state.data.get("student"),
             "target": state.data.get("target"), "region": state.data.get("region"),
-            "created_at": state.data.get("created_at"),
+            "created_at": state.data.get("created_at"), "expires_at": state.data.get("expires_at"),
+            "cost_per_hour": round(cost, 4), "billing": parts,
             "resources": [{"type": rec["type"], "name": str(rec.get("outputs", {}).get("name") or rid),
-                           "id": rec.get("id"), "created_at": rec.get("created_at")}
+                           "id": rec.get("id"), "created_at": rec.get("created_at"),
+                           "age_seconds": round(time.time() - float(rec.get("created_at") or time.time()))}
                           for rid, rec in state.resources.items() if rec["type"] not in lookups],
         })
     if json_out:
@@ -345,8 +394,14 @@ def status(
     from rich.table import Table
 
     now = time.time()
+    total = sum(d["cost_per_hour"] for d in deployments)
     for dep in deployments:
         title = f"{dep['workshop']}" + (f" · {dep['student']}" if dep["student"] else "") + f" · {dep['target']} {dep['region']}"
+        title += f" · up {_age(now - (dep['created_at'] or now))}"
+        if dep["expires_at"]:
+            left = dep["expires_at"] - now
+            title += f" · expires in {_age(left)}" if left > 0 else " · [red]expired[/red] (teardown --expired)"
+        title += f" · ${dep['cost_per_hour']:.3f}/h" if dep["cost_per_hour"] else " · $0/h idle"
         table = Table(title=title, title_justify="left")
         for col in ("type", "name", "id", "age"):
             table.add_column(col)
@@ -354,6 +409,9 @@ def status(
             age = now - (res["created_at"] or now)
             table.add_row(res["type"], res["name"], str(res["id"])[-60:], _age(age))
         out.print(table)
+    if target.is_local:
+        out.print("[dim]On the embedded emulator nothing bills; the figures are what AWS would charge.[/dim]")
+    out.print(f"Total: ${total:.3f}/hour while these deployments exist.")
 
 
 def _age(seconds: float) -> str:
@@ -368,3 +426,33 @@ def register(app: typer.Typer) -> None:
     app.command("setup")(setup)
     app.command("teardown")(teardown)
     app.command("status")(status)
+    app.command("doctor")(doctor)
+
+
+def doctor(
+    workshop: Annotated[str | None, typer.Argument(help="Check the permissions of this workshop only.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Check this machine (and, with --target aws, the account): what is ready and what to fix."""
+    from ..engine.doctor import all_workshop_ids, aws_findings, local_findings
+    from ..engine.session import open_target
+    from ..errors import CheckFailed
+    from ..workshop import load_workshop
+    from .app import OPTIONS
+    from .output import ok_mark
+
+    ids = [load_workshop(workshop).id] if workshop else all_workshop_ids()
+    findings = local_findings()
+    if OPTIONS.target == "aws":
+        findings += aws_findings(open_target(OPTIONS), ids)
+    if json_out:
+        print_json({"target": OPTIONS.target, "checks": [f.as_json() for f in findings],
+                    "ok": all(f.ok for f in findings)})
+    else:
+        for f in findings:
+            console().print(f"  {ok_mark(f.ok)} {f.check}: {f.detail}")
+            if not f.ok and f.fix:
+                console().print(f"      [yellow]fix:[/yellow] {f.fix}")
+    bad = [f.check for f in findings if not f.ok]
+    if bad:
+        raise CheckFailed(f"Not ready: {', '.join(bad)}.", hint="Apply the fixes above, then run doctor again.")

@@ -62,6 +62,13 @@ class StateStore:
             self.resources[logical_id] = entry
             self._write()
 
+    def set_meta(self, key: str, value: Any) -> None:
+        """A deployment-level fact (expiry): written with the next record, or now if it exists."""
+        with self._lock:
+            self.data[key] = value
+            if self.path.exists():
+                self._write()
+
     @property
     def steps(self) -> dict[str, str]:
         """Step-by-step progress: step id -> done | manual | skipped."""
