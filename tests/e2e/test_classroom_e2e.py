@@ -70,3 +70,21 @@ def test_a_bad_roster_is_exit_2(cli: Cli, tmp_path: Path) -> None:
     assert proc.returncode == 2 and "appears twice" in proc.stderr
     proc = cli("classroom", "setup", "anycompany-orders", "--roster", str(tmp_path / "missing.csv"))
     assert proc.returncode == 2 and "Cannot read the roster" in proc.stderr
+
+
+def test_expired_deployments_are_removed_and_the_others_stay(cli: Cli, emulator: dict) -> None:
+    import time
+
+    cli.json("setup", "anycompany-orders", "--yes", "--student", "zoe", "--expires", "2s")
+    cli.json("setup", "anycompany-orders", "--yes", "--student", "yann", "--expires", "2h")
+    deployments = {d["student"]: d for d in cli.json("status")["deployments"]}
+    assert deployments["zoe"]["expires_at"] < deployments["yann"]["expires_at"]
+    assert deployments["zoe"]["cost_per_hour"] == 0.0  # pay-per-request services only
+    tags = aws(emulator, "dynamodb").list_tags_of_resource(
+        ResourceArn="arn:aws:dynamodb:us-east-1:123456789012:table/zoe-Orders")["Tags"]
+    assert any(t["Key"] == "codecraft:expires" for t in tags)
+    time.sleep(2.5)
+    done = cli.json("teardown", "--expired", "--yes")
+    assert {d["workshop"] for d in done["deleted"]} == {"anycompany-orders"} and len(done["deleted"]) == 11
+    assert [d["student"] for d in cli.json("status")["deployments"]] == ["yann"]
+    cli.json("teardown", "anycompany-orders", "--student", "yann", "--yes")
