@@ -165,6 +165,11 @@ def setup(
         state.set_meta("expires_at", ctx.expires_at)
     where = "the embedded emulator" if target.is_local else f"AWS account {ctx.account_id} ({target.region})"
     if not target.is_local and ctx.lab_role_arn:
+        from ..engine.doctor import LEARNER_LAB_REGIONS
+
+        if target.region not in LEARNER_LAB_REGIONS:
+            raise UserError(f"AWS Academy Learner Lab accounts work in {' and '.join(LEARNER_LAB_REGIONS)} only, "
+                            f"not {target.region}.", hint="Pass --region us-east-1.")
         out.print("[yellow]AWS Academy Learner Lab detected:[/yellow] roles cannot be created there, "
                   "so the functions use the lab's existing LabRole.")
     if not target.is_local and not dry_run:

@@ -88,3 +88,23 @@ def test_expired_deployments_are_removed_and_the_others_stay(cli: Cli, emulator:
     assert {d["workshop"] for d in done["deleted"]} == {"anycompany-orders"} and len(done["deleted"]) == 11
     assert [d["student"] for d in cli.json("status")["deployments"]] == ["yann"]
     cli.json("teardown", "anycompany-orders", "--student", "yann", "--yes")
+
+
+def test_a_hand_built_fifo_queue_fails_verify_with_the_console_fix(cli: Cli, emulator: dict) -> None:
+    cli.json("setup", "anycompany-orders", "--yes", "--student", "fifo")
+    sqs = aws(emulator, "sqs")
+    sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName="fifo-OrderProcessingQueue")["QueueUrl"])
+    sqs.create_queue(QueueName="fifo-OrderProcessingQueue.fifo", Attributes={"FifoQueue": "true"})
+    proc = cli("verify", "anycompany-orders", "--student", "fifo", "--json")
+    assert proc.returncode == 1
+    import json
+
+    report = json.loads(proc.stdout)
+    (queue,) = [c for c in report["checks"] if c["check"] == "processing_queue"]
+    assert queue["step"] == "queue" and not queue["ok"]
+    assert queue["fix"] == ("SQS: the queue must be Standard, not FIFO: create a Standard queue named "
+                            "fifo-OrderProcessingQueue")
+    assert "3. Create the SQS queue OrderProcessingQueue" in proc.stderr
+    assert report["score"] < 100
+    cli.json("teardown", "anycompany-orders", "--student", "fifo", "--yes")
+    sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName="fifo-OrderProcessingQueue.fifo")["QueueUrl"])

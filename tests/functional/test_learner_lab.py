@@ -64,3 +64,25 @@ def test_expired_learner_lab_session_says_how_to_refresh() -> None:
     failure = translate(response_error("ExpiredToken", "The security token included in the request is expired"),
                         "sts.get_caller_identity")
     assert "Learner Lab" in (failure.hint or "") and "AWS Details" in (failure.hint or "")
+
+
+def test_a_learner_lab_outside_its_regions_is_refused_before_any_creation(monkeypatch: pytest.MonkeyPatch,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from codecraft_cli.cli.app import main
+
+    stubs: dict[str, Stubber] = {}
+
+    def client(self: Clients, service: str) -> object:
+        if service not in stubs:
+            stubs[service] = Stubber(boto3.client(service, region_name="eu-west-3"))
+            stubs[service].activate()
+        return stubs[service].client
+
+    monkeypatch.setattr(Clients, "client", client)
+    monkeypatch.setenv("CODECRAFT_LEARNER_LAB", "1")
+    client(None, "sts")  # type: ignore[arg-type]
+    stubs["sts"].add_response("get_caller_identity", {"Account": "111122223333", "Arn": "arn:x"})
+    with pytest.raises(SystemExit) as done:
+        main(["--target", "aws", "--region", "eu-west-3", "setup", "anycompany-orders", "--yes"])
+    assert done.value.code == 2
+    assert "us-east-1 and us-west-2 only" in capsys.readouterr().err
