@@ -81,7 +81,7 @@ def test_a_learner_lab_outside_its_regions_is_refused_before_any_creation(monkey
     monkeypatch.setattr(Clients, "client", client)
     monkeypatch.setenv("CODECRAFT_LEARNER_LAB", "1")
     client(None, "sts")  # type: ignore[arg-type]
-    stubs["sts"].add_response("get_caller_identity", {"Account": "111122223333", "Arn": "arn:x"})
+    stubs["sts"].add_response("get_caller_identity", {"Account": "111122223333", "Arn": "arn:aws:sts::111122223333:assumed-role/voclabs/u"})
     with pytest.raises(SystemExit) as done:
         main(["--target", "aws", "--region", "eu-west-3", "setup", "anycompany-orders", "--yes"])
     assert done.value.code == 2
