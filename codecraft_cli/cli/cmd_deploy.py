@@ -307,9 +307,10 @@ def teardown(
                      required=not target.is_local)
     # a prerequisite cannot go while a deployment that uses it stays
     wanted = {s.data["workshop"] for s in states}
+    chosen = {s.path for s in states}
     for other in all_states(target.name):
         name = other.data.get("workshop")
-        if other in states or other.data.get("region") != target.region or not other.resources:
+        if other.path in chosen or other.data.get("region") != target.region or not other.resources:
             continue
         if any(s.data.get("student") == other.data.get("student") for s in states):
             try:
