@@ -206,7 +206,7 @@ def setup(
     if json_out:
         print_json({
             "workshop": w.id, "student": ctx.student, "target": target.name, "dry_run": dry_run,
-            "seconds": round(elapsed, 2), **counts,
+            "seconds": round(elapsed, 2), "api_calls": ctx.clients.call_count, **counts,
             "resources": [{"id": r.id, "type": r.type, "name": r.name, "step": r.step,
                            "action": r.action, "seconds": round(r.seconds, 3),
                            "calls": [c.describe() for c in r.calls] if dry_run else None}
@@ -296,6 +296,7 @@ def teardown(
         load_workshop(workshop)  # an unknown id is bad input, not "nothing to do"
     deleted: list[dict[str, Any]] = []
     remaining: list[dict[str, Any]] = []
+    api_calls = 0
     if not states:
         out.print("Nothing to tear down: no deployment recorded"
                   + (f" for {workshop}" if workshop else "") + f" on the {target.name} target.")
@@ -348,13 +349,14 @@ def teardown(
                 for rid, rec in state.resources.items():
                     if dry_run or rid not in {r.id for r in deployer.results.values() if r.action == "deleted"}:
                         remaining.append({"workshop": w.id, "id": rid, "type": rec["type"], "name": rec.get("id")})
+        api_calls += ctx.clients.call_count
         for r in results:
             if r.action == "deleted":
                 deleted.append({"workshop": w.id, "id": r.id, "type": r.type, "name": r.name})
         verb = "would delete" if dry_run else "deleted"
         out.print(f"{w.id}: {len(results)} resource(s) {verb} in {time.monotonic() - started:.1f}s.")
     if json_out:
-        print_json({"deleted": deleted, "remaining": remaining, "dry_run": dry_run})
+        print_json({"deleted": deleted, "remaining": remaining, "dry_run": dry_run, "api_calls": api_calls})
 
 
 def status(
