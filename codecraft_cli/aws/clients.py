@@ -68,8 +68,12 @@ class Clients:
 
                 if self._session is None:
                     self._session = self._new_session()
-                # the emulator does not throttle: a failure there is real, fail fast
-                attempts = 3 if self.target.is_local else self._max_attempts
+                from .faults import from_environment
+
+                faults = from_environment()
+                # the emulator does not throttle: a failure there is real, fail fast (unless
+                # faults are injected on purpose: then retry as on AWS)
+                attempts = 3 if self.target.is_local and not faults else self._max_attempts
                 config = Config(
                     retries={"mode": "standard", "max_attempts": attempts},
                     connect_timeout=5,
@@ -80,6 +84,8 @@ class Clients:
                     service, endpoint_url=self.target.endpoint, config=config
                 )
                 client.meta.events.register("before-call.*.*", self._count)
+                if faults:
+                    faults.attach(client)
                 self._clients[service] = client
             return self._clients[service]
 

@@ -65,3 +65,19 @@ def emulator(cli: Cli) -> dict[str, Any]:
     assert started["endpoint"].startswith("http://127.0.0.1:")
     assert started["gateway"].startswith("http://127.0.0.1:")
     return dict(started)
+
+
+def leftovers_in(emulator: dict[str, Any]) -> dict[str, list[str]]:
+    """What exists in the emulator, by service (empty lists when a teardown was complete)."""
+    return {
+        "tables": aws(emulator, "dynamodb").list_tables()["TableNames"],
+        "functions": [f["FunctionName"] for f in aws(emulator, "lambda").list_functions()["Functions"]],
+        "mappings": [m["UUID"] for m in aws(emulator, "lambda").list_event_source_mappings()["EventSourceMappings"]],
+        "apis": [a["name"] for a in aws(emulator, "apigateway").get_rest_apis()["items"]],
+        "topics": [t["TopicArn"] for t in aws(emulator, "sns").list_topics()["Topics"]],
+        "subscriptions": [s["SubscriptionArn"] for s in aws(emulator, "sns").list_subscriptions()["Subscriptions"]],
+        "queues": aws(emulator, "sqs").list_queues().get("QueueUrls", []),
+        "roles": [r["RoleName"] for r in aws(emulator, "iam").list_roles()["Roles"]],
+        "log_groups": [g["logGroupName"] for g in aws(emulator, "logs").describe_log_groups()["logGroups"]],
+        "buckets": [b["Name"] for b in aws(emulator, "s3").list_buckets()["Buckets"]],
+    }
