@@ -31,7 +31,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from _bench import ROOT, Codecraft, median, table
+from _bench import Codecraft, median, table
 
 BENCH = Path(__file__).resolve().parent
 VENV = Path("/tmp/bench-awscli")

@@ -100,13 +100,17 @@ def main() -> int:
                     calls = run.field("api_calls", "-")
                     outcome = (f"{run.field('created', 0)} created, {run.field('updated', 0)} updated, "
                                f"{run.field('unchanged', 0)} unchanged") if run.rc == 0 else f"FAILED rc={run.rc}"
+                    slow = max(run.field("resources") or [], key=lambda x: x.get("seconds") or 0, default=None)
+                    if slow and op == "setup":
+                        outcome += f"; slowest: {slow['type']} {slow['name']} {slow['seconds']:.1f} s"
                 elif op == "test-api":
                     engine = (run.field("elapsed_ms") or 0) / 1000 if run.field("elapsed_ms") is not None else None
                     calls = "-"
                     if run.field("status") is not None:
                         outcome = f"HTTP {run.field('status')}"
                     else:
-                        outcome = f"n/a (rc {run.rc}: {run.stderr.strip().splitlines()[-1][:60] if run.stderr.strip() else ''})"
+                        said = [ln for ln in run.stderr.strip().splitlines() if ln.startswith("Error")]
+                        outcome = f"n/a: rc {run.rc}, {said[0] if said else 'no JSON'}"
                 else:
                     engine = None
                     calls = run.field("api_calls", "-")

@@ -43,6 +43,10 @@ def create(event: dict[str, Any]) -> dict[str, Any]:
     encoded = json.dumps(payload, ensure_ascii=False)
     if len(encoded) > MAX_PAYLOAD:
         raise BadRequest("payload is larger than 64 KB", 413)
+    try:
+        encoded.encode("utf-8")  # a lone surrogate (\ud800) is valid JSON but not storable text
+    except UnicodeEncodeError as exc:
+        raise BadRequest("payload holds text that is not valid Unicode") from exc
     job = {"job_id": uuid.uuid4().hex, "job_type": job_type, "status": "pending",
            # stored as JSON text: any JSON value, no float/Decimal surprises in DynamoDB
            "payload": encoded,
@@ -53,8 +57,9 @@ def create(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def show(event: dict[str, Any]) -> dict[str, Any]:
-    job_id = (event.get("pathParameters") or {}).get("job_id") or ""
-    if not job_id.isalnum() or len(job_id) > 64:
+    params = event.get("pathParameters")
+    job_id = (params.get("job_id") if isinstance(params, dict) else None) or ""
+    if not isinstance(job_id, str) or not job_id.isalnum() or len(job_id) > 64:
         raise BadRequest("invalid job id")
     item = _jobs().get_item(Key={"job_id": job_id}).get("Item")
     if not item:

@@ -67,8 +67,9 @@ def upload(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def metadata(event: dict[str, Any]) -> dict[str, Any]:
-    image_id = (event.get("pathParameters") or {}).get("id") or ""
-    if not image_id.isalnum() or len(image_id) > 64:
+    params = event.get("pathParameters")
+    image_id = (params.get("id") if isinstance(params, dict) else None) or ""
+    if not isinstance(image_id, str) or not image_id.isalnum() or len(image_id) > 64:
         raise BadRequest("invalid image id")
     _, table = _clients()
     item = table.get_item(Key={"ImageID": image_id}).get("Item")

@@ -34,12 +34,22 @@ def _clients() -> tuple[Any, Any]:
     return _dynamodb, _s3
 
 
-def _plain(image: dict[str, Any]) -> dict[str, Any]:
-    """A stream NewImage ({"S": ...}, {"N": ...}) as plain values."""
+def _plain(image: Any) -> dict[str, Any]:
+    """A stream NewImage ({"S": ...}, {"N": ...}) as plain values.
+
+    An attribute that cannot be read is left out (a B value arrives as base64 text, which the
+    deserializer refuses), so such a record is skipped or worked on, never retried forever.
+    """
     from boto3.dynamodb.types import TypeDeserializer
 
     des = TypeDeserializer()
-    return {k: des.deserialize(v) for k, v in image.items()}
+    plain = {}
+    for key, value in (image.items() if isinstance(image, dict) else ()):
+        try:
+            plain[key] = des.deserialize(value)
+        except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+            logger.warning("attribute %s of a stream record left out: %s", key, exc)
+    return plain
 
 
 def work(job: dict[str, Any]) -> str:

@@ -72,7 +72,9 @@ def parse_body(event: dict[str, Any]) -> dict[str, Any]:
         raise BadRequest('send a JSON body, e.g. {"action": "create", "name": "..."}')
     try:
         body = json.loads(raw, parse_constant=lambda name: (_ for _ in ()).throw(BadRequest(f"{name} is not allowed")))
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except BadRequest:
+        raise
+    except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError, or an int of > 4300 digits
         raise BadRequest("the body is not valid JSON") from exc
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
@@ -149,7 +151,7 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     try:
         body = parse_body(event)
         action = body.get("action")
-        if action not in ACTIONS:
+        if not isinstance(action, str) or action not in ACTIONS:
             raise BadRequest(f"action must be one of: {', '.join(ACTIONS)}")
         return ACTIONS[action](body)
     except BadRequest as exc:

@@ -42,7 +42,9 @@ def json_body(event: Any) -> dict[str, Any]:
             raise BadRequest("the body is not valid base64 UTF-8 text") from exc
     try:
         body = json.loads(raw, parse_constant=_no_constants)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except BadRequest:
+        raise
+    except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError, or an int of > 4300 digits
         raise BadRequest("the body is not valid JSON") from exc
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")

@@ -19,6 +19,7 @@ import base64
 import importlib.util
 import io
 import json
+import os
 import random
 import sys
 import uuid
@@ -40,12 +41,12 @@ REGION = "us-east-1"
 BUCKET = "fuzz-bucket"
 
 FUZZ = settings(
-    max_examples=60,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")),  # FUZZ_EXAMPLES=2000 for a deeper run
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
-FEW = settings(FUZZ, max_examples=30)
+FEW = settings(FUZZ, max_examples=max(30, FUZZ.max_examples // 2))
 
 # --- importing a handler as Lambda does --------------------------------------------------
 
@@ -236,6 +237,7 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
+HUGE_INT_BODY = '{"file_name": ' + "1" * 5000 + "}"  # int() refuses > 4300 digits: ValueError
 PNG_1PX = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==")
 SAFE_NAMES = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,30}[A-Za-z0-9]", fullmatch=True).filter(lambda n: ".." not in n)
@@ -262,6 +264,7 @@ def process_order(aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Ca
 
 
 @FUZZ
+@example(event=api_event(HUGE_INT_BODY))
 @given(event=api_events(ORDER_FIELDS) | NOT_DICT_EVENTS | RANDOM_DICT_EVENTS)
 def test_process_order_never_crashes(process_order: Any, event: Any) -> None:
     assert_answer(process_order.app.lambda_handler(event, None))
@@ -298,6 +301,7 @@ def upload_file(aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Call
 
 
 @FUZZ
+@example(event=api_event(HUGE_INT_BODY))
 @given(event=api_events(UPLOAD_FIELDS) | NOT_DICT_EVENTS | RANDOM_DICT_EVENTS)
 def test_upload_file_never_crashes(upload_file: Any, event: Any) -> None:
     assert_answer(upload_file.app.lambda_handler(event, None))
@@ -362,6 +366,7 @@ def image_api(aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Callab
 
 
 @FUZZ
+@example(event=api_event(HUGE_INT_BODY))
 @example(event=api_event(None, method="GET", path_parameters={"id": 12345}))
 @example(event=api_event(None, method="GET", path_parameters=["id"]))
 @example(event=api_event(None, method="GET", path_parameters="id"))
@@ -416,6 +421,7 @@ def _nested_payload(depth: int) -> str:
 
 
 @FUZZ
+@example(event=api_event(HUGE_INT_BODY))
 @example(event=api_event(None, method="GET", path_parameters={"job_id": 7}))
 @example(event=api_event(None, method="GET", path_parameters=[]))
 @example(event=api_event(None, method="GET", path_parameters=["job_id"]))
@@ -673,7 +679,7 @@ def damaged_images(draw: st.DrawFn) -> bytes:
     return bytes(data[: draw(st.integers(0, len(data)))])
 
 
-@settings(FUZZ, max_examples=80)
+@settings(FUZZ, max_examples=max(80, FUZZ.max_examples))
 @example(data=b"")
 @example(data=PNG_1PX[:20])
 @given(data=st.binary(max_size=512) | damaged_images())
