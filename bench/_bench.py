@@ -84,3 +84,9 @@ def table(headers: list[str], rows: list[list[Any]], right: set[int] | None = No
 
 def secs(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f} s"
+
+
+def machine_note() -> str:
+    """Cores and load average: other work on the machine shows in every figure."""
+    one, five, _ = os.getloadavg()
+    return f"{os.cpu_count()} cores, load average {one:.2f} (1 min) / {five:.2f} (5 min)"

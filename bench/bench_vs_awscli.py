@@ -31,7 +31,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from _bench import Codecraft, median, table
+from _bench import Codecraft, machine_note, median, table
 
 BENCH = Path(__file__).resolve().parent
 VENV = Path("/tmp/bench-awscli")
@@ -109,6 +109,7 @@ def main() -> int:
     rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
     aws_dir = ensure_awscli()
     cc = Codecraft()
+    print(f"machine at start: {machine_note()}")
     try:
         start = cc.run("local", "start", check=True)
         endpoint, gateway = start.data["endpoint"], start.data["gateway"]
@@ -174,6 +175,7 @@ def main() -> int:
         print(table(["", "codecraft", "API calls", "AWS CLI script", "aws commands", "AWS CLI / codecraft"], summary))
         print(f"\none command: codecraft `local status` {median(one_cc):.2f} s · "
               f"`aws sts get-caller-identity` {median(one_aws):.2f} s (medians of 5)")
+        print(f"machine at end: {machine_note()}")
     finally:
         cc.close()
     return 0

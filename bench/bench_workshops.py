@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from _bench import Codecraft, Run, median, secs, table
+from _bench import Codecraft, Run, machine_note, median, secs, table
 
 
 def closure(workshop: str, requires: dict[str, list[str]]) -> list[str]:
@@ -49,6 +49,7 @@ def main() -> int:
         requires = {w["id"]: list(w.get("requires") or []) for w in catalogue}
         order = dependency_order(ids, requires)
 
+        print(f"machine at start: {machine_note()}")
         start = cc.run("local", "start", check=True)
         floor = [cc.run("local", "status").seconds for _ in range(3)]
         print(f"codecraft local start: {start.seconds:.2f} s  (CODECRAFT_HOME={cc.home})")
@@ -128,6 +129,7 @@ def main() -> int:
         print("### all workshops")
         print(table(["workshop", "setup", "calls", "rerun", "calls", "test-api", "teardown", "calls"], summary))
         print(f"\nlocal start: {start.seconds:.2f} s · CLI floor: {median(floor):.2f} s")
+        print(f"machine at end: {machine_note()}")
     finally:
         cc.close()
     if failures:

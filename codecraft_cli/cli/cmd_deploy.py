@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -262,6 +263,8 @@ def teardown(
     workshop: Annotated[str | None, typer.Argument(help="Workshop id (or --all).")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every deployment on this target.")] = False,
     expired: Annotated[bool, typer.Option("--expired", help="Every deployment past its expiry (see --expires).")] = False,
+    sweep: Annotated[bool, typer.Option("--sweep", help="Without the state file: find codecraft's resources by "
+                                        "their tags (never a look-alike without them) and delete them.")] = False,
     student: StudentOpt = None,
     dry_run: DryOpt = False,
     yes: YesOpt = False,
@@ -279,6 +282,9 @@ def teardown(
     from ..workshop import load_workshop
     from .app import OPTIONS
 
+    if sweep:
+        _sweep(workshop, student, dry_run, yes, json_out)
+        return
     if not workshop and not all_ and not expired:
         raise UserError("Name the workshop to tear down, or pass --all or --expired.",
                         hint="e.g. `codecraft teardown anycompany-orders --yes`; "
@@ -357,6 +363,40 @@ def teardown(
         out.print(f"{w.id}: {len(results)} resource(s) {verb} in {time.monotonic() - started:.1f}s.")
     if json_out:
         print_json({"deleted": deleted, "remaining": remaining, "dry_run": dry_run, "api_calls": api_calls})
+
+
+def _sweep(workshop: str | None, student: str | None, dry_run: bool, yes: bool, json_out: bool) -> None:
+    from ..engine.context import check_student
+    from ..engine.executor import Executor
+    from ..engine.session import open_context, open_target
+    from ..engine.state import all_states
+    from ..engine.sweep import delete, find
+    from ..workshop import load_workshop
+    from ..workshop.model import Workshop
+    from .app import OPTIONS
+
+    check_student(student)
+    w = load_workshop(workshop) if workshop else Workshop("*", {}, None, (), (), (), {}, None, None, None, (), Path("."))
+    target = open_target(OPTIONS)
+    ctx = open_context(w, target, student, OPTIONS.lang)
+    out = console()
+    found = find(ctx, workshop, student)
+    who = (workshop or "every workshop") + (f", student {student}" if student else "")
+    out.print(f"Sweep ({who}): {len(found)} resource(s) carry codecraft's tags.")
+    for item in found:
+        out.print(f"  [red]-[/red] {item.label}  [dim]{item.tags.get('codecraft:deployment')}[/dim]")
+    if found and not dry_run:
+        _confirm(f"Delete these {len(found)} resources?", yes, required=not target.is_local)
+        delete(ctx, found, Executor(ctx))
+        for state in all_states(target.name):  # their state files describe nothing now
+            if (not workshop or state.data.get("workshop") == workshop) and (
+                    student is None or state.data.get("student") == student):
+                state.path.unlink(missing_ok=True)
+    if dry_run:
+        out.print("Dry run: nothing was deleted.")
+    if json_out:
+        items = [{"type": f.type, "name": f.outputs.get("name") or f.outputs.get("id"), "arn": f.arn} for f in found]
+        print_json({"deleted": [] if dry_run else items, "remaining": items if dry_run else [], "dry_run": dry_run})
 
 
 def status(

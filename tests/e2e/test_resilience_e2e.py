@@ -95,3 +95,17 @@ def test_a_permanent_failure_is_exit_3_naming_the_call_and_the_rerun_continues(c
     assert again["created"] == 2 and again["unchanged"] == 9  # the queue and its subscription
     cli.json("teardown", W, "--yes")
     assert_clean(cli, emulator)
+
+
+def test_a_lost_state_file_is_recovered_by_a_sweep(cli: Cli, emulator: dict) -> None:
+    from pathlib import Path
+
+    cli.json("setup", W, "--yes")
+    for path in (Path(cli.env["CODECRAFT_HOME"]) / "state").glob("*.json"):
+        path.unlink()  # the laptop's state is gone
+    plan = cli.json("teardown", W, "--sweep", "--dry-run")
+    assert plan["deleted"] == [] and len(plan["remaining"]) == 7
+    assert any(v for v in leftovers_in(emulator).values())
+    done = cli.json("teardown", W, "--sweep", "--yes")
+    assert len(done["deleted"]) == 7
+    assert_clean(cli, emulator)
