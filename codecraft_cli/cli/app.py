@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ..engine.session import Options
 from ..i18n import pick_lang
+from .options import Options
 
 app = typer.Typer(
     name="codecraft",
@@ -18,7 +18,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,  # plain click help: no Markdown stack to import (start-up time)
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -29,7 +29,7 @@ OPTIONS = Options()
 def _global(
     target: Annotated[str, typer.Option(
         "--target", envvar="CODECRAFT_TARGET",
-        help="Where resources live: [bold]local[/bold] (the embedded emulator) or [bold]aws[/bold].")] = "local",
+        help="Where resources live: local (the embedded emulator) or aws.")] = "local",
     profile: Annotated[str | None, typer.Option(
         "--profile", envvar="AWS_PROFILE", help="AWS profile (aws target).")] = None,
     region: Annotated[str | None, typer.Option(

@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from ..aws.clients import DEFAULT_REGION, Clients, Target
+from ..cli.options import Options
 from ..errors import UserError
 from ..workshop.model import Workshop
 from .context import DeployContext, check_student, deployment_id
 from .state import StateStore
 
 TARGETS = ("local", "aws")
-
-
-@dataclass
-class Options:
-    """The global options (--target, --profile, --region, --lang, --debug)."""
-
-    target: str = "local"
-    profile: str | None = None
-    region: str | None = None
-    lang: str = "en"
-    debug: bool = False
 
 
 def resolve_region(options: Options) -> str:
