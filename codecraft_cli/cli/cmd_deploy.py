@@ -209,7 +209,7 @@ def setup(
             "workshop": w.id, "student": ctx.student, "target": target.name, "dry_run": dry_run,
             "seconds": round(elapsed, 2), "api_calls": ctx.clients.call_count, **counts,
             "resources": [{"id": r.id, "type": r.type, "name": r.name, "step": r.step,
-                           "action": r.action, "seconds": round(r.seconds, 3),
+                           "action": r.action, "seconds": round(r.seconds, 3), "started": round(r.started, 3),
                            "calls": [c.describe() for c in r.calls] if dry_run else None}
                           for r in results],
         })

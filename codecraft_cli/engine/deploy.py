@@ -39,6 +39,7 @@ class ResourceResult:
     action: str  # created | updated | unchanged | deleted | gone | failed | planned
     calls: list[Call] = field(default_factory=list)
     seconds: float = 0.0
+    started: float = 0.0  # seconds after the start of the run
     error: str | None = None
 
 
@@ -95,6 +96,7 @@ class Deployer:
         self.outputs: dict[str, dict[str, Any]] = ctx.prerequisite_outputs()
         self.outputs.update({rid: dict(rec.get("outputs") or {}) for rid, rec in state.resources.items()})
         self.results: dict[str, ResourceResult] = {}
+        self.t0 = time.monotonic()
         self._lock = threading.Lock()
         self._shared: dict[str, threading.Lock] = {}
 
@@ -125,6 +127,7 @@ class Deployer:
         result = ResourceResult(res.id, res.type, res.step, name, "planned")
         self.on_event("start", result)
         started = time.monotonic()
+        result.started = started - self.t0
         try:
             with self._lock:
                 props = resolve(res.properties, self.outputs)

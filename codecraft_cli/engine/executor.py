@@ -20,8 +20,9 @@ from .context import DeployContext
 
 # name -> (error codes, message fragment or "", attempts, first delay, max delay)
 RETRY_POLICIES: dict[str, tuple[tuple[str, ...], str, int, float, float]] = {
-    # A new role is not assumable by Lambda for a few seconds (chalice retries 30 x 5 s).
-    "iam_propagation": (("InvalidParameterValueException",), "role", 30, 2.0, 5.0),
+    # A new role is not assumable by Lambda for a few seconds, sometimes a minute or two
+    # (chalice retries 30 x 5 s): poll densely first (1, 2, 3, 3, ... s), up to about 3 minutes.
+    "iam_propagation": (("InvalidParameterValueException",), "role", 60, 1.0, 3.0),
     # DeleteRestApi is limited to one call every 30 seconds per account.
     "throttle": (("TooManyRequestsException", "ThrottlingException"), "", 8, 5.0, 30.0),
     # A security group still used by Lambda's network interfaces (minutes to go away).

@@ -91,10 +91,12 @@ class RdsHook:
     If mariadbd is not installed, CreateDBInstance fails with the install command.
     """
 
-    def __init__(self, app: Any, endpoint_holder: dict[str, str], mysql: Any) -> None:
+    def __init__(self, app: Any, endpoint_holder: dict[str, str], mysql: Any,
+                 latency: dict[str, float] | None = None) -> None:
         self.app = app
         self.endpoint_holder = endpoint_holder
         self.mysql = mysql
+        self.latency = latency or {}
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         import io
@@ -149,6 +151,10 @@ class RdsHook:
         server = self.mysql.start(instance, user, password or "", form.get("DBName"))
         db.__dict__["codecraft_address"] = "127.0.0.1"
         db.port = server.port
+        if self.latency.get("rds"):
+            from .latency import rds_available_later
+
+            rds_available_later(db, self.latency["rds"])
 
 
 class DeploymentSnapshots:
@@ -247,7 +253,14 @@ def serve(home: Path, region: str) -> None:
     endpoint_holder: dict[str, str] = {}
     mysql = MariaDBManager(local / "mysql")
     moto_app = DomainDispatcherApplication(create_backend_app)
-    snapshots = DeploymentSnapshots(RdsHook(moto_app, endpoint_holder, mysql), endpoint_holder)
+    from .latency import LatencyHook, model
+
+    latency = model()
+    inner: Any = RdsHook(moto_app, endpoint_holder, mysql, latency)
+    if latency:
+        inner = LatencyHook(inner, latency)
+        print(f"codecraft emulator: latency model {latency}", flush=True)
+    snapshots = DeploymentSnapshots(inner, endpoint_holder)
     app = LambdaInvokeRoute(snapshots, None)
     moto_server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_quiet_handler())
     endpoint = f"http://127.0.0.1:{moto_server.server_port}"

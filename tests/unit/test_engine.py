@@ -121,12 +121,12 @@ def test_executor_retries_role_propagation_with_injected_sleep_then_gives_up() -
     ex = Executor(Ctx(client), sleep=sleeps.append)  # type: ignore[arg-type]
     out = ex.run([Call("lambda", "create_function", {}, output="f", retry="iam_propagation")])
     assert out == {"f": {"FunctionArn": "arn"}}
-    assert sleeps == [2.0, 4.0, 5.0]
-    client = FakeClient([("create_function", not_yet)] * 30)
+    assert sleeps == [1.0, 2.0, 3.0]
+    client = FakeClient([("create_function", not_yet)] * 60)
     with pytest.raises(AwsFailure, match="cannot be assumed"):
         Executor(Ctx(client), sleep=lambda s: None).run(  # type: ignore[arg-type]
             [Call("lambda", "create_function", {}, retry="iam_propagation")])
-    assert len(client.calls) == 30
+    assert len(client.calls) == 60
 
 
 def test_state_writes_are_atomic_and_the_file_goes_when_empty(tmp_path: Any) -> None:

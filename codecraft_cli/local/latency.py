@@ -1,0 +1,106 @@
+"""A latency model of real AWS for the emulator (benchmarks, drills): what takes time there.
+
+``CODECRAFT_EMULATOR_LATENCY="rds=30,lambda=4,iam=6"`` (seconds), read when the emulator starts:
+
+- ``rds``: a new DB instance stays ``creating`` that long before ``available``;
+- ``lambda``: a new function stays ``Pending`` that long before ``Active``;
+- ``iam``: a role is not assumable by Lambda for that long after it is created:
+  ``CreateFunction`` answers InvalidParameterValueException "The role defined for the function
+  cannot be assumed by Lambda", as AWS does while the role propagates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from typing import Any
+
+_CREATE_FUNCTION = re.compile(r"^/2015-03-31/functions/?$")
+
+
+def model() -> dict[str, float]:
+    spec = os.environ.get("CODECRAFT_EMULATOR_LATENCY", "")
+    return {k: float(v) for k, v in (p.split("=", 1) for p in spec.split(",") if "=" in p)}
+
+
+def later(seconds: float, action: Any) -> None:
+    timer = threading.Timer(seconds, action)
+    timer.daemon = True
+    timer.start()
+
+
+class LatencyHook:
+    """In front of moto: IAM propagation on CreateFunction, Pending functions."""
+
+    def __init__(self, app: Any, latency: dict[str, float]) -> None:
+        self.app = app
+        self.latency = latency
+        self.role_created: dict[str, float] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        import io
+
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD")
+        if method == "POST" and "Action=CreateRole" in _peek(environ):
+            self._remember_role(environ)
+        if method != "POST" or not _CREATE_FUNCTION.match(path):
+            return self.app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        request = json.loads(body or b"{}")
+        role = str(request.get("Role", "")).rsplit("/", 1)[-1]
+        created = self.role_created.get(role)
+        if created is not None and time.monotonic() - created < self.latency.get("iam", 0):
+            payload = json.dumps({"Type": "User", "message": "The role defined for the function cannot be "
+                                  "assumed by Lambda."}).encode()
+            start_response("400 Bad Request", [("Content-Type", "application/json"),
+                                               ("x-amzn-ErrorType", "InvalidParameterValueException")])
+            return [payload]
+        chunks = list(self.app(environ, start_response))
+        if self.latency.get("lambda"):
+            self._pending(str(request.get("FunctionName", "")), environ)
+        return chunks
+
+    def _remember_role(self, environ: dict[str, Any]) -> None:
+        from urllib.parse import parse_qs
+
+        form = parse_qs(_peek(environ))
+        name = (form.get("RoleName") or [""])[0]
+        if name:
+            self.role_created[name] = time.monotonic()
+
+    def _pending(self, name: str, environ: dict[str, Any]) -> None:
+        from moto.awslambda.models import lambda_backends
+
+        from .runner import ACCOUNT_ID
+
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        region = auth.split("/lambda/aws4_request")[0].rsplit("/", 1)[-1] if "/lambda/" in auth else "us-east-1"
+        try:
+            fn = lambda_backends[ACCOUNT_ID][region].get_function(name)
+        except Exception:
+            return
+        fn.state = "Pending"
+        later(self.latency["lambda"], lambda: setattr(fn, "state", "Active"))
+
+
+def _peek(environ: dict[str, Any]) -> str:
+    """The form body of a query-protocol request, left readable for the next application."""
+    import io
+
+    if "codecraft.body" not in environ:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["codecraft.body"] = body.decode("utf-8", "replace")
+    return str(environ["codecraft.body"])
+
+
+def rds_available_later(db: Any, seconds: float) -> None:
+    """A new instance is 'creating' for a while (its MariaDB is already up underneath)."""
+    db.status = "creating"
+    later(seconds, lambda: setattr(db, "status", "available"))
