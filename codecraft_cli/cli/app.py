@@ -64,17 +64,29 @@ def main(argv: list[str] | None = None) -> None:
 
     from .output import console
 
+    # Typer may raise the exceptions of its own copy of click (typer._click)
+    try:
+        from typer._click import exceptions as bundled
+    except ImportError:
+        bundled = click.exceptions
+
+    def kinds(name: str, *more: type) -> tuple[type, ...]:
+        return tuple({c for c in (getattr(click.exceptions, name, None), getattr(bundled, name, None), *more) if c})
+
+    exits, aborts = kinds("Exit", typer.Exit), kinds("Abort", typer.Abort)
+    usage = kinds("ClickException")
     args = list(sys.argv[1:] if argv is None else argv)
-    debug = "--debug" in args or bool(os.environ.get("CODECRAFT_DEBUG"))
+    debug = "--debug" in args[: args.index("--")] if "--" in args else "--debug" in args
+    debug = debug or bool(os.environ.get("CODECRAFT_DEBUG"))
     command = typer.main.get_command(app)
     try:
         code = command.main(args=args, prog_name="codecraft", standalone_mode=False)
-    except (click.exceptions.Exit, typer.Exit) as exc:
+    except exits as exc:
         code = exc.exit_code
-    except (click.exceptions.Abort, typer.Abort):
+    except aborts:
         console().print("[yellow]Aborted.[/yellow] Nothing more was changed.")
         code = 130
-    except click.ClickException as exc:
+    except usage as exc:
         exc.show()
         code = 2 if exc.exit_code in (1, 2) else exc.exit_code
     except KeyboardInterrupt:

@@ -75,16 +75,22 @@ def _parse_payload(raw: str | None) -> Any:
         path = Path(raw[1:])
         try:
             raw = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise UserError(f"The payload file {path} is not UTF-8 text.", hint="Save it as UTF-8 JSON.") from exc
         except OSError as exc:
             raise UserError(f"Cannot read the payload file {path}: {exc.strerror}.",
                             hint="Write --payload @path/to/file.json with an existing file.") from exc
         source = str(path)
     try:
         return json.loads(raw)
+    except RecursionError as exc:
+        raise UserError(f"{source} is nested too deeply.", hint="Send a simpler JSON body; nothing was sent.") from exc
     except json.JSONDecodeError as exc:
         raise UserError(f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).",
                         hint="""Quote it for your shell, e.g. --payload '{"order_id": "12345"}'; """
                         "nothing was sent.") from exc
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise UserError(f"{source} cannot be read as JSON: {exc}.", hint="Nothing was sent.") from exc
 
 
 def _deployed_workshop(target_name: str, region: str, student: str | None) -> str:

@@ -45,10 +45,15 @@ def read_roster(path: Path) -> list[str]:
     first column; names become --student names (lowercase, ascii, hyphens)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"The roster {path} is not UTF-8 text.", hint="Save the CSV as UTF-8.") from exc
     except OSError as exc:
         raise UserError(f"Cannot read the roster {path}: {exc.strerror}.",
                         hint="Give a CSV file with one student per line (a 'student' column).") from exc
-    rows = list(csv.reader(text.splitlines()))
+    try:
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error as exc:
+        raise UserError(f"The roster {path} is not a readable CSV: {exc}.", hint="One student per line.") from exc
     if not rows:
         raise UserError(f"The roster {path} is empty.", hint="One student per line, with a 'student' header.")
     header = [h.strip().lower() for h in rows[0]]
@@ -57,7 +62,7 @@ def read_roster(path: Path) -> list[str]:
     column = column or 0
     students: list[str] = []
     for number, row in enumerate(body, start=2 if body is not rows else 1):
-        if not row or not row[column].strip():
+        if len(row) <= column or not row[column].strip():
             continue
         name = slug(row[column])
         try:

@@ -61,6 +61,25 @@ def _lang_map(value: Any, where: str, field_name: str, problems: _Problems, requ
     return dict(value)
 
 
+def _texts(value: Any, where: str, field_name: str, problems: _Problems) -> tuple[str, ...]:
+    """A list of texts (None: empty); anything else is a problem, not a crash."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add(where, f"'{field_name}' must be a list of names")
+        return ()
+    return tuple(value)
+
+
+def _list(value: Any, where: str, field_name: str, problems: _Problems) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.add(where, f"'{field_name}' must be a list")
+        return []
+    return value
+
+
 def _unknown(keys: Any, allowed: set[str], where: str, problems: _Problems) -> None:
     for key in keys:
         if key not in allowed:
@@ -102,13 +121,15 @@ def parse(raw: Any, path: Path) -> Workshop:
             problems.add(where, "duplicate step id")
         seen_ids.add(sid)
         resources = []
-        for rindex, raw_res in enumerate(raw_step.get("resources") or [], start=1):
+        for rindex, raw_res in enumerate(_list(raw_step.get("resources"), where, "resources", problems), start=1):
             rwhere = f"{where}, resource {rindex}"
             if not isinstance(raw_res, Mapping):
                 problems.add(rwhere, "each resource must be a mapping")
                 continue
             rid = raw_res.get("id")
-            if isinstance(rid, str) and rid:
+            if isinstance(rid, str) and rid and rid in seen_ids:
+                rwhere = f"{where}, resource '{rid}'"
+            elif isinstance(rid, str) and rid:
                 rwhere = f"{where}, resource '{rid}'"
             else:
                 problems.add(rwhere, "'id' is required")
@@ -148,11 +169,11 @@ def parse(raw: Any, path: Path) -> Workshop:
                 problems.add(rwhere, problem)
             if handler.named and not props.get("function") and not isinstance(name, str):
                 problems.add(rwhere, f"'name' is required for {rtype}")
-            depends = raw_res.get("depends_on") or []
+            depends = _texts(raw_res.get("depends_on"), rwhere, "depends_on", problems)
             resources.append(ResourceSpec(rid, rtype, sid, name if isinstance(name, str) else None,
                                           dict(props), tuple(depends)))
         checks = []
-        for cindex, raw_check in enumerate(raw_step.get("checks") or [], start=1):
+        for cindex, raw_check in enumerate(_list(raw_step.get("checks"), where, "checks", problems), start=1):
             cwhere = f"{where}, check {cindex}"
             if not isinstance(raw_check, Mapping) or not isinstance(raw_check.get("id"), str):
                 problems.add(cwhere, "each check must be a mapping with an 'id'")
@@ -160,10 +181,13 @@ def parse(raw: Any, path: Path) -> Workshop:
             cwhere = f"{where}, check '{raw_check['id']}'"
             _unknown(raw_check.keys(), _CHECK_KEYS, cwhere, problems)
             ctype = raw_check.get("type")
-            if ctype not in CHECK_TYPES:
+            if not isinstance(ctype, str) or ctype not in CHECK_TYPES:
                 problems.add(cwhere, f"unknown check type {ctype!r} (known: {', '.join(sorted(CHECK_TYPES))})")
                 continue
             params = raw_check.get("params") or {}
+            if not isinstance(params, Mapping):
+                problems.add(cwhere, "'params' must be a mapping")
+                continue
             for key in CHECK_TYPES[ctype].required:
                 if key not in params:
                     problems.add(cwhere, f"param '{key}' is required for a {ctype} check")
@@ -180,7 +204,8 @@ def parse(raw: Any, path: Path) -> Workshop:
         ))
     all_resources = tuple(res for step in steps for res in step.resources)
     by_id = {res.id: res for res in all_resources}
-    requires = tuple(raw.get("requires") or ())
+    requires = _texts(raw.get("requires"), "", "requires", problems)
+    services = _texts(raw.get("services"), "", "services", problems)
     prerequisites: dict[str, Workshop | None] = {}
     for res in all_resources:
         where = f"step '{res.step}', resource '{res.id}'"
@@ -203,12 +228,12 @@ def parse(raw: Any, path: Path) -> Workshop:
         problems.add("", str(exc))
     check_ids = {f"{c.step}.{c.id}" for s in steps for c in s.checks} | set(by_id)
     rubric = []
-    for rindex, item in enumerate(raw.get("rubric") or [], start=1):
+    for rindex, item in enumerate(_list(raw.get("rubric"), "", "rubric", problems), start=1):
         where = f"rubric item {rindex}"
         if not isinstance(item, Mapping):
             problems.add(where, "must be a mapping with criterion, checks, points")
             continue
-        names = item.get("checks") or []
+        names = _texts(item.get("checks"), where, "checks", problems)
         for name in names:
             if name not in check_ids:
                 problems.add(where, f"check {name!r} does not exist (use 'step.check' or a resource id)")
@@ -223,6 +248,9 @@ def parse(raw: Any, path: Path) -> Workshop:
         problems.add("", "'payloads' must be a mapping of name -> JSON body")
         payloads = {}
     api = raw.get("api")
+    if api is not None and not isinstance(api, str):
+        problems.add("", "'api' must be the id of an apigateway.rest_api resource")
+        api = None
     if api is not None and ":" in str(api):
         other, _, api_res = str(api).partition(":")
         if other not in requires:
@@ -238,7 +266,7 @@ def parse(raw: Any, path: Path) -> Workshop:
     problems.raise_if_any()
     return Workshop(
         id=wid, title=title, seed=raw.get("seed"), requires=requires,
-        services=tuple(raw.get("services") or ()), steps=tuple(steps), payloads=dict(payloads),
+        services=services, steps=tuple(steps), payloads=dict(payloads),
         api=api, default_route=route, default_payload=raw.get("default_payload"),
         rubric=tuple(rubric), path=path, test_user=test_user,
     )
@@ -276,7 +304,7 @@ def _closure(requires: tuple[str, ...]) -> list[str]:
     pending = list(requires)
     while pending:
         name = pending.pop(0)
-        if name in seen:
+        if not isinstance(name, str) or name in seen:
             continue
         seen.append(name)
         try:
@@ -293,13 +321,20 @@ def load_workshop_file(path: Path) -> Workshop:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise UserError(f"Cannot read {path}: {exc.strerror}.", hint="Check the path.") from exc
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path} is not UTF-8 text.", hint="Save the workshop file as UTF-8.") from exc
+    except RecursionError as exc:
+        raise UserError(f"{path} is nested too deeply.", hint="A workshop file has a few levels only.") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise UserError(f"{path}: invalid YAML{where}: {problem}.",
                         hint="Check the indentation and quoting around that line.") from exc
-    return parse(raw, path)
+    try:
+        return parse(raw, path)
+    except RecursionError as exc:
+        raise UserError(f"{path} is nested too deeply.", hint="A workshop file has a few levels only.") from exc
 
 
 def catalogue() -> list[Path]:

@@ -679,6 +679,7 @@ def damaged_images(draw: st.DrawFn) -> bytes:
     return bytes(data[: draw(st.integers(0, len(data)))])
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning", "ignore::RuntimeWarning")  # Pillow on damaged files
 @settings(FUZZ, max_examples=max(80, FUZZ.max_examples))
 @example(data=b"")
 @example(data=PNG_1PX[:20])
