@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
+import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -27,6 +30,9 @@ class Run:
     rc: int
     data: Any  # parsed JSON of stdout, or None
     stderr: str
+    cpu: float = 0.0  # user + system CPU of the codecraft process (and what it waited for)
+    server_cpu: float | None = None  # user + system CPU the emulator process spent meanwhile
+
 
     def field(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default) if isinstance(self.data, dict) else default
@@ -39,18 +45,27 @@ class Codecraft:
         self.home = tempfile.mkdtemp(prefix=prefix)
         self.env = {**os.environ, "CODECRAFT_HOME": self.home, "CODECRAFT_TARGET": "local"}
         self.env.pop("AWS_PROFILE", None)
+        self.server_pid: int | None = None  # the emulator's process, once `local start` said it
 
     def run(self, *args: str, json_out: bool = True, check: bool = False, timeout: float = 900) -> Run:
         cmd = ["codecraft", *args, *(["--json"] if json_out else [])]
+        server0 = process_cpu(self.server_pid)
+        usage0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         out = subprocess.run(cmd, capture_output=True, text=True, env=self.env, stdin=subprocess.DEVNULL,
                              timeout=timeout, check=False)
         seconds = time.perf_counter() - start
+        usage1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        server1 = process_cpu(self.server_pid)
+        cpu = (usage1.ru_utime - usage0.ru_utime) + (usage1.ru_stime - usage0.ru_stime)
         try:
             data = json.loads(out.stdout) if out.stdout.strip() else None
         except json.JSONDecodeError:
             data = None
-        run = Run(tuple(args), seconds, out.returncode, data, out.stderr)
+        run = Run(tuple(args), seconds, out.returncode, data, out.stderr, cpu,
+                  None if server0 is None or server1 is None else server1 - server0)
+        if args[:2] == ("local", "start") and isinstance(data, dict) and data.get("pid"):
+            self.server_pid = int(data["pid"])
         if check and out.returncode != 0:
             raise RuntimeError(f"codecraft {' '.join(args)} exited {out.returncode}:\n{out.stderr[-2000:]}")
         return run
@@ -60,8 +75,25 @@ class Codecraft:
         try:
             self.run("teardown", "--all", "--yes", timeout=600)
         finally:
-            self.run("local", "stop", timeout=120)
+            stop = self.run("local", "stop", timeout=120)
+            if self.server_pid and process_cpu(self.server_pid) is not None and stop.rc != 0:
+                # `local stop` failed (e.g. the CLI is broken): end our own emulator by its id
+                print(f"`codecraft local stop` exited {stop.rc}; sending SIGTERM to the emulator "
+                      f"(pid {self.server_pid})", file=sys.stderr)
+                os.kill(self.server_pid, signal.SIGTERM)
+                time.sleep(2)
             shutil.rmtree(self.home, ignore_errors=True)
+
+
+def process_cpu(pid: int | None) -> float | None:
+    """User + system CPU seconds of a running process (Linux /proc), None if unknown."""
+    if not pid:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def median(values: list[float]) -> float:

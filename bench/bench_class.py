@@ -8,7 +8,9 @@ One emulator in a fresh CODECRAFT_HOME, a roster CSV of 30 students. For each --
   the number of students whose status is "done" (target: <= 60 s, no failure);
   `codecraft classroom teardown anycompany-orders --roster R --yes --json [--parallel N]`: wall
   time and its "remaining" list (must be empty).
-The per-student "seconds" of the setup JSON give the median and slowest student.
+The per-student "seconds" of the setup JSON give the median and slowest student; "CPU CLI /
+emulator" is the CPU time of the codecraft process and of the emulator's process (Linux /proc)
+during the command: with 2 cores, their sum against the wall time shows what bounds the class.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from _bench import Codecraft, machine_note, median, table
 NAMES = ["alice", "bob", "chloe", "david", "emma", "farid", "gabriel", "hugo", "ines", "jules", "karim", "lea",
          "manon", "nathan", "oceane", "paul", "quentin", "rose", "sami", "theo", "ugo", "victor", "wassim",
          "xavier", "yasmine", "zoe", "adam", "lina", "noah", "sarah", "louis", "jade"]
+
+
+def secs1(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f} s"
 
 
 def arg_values(flag: str, default: list[int]) -> list[int]:
@@ -83,11 +89,14 @@ def main() -> int:
                 parallel, f"{up.seconds:.1f} s", f"{len(done)}/{len(students)}", len(failed),
                 f"{median(per):.1f} s" if per else "-", f"{max(per):.1f} s" if per else "-",
                 f"{len(students) / up.seconds * 60:.0f}" if up.seconds else "-",
-                f"{down.seconds:.1f} s", "[]" if remaining == [] else (len(remaining) if remaining else "?"),
+                f"{up.cpu:.1f} s / {secs1(up.server_cpu)}",
+                f"{down.seconds:.1f} s", f"{down.cpu:.1f} s / {secs1(down.server_cpu)}",
+                "[]" if remaining == [] else (len(remaining) if remaining else "?"),
             ])
         print()
         print(table(["--parallel", "setup wall", "done", "failed", "per student (median)", "slowest student",
-                     "students/min", "teardown wall", "remaining"], rows))
+                     "students/min", "setup CPU CLI / emulator", "teardown wall", "teardown CPU CLI / emulator",
+                     "remaining"], rows))
         print(f"\nlocal start: {start.seconds:.2f} s · machine at end: {machine_note()}")
     finally:
         cc.close()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -31,7 +32,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from _bench import Codecraft, machine_note, median, table
+from _bench import Codecraft, machine_note, median, process_cpu, table
 
 BENCH = Path(__file__).resolve().parent
 VENV = Path("/tmp/bench-awscli")
@@ -57,15 +58,21 @@ def boto(endpoint: str, service: str) -> Any:
                         aws_access_key_id="codecraft", aws_secret_access_key="codecraft")
 
 
-def script(name: str, env: dict[str, str]) -> tuple[float, int, str]:
-    """Wall time, number of `aws` calls, stdout of one bench/*.sh script."""
+def script(name: str, env: dict[str, str], server_pid: int | None) -> tuple[float, int, str, float, float | None]:
+    """Wall time, number of `aws` calls, stdout, client CPU, emulator CPU of one bench/*.sh script."""
+    server0 = process_cpu(server_pid)
+    usage0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     out = subprocess.run(["bash", "-x", str(BENCH / name)], capture_output=True, text=True, env=env,
                          stdin=subprocess.DEVNULL, check=False)
     seconds = time.perf_counter() - start
+    usage1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server1 = process_cpu(server_pid)
     if out.returncode != 0:
         raise RuntimeError(f"{name} exited {out.returncode}:\n{out.stderr[-3000:]}")
-    return seconds, len(CALL.findall(out.stderr)), out.stdout
+    cpu = (usage1.ru_utime - usage0.ru_utime) + (usage1.ru_stime - usage0.ru_stime)
+    return (seconds, len(CALL.findall(out.stderr)), out.stdout, cpu,
+            None if server0 is None or server1 is None else server1 - server0)
 
 
 def check_awscli_deployment(cc: Codecraft, endpoint: str, gateway: str, api_id: str, marker: str) -> str:
@@ -131,6 +138,7 @@ def main() -> int:
         one_cc = [cc.run("local", "status").seconds for _ in range(5)]
 
         rows: list[list[Any]] = []
+        cpu_rows: list[list[Any]] = []
         cc_setup, cc_down, aws_setup, aws_down = [], [], [], []
         cc_calls = aws_calls = (0, 0)
         for rnd in range(1, rounds + 1):
@@ -143,14 +151,16 @@ def main() -> int:
             cc_down.append(down.seconds)
             cc_calls = (up.field("api_calls"), down.field("api_calls"))
 
-            s_up, n_up, out = script("orders_awscli.sh", env)
+            s_up, n_up, out, c_up, e_up = script("orders_awscli.sh", env, cc.server_pid)
             api_id = out.strip().splitlines()[-1]
             checked = check_awscli_deployment(cc, endpoint, gateway, api_id, f"bench-{rnd}-{time.time_ns()}")
-            s_down, n_down, _ = script("orders_awscli_teardown.sh", env)
+            s_down, n_down, _, c_down, e_down = script("orders_awscli_teardown.sh", env, cc.server_pid)
             check_nothing_left(endpoint)
             aws_setup.append(s_up)
             aws_down.append(s_down)
             aws_calls = (n_up, n_down)
+            cpu_rows.append([rnd, f"{up.cpu + down.cpu:.2f} s", f"{(up.server_cpu or 0) + (down.server_cpu or 0):.2f} s",
+                             f"{c_up + c_down:.2f} s", f"{(e_up or 0) + (e_down or 0):.2f} s"])
             rows.append([rnd, f"{up.seconds:.2f} s", f"{down.seconds:.2f} s", f"{up.seconds + down.seconds:.2f} s",
                          f"{s_up:.2f} s", f"{s_down:.2f} s", f"{s_up + s_down:.2f} s",
                          f"{(s_up + s_down) / (up.seconds + down.seconds):.1f}x"])
@@ -171,6 +181,9 @@ def main() -> int:
             ["setup + teardown", f"{median(cc_total):.2f} s", cc_calls[0] + cc_calls[1], f"{median(aws_total):.2f} s",
              aws_calls[0] + aws_calls[1], f"{median(aws_total) / median(cc_total):.1f}x"],
         ]
+        print(table(["round", "codecraft CLI CPU", "emulator CPU (codecraft)", "AWS CLI CPU",
+                     "emulator CPU (AWS CLI)"], cpu_rows))
+        print()
         print(f"medians of {rounds} rounds")
         print(table(["", "codecraft", "API calls", "AWS CLI script", "aws commands", "AWS CLI / codecraft"], summary))
         print(f"\none command: codecraft `local status` {median(one_cc):.2f} s · "

@@ -9,7 +9,9 @@ in dependency order, its prerequisites are set up first (untimed, if not already
 again (nothing to change), one `codecraft test-api --workshop W --json` with the default payload.
 Then every workshop is torn down, dependants first (workshop3, workshop2, workshop1, ...), with
 `codecraft teardown W --yes --json`. "engine" is the time the command reports for its own work
-("seconds" in the setup JSON); wall minus engine is process start, imports and state I/O.
+("seconds" in the setup JSON; for test-api the request's "elapsed_ms"); wall minus engine is
+process start, imports, workshop loading and state I/O. "CLI CPU" is the CPU time of the codecraft
+process, "emulator CPU" the CPU time the emulator's process spent during the command (Linux /proc).
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def main() -> int:
             for op in ("setup", "rerun", "test-api", "teardown"):
                 run = r.get(op)
                 if run is None:
-                    rows.append([op, "-", "-", "-", "not run"])
+                    rows.append([op, "-", "-", "-", "-", "-", "not run"])
                     continue
                 if op in ("setup", "rerun"):
                     engine = run.field("seconds")
@@ -117,9 +119,11 @@ def main() -> int:
                     calls = run.field("api_calls", "-")
                     outcome = (f"{len(run.field('deleted') or [])} deleted, "
                                f"{len(run.field('remaining') or [])} remaining") if run.rc == 0 else f"FAILED rc={run.rc}"
-                rows.append([op, f"{run.seconds:.2f} s", secs(engine), calls, outcome])
+                rows.append([op, f"{run.seconds:.2f} s", secs(engine), f"{run.cpu:.2f} s", secs(run.server_cpu),
+                             calls, outcome])
             print(f"### {wid}")
-            print(table(["command", "wall", "engine / request", "api_calls", "result"], rows, right={1, 2, 3}))
+            print(table(["command", "wall", "engine / request", "CLI CPU", "emulator CPU", "api_calls", "result"],
+                        rows, right={1, 2, 3, 4, 5}))
             print()
             s, re_, api, down = r["setup"], r["rerun"], r["test-api"], r["teardown"]
             summary.append([wid, f"{s.seconds:.2f} s", s.field("api_calls", "-"), f"{re_.seconds:.2f} s",
