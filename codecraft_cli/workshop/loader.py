@@ -314,11 +314,30 @@ def _closure(requires: tuple[str, ...]) -> list[str]:
     return seen
 
 
+_CACHE: dict[tuple[str, float], Workshop] = {}
+
+
 def load_workshop_file(path: Path) -> Workshop:
+    """The workshop in a file, parsed once per version of the file (references to prerequisites
+    load those workshops again and again otherwise)."""
+    try:
+        key = (str(path.resolve()), path.stat().st_mtime)
+    except OSError:
+        key = None
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
+    workshop = _load_workshop_file(path)
+    if key is not None:
+        _CACHE[key] = workshop
+    return workshop
+
+
+def _load_workshop_file(path: Path) -> Workshop:
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when libyaml is there
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
     except OSError as exc:
         raise UserError(f"Cannot read {path}: {exc.strerror}.", hint="Check the path.") from exc
     except UnicodeDecodeError as exc:
