@@ -314,14 +314,15 @@ def _closure(requires: tuple[str, ...]) -> list[str]:
     return seen
 
 
-_CACHE: dict[tuple[str, float], Workshop] = {}
+_CACHE: dict[tuple[str, float, int], Workshop] = {}
 
 
 def load_workshop_file(path: Path) -> Workshop:
     """The workshop in a file, parsed once per version of the file (references to prerequisites
     load those workshops again and again otherwise)."""
     try:
-        key = (str(path.resolve()), path.stat().st_mtime)
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime, stat.st_size)
     except OSError:
         key = None
     if key is not None and key in _CACHE:
