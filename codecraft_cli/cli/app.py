@@ -60,18 +60,16 @@ _register()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command; every error is one message and a hint (exit 1/2/3)."""
-    import click
-
     from .output import console
 
-    # Typer may raise the exceptions of its own copy of click (typer._click)
+    # Typer 0.26+ raises the exceptions of its own copy of click (typer._click); older ones, click's
     try:
-        from typer._click import exceptions as bundled
+        from typer._click import exceptions
     except ImportError:
-        bundled = click.exceptions
+        from click import exceptions
 
     def kinds(name: str, *more: type) -> tuple[type, ...]:
-        return tuple({c for c in (getattr(click.exceptions, name, None), getattr(bundled, name, None), *more) if c})
+        return tuple({c for c in (getattr(exceptions, name, None), *more) if c})
 
     exits, aborts = kinds("Exit", typer.Exit), kinds("Abort", typer.Abort)
     usage = kinds("ClickException")
@@ -96,6 +94,40 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         code = _render_error(exc, debug)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def run() -> None:
+    """The console script: :func:`main`, then a prompt exit.
+
+    A normal interpreter exit frees every object botocore loaded (service models, endpoint
+    rulesets): ≈0.2 s after the work is done, on every command. Once the command has finished,
+    its output is flushed and the exit handlers have run, nothing is left to do but that, so
+    the process ends at once — unless another thread is still working (then Python's own exit
+    waits for it as usual).
+    """
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+    else:  # pragma: no cover - main() always exits
+        code = 0
+    if isinstance(code, str):  # sys.exit("message") semantics
+        print(code, file=sys.stderr)
+        code = 1
+    code = 0 if code is None else int(code)
+    import threading
+
+    if any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate()):
+        sys.exit(code)
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    os._exit(code)
 
 
 def _render_error(exc: Exception, debug: bool) -> int:

@@ -129,13 +129,20 @@ def test_api(
     from ..engine.api import parse_route, route_needs_token, send, sign_in, stage_of
     from ..engine.context import check_student
     from ..engine.session import open_context, open_target, resolve_region, state_for
-    from ..workshop import load_workshop
+    from ..workshop import catalogue, load_workshop, load_workshop_file
     from .app import OPTIONS
 
     body = _parse_payload(payload)  # bad JSON: exit 2 before anything else
     check_student(student)
     name = workshop or _deployed_workshop(OPTIONS.target, resolve_region(OPTIONS), student)
     w = load_workshop(name)
+    if not w.api:
+        with_api = [o.id for o in map(load_workshop_file, catalogue()) if o.api]
+        raise UserError(f"The workshop {w.id} has no REST API to test.",
+                        hint=f"Pick one that has: --workshop {' | '.join(with_api)}.")
+    if not (route or w.default_route):
+        raise UserError(f"The workshop {w.id} names no default route.",
+                        hint='Say which one, e.g. --route "POST /orders".')
     method, path = parse_route(route or w.default_route or "")
     if body is None and w.default_payload:
         body = w.payloads.get(w.default_payload)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from ..aws.clients import DEFAULT_REGION, Clients, Target
+from ..aws.clients import DEFAULT_REGION, Clients, Target, open_session
 from ..cli.options import Options
 from ..errors import UserError
 from ..workshop.model import Workshop
@@ -20,9 +20,7 @@ def resolve_region(options: Options) -> str:
         return options.region
     if options.target == "local":
         return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
-    import boto3
-
-    region = boto3.Session(profile_name=options.profile).region_name
+    region = open_session(options.profile, None).get_config_variable("region")
     if not region:
         raise UserError("No AWS region configured.",
                         hint="Pass --region us-east-1 (or set AWS_REGION / `aws configure`).")

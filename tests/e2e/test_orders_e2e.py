@@ -167,6 +167,13 @@ def test_bad_input_is_exit_2_with_a_hint(cli: Cli) -> None:
         assert "Error:" in proc.stderr and "Hint:" in proc.stderr
 
 
+def test_test_api_on_a_workshop_without_an_api_names_those_that_have_one(cli: Cli) -> None:
+    proc = cli("test-api", "--workshop", "workshop1")
+    assert proc.returncode == 2, proc.stderr
+    assert "workshop1 has no REST API" in proc.stderr
+    assert "anycompany-orders" in proc.stderr and "workshop2" in proc.stderr
+
+
 def test_local_stop_leaves_no_process(cli: Cli, emulator: dict) -> None:
     pid = cli.json("local", "status")
     assert pid["running"] is True
