@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +131,37 @@ def _zip(folder: Path, deps: Path | None) -> bytes:
     return buffer.getvalue()
 
 
+_LOCKS: dict[Path, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _build_lock(zip_path: Path) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(zip_path, threading.Lock())
+
+
+def _build_into(folder: Path, zip_path: Path) -> None:
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    deps: Path | None = None
+    with tempfile.TemporaryDirectory(prefix="codecraft-deps-") as tmp:
+        if _requirements(folder):
+            deps = Path(tmp)
+            _install_dependencies(folder, deps)
+        data = _zip(folder, deps)
+    if len(data) > MAX_ZIPPED:
+        raise UserError(f"The package of {folder.name} is {len(data) // 2**20} MB zipped; a direct "
+                        "upload allows 50 MB.", hint="Remove unused dependencies.")
+    # a name of its own: another codecraft process may be writing the same package
+    fd, tmp_name = tempfile.mkstemp(prefix=zip_path.name + ".", suffix=".tmp", dir=zip_path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp_name, zip_path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
 def build(source: str, cache_dir: Path | None = None) -> Artifact:
     """The zip for lambda_src/<source>, from the cache when code and requirements are unchanged."""
     folder = paths.lambda_src_dir() / source
@@ -139,21 +171,10 @@ def build(source: str, cache_dir: Path | None = None) -> Artifact:
     cache = cache_dir or paths.build_dir()
     zip_path = cache / f"{source}-{content_hash(folder)}.zip"
     built = False
-    if not zip_path.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        deps: Path | None = None
-        with tempfile.TemporaryDirectory(prefix="codecraft-deps-") as tmp:
-            if _requirements(folder):
-                deps = Path(tmp)
-                _install_dependencies(folder, deps)
-            data = _zip(folder, deps)
-        if len(data) > MAX_ZIPPED:
-            raise UserError(f"The package of {source} is {len(data) // 2**20} MB zipped; a direct "
-                            "upload allows 50 MB.", hint="Remove unused dependencies.")
-        tmp_path = zip_path.with_suffix(".tmp")
-        tmp_path.write_bytes(data)
-        os.replace(tmp_path, zip_path)
-        built = True
+    with _build_lock(zip_path):  # students of a class share one build of each package
+        if not zip_path.exists():
+            _build_into(folder, zip_path)
+            built = True
     data = zip_path.read_bytes()
     sha = base64.b64encode(hashlib.sha256(data).digest()).decode()
     return Artifact(source, zip_path, data, sha, built)

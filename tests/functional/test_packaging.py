@@ -52,6 +52,32 @@ def test_a_code_change_gives_a_new_package(tmp_path: Path, monkeypatch: pytest.M
     assert one.code_sha256 != two.code_sha256 and two.built
 
 
+def test_students_building_the_same_package_at_once_share_one_build(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    src = tmp_path / "lambda_src"
+    (src / "fn").mkdir(parents=True)
+    (src / "fn" / "app.py").write_text("def lambda_handler(e, c):\n    return 1\n")
+    (src / "fn" / "requirements.txt").write_text("somepackage\n")
+    monkeypatch.setenv("CODECRAFT_LAMBDA_SRC", str(src))
+    installs: list[Path] = []
+
+    def slow_install(folder: Path, target: Path) -> None:  # a pip run takes seconds
+        installs.append(target)
+        import time
+
+        time.sleep(0.3)
+        (target / "somepackage.py").write_text("VALUE = 1\n")
+
+    monkeypatch.setattr(packaging, "_install_dependencies", slow_install)
+    with ThreadPoolExecutor(8) as pool:
+        artifacts = list(pool.map(lambda _: packaging.build("fn", tmp_path / "build"), range(8)))
+    assert len(installs) == 1 and sum(a.built for a in artifacts) == 1
+    assert len({a.code_sha256 for a in artifacts}) == 1
+    assert [p.name for p in (tmp_path / "build").iterdir()] == [artifacts[0].path.name]  # no temp file left
+
+
 def test_too_large_a_package_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = tmp_path / "lambda_src"
     (src / "big").mkdir(parents=True)
