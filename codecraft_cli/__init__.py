@@ -6,7 +6,7 @@ The package is organised as a pipeline (see DESIGN in the README):
     workshop/   YAML -> validated model, references, dependency order
     resources/  one handler per AWS resource type, in a registry
     engine/     planner, executor (real or display-only), verifier, state store
-    aws/        the only place that builds boto3 clients; error translation
+    aws/        the only place that builds AWS clients (botocore); error translation
     local/      the embedded emulator (moto server + gateway + Lambda runner)
 """
 
