@@ -1,12 +1,17 @@
-"""Run deployed Lambda code for real, in a subprocess, the way Lambda would.
+"""Run deployed Lambda code for real, in execution environments kept warm, the way Lambda does.
 
 The function's configuration and code come from the emulator's own Lambda store (this
 module runs inside the emulator process): handler, timeout, memory, environment variables
 and the deployment package exactly as ``create_function``/``update_function_code`` left
-them. The package is unzipped once per CodeSha256. The subprocess sees the function's
-environment plus the variables Lambda sets (AWS_REGION, AWS_LAMBDA_FUNCTION_NAME, ...), and
-AWS_ENDPOINT_URL pointing at the emulator, so the code's boto3 calls land there. Its output
-goes to the function's log group, with the START/END/REPORT lines Lambda writes.
+them. The package is unzipped once per CodeSha256. An execution environment is a subprocess
+(``bootstrap.py``) that sees the function's environment plus the variables Lambda sets
+(AWS_REGION, AWS_LAMBDA_FUNCTION_NAME, ...), and AWS_ENDPOINT_URL pointing at the emulator, so
+the code's boto3 calls land there. As on Lambda, an environment serves one invocation at a
+time and is reused by the next (module-level state survives: the cold start is paid once);
+a busy function gets more environments; a changed function (code or configuration) gets new
+ones; an environment idle for ``CODECRAFT_LAMBDA_WARM_SECONDS`` (default 120; 0 = a cold
+start every time) is ended, and a timed-out one at once. Its output goes to the function's
+log group, one log stream per environment, with the START/END/REPORT lines Lambda writes.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -26,6 +32,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .bootstrap import SENTINEL
 
 ACCOUNT_ID = "123456789012"
 _PASS_THROUGH = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT")
@@ -66,6 +74,11 @@ class LambdaRunner:
         self._logs_clients: dict[str, Any] = {}
         self._session: Any = None
         self._runtime_dirs: dict[tuple[str, ...], Path] = {}
+        self._envs: dict[str, list[_Environment]] = {}  # by function ARN
+        self._current: dict[str, tuple[Any, ...]] = {}  # the newest key of each function
+        self._reaper: threading.Thread | None = None
+        self._closed = threading.Event()
+        self.warm_seconds = _warm_seconds()
 
     # -- the deployed function -----------------------------------------------------------
     def _function(self, ref: str) -> Any:
@@ -92,7 +105,7 @@ class LambdaRunner:
         aside = target / _ASIDE
         return target, sorted(p.name for p in aside.iterdir()) if aside.is_dir() else []
 
-    def _env(self, fn: Any, region: str, request_id: str, stream: str, code_dir: Path) -> dict[str, str]:
+    def _env(self, fn: Any, region: str, stream: str, code_dir: Path) -> dict[str, str]:
         env = {k: os.environ[k] for k in _PASS_THROUGH if k in os.environ}
         env.update({str(k): str(v) for k, v in (fn.environment_vars or {}).items()})
         env.update({
@@ -109,7 +122,6 @@ class LambdaRunner:
             "AWS_EXECUTION_ENV": f"AWS_Lambda_{fn.run_time}",
             "LAMBDA_TASK_ROOT": str(code_dir),
             "_HANDLER": fn.handler,
-            "CODECRAFT_REQUEST_ID": request_id,
             "CODECRAFT_FUNCTION_ARN": fn.function_arn,
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONUNBUFFERED": "1",
@@ -147,33 +159,138 @@ class LambdaRunner:
     def invoke(self, ref: str, event: Any) -> Invocation:
         fn, region = self._function(ref)
         request_id = str(uuid.uuid4())
-        stream = time.strftime("%Y/%m/%d/") + "[$LATEST]" + uuid.uuid4().hex
-        code_dir, fallbacks = self._code_dir(fn)
         timeout = float(fn.timeout or 3)
         started = time.perf_counter()
-        # -I -S: isolated, no site-packages; the runtime path gives boto3 and the set-aside builds
-        cmd = [sys.executable, "-I", "-S", str(_BOOTSTRAP), fn.handler, str(timeout)]
-        env = self._env(fn, region, request_id, stream, code_dir)
-        env["CODECRAFT_RUNTIME_PATH"] = str(self._runtime_path(fallbacks))
-        with tempfile.TemporaryDirectory(prefix="codecraft-lambda-") as scratch:
-            env["HOME"] = env["TMPDIR"] = scratch  # /tmp of this invocation
-            stdout, stderr, result = _run(cmd, json.dumps(event, default=_event_default), code_dir, env,
-                                          timeout, request_id)
+        env = self._checkout(fn, region)
+        message = json.dumps({"id": request_id, "event": event}, default=_event_default)
+        logs, result = env.invoke(request_id, message, timeout + _INIT_ALLOWANCE)
+        keep = result is not None and result.get("errorType") not in ("Sandbox.Timedout", "Runtime.ImportModuleError")
+        self._checkin(env, keep)
         duration = (time.perf_counter() - started) * 1000
+        if result is None:
+            if env.timed_out:
+                message = f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
+                result = {"ok": False, "errorType": "Sandbox.Timedout", "errorMessage": message}
+            else:
+                result = {"ok": False, "errorType": "Runtime.ExitError",
+                          "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: "
+                                          f"exit status {env.exit_code()}"}
+            logs.append(result["errorMessage"])
         lines = [f"START RequestId: {request_id} Version: $LATEST"]
-        if fallbacks:
-            lines.append(f"[codecraft] {', '.join(fallbacks)}: built for the Lambda platform (CPython "
+        if env.fallbacks and env.invocations == 1:
+            lines.append(f"[codecraft] {', '.join(env.fallbacks)}: built for the Lambda platform (CPython "
                          f"{PLATFORM_PYTHON}, manylinux x86_64), which this host's Python "
                          f"{sys.version_info.major}.{sys.version_info.minor} cannot import; the "
                          f"emulator runs the host's build instead (the deployed zip is unchanged)")
-        lines += [line for line in stderr.splitlines() if line.strip()]
+        lines += [line for line in logs if line.strip()]
+        billed = float(result.get("duration_ms") or duration)
+        init = f"\tInit Duration: {result['init_ms']:.2f} ms" if result.get("init_ms") is not None else ""
         lines += [f"END RequestId: {request_id}",
-                  f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
-                  f"Billed Duration: {int(duration) + 1} ms\tMemory Size: {fn.memory_size} MB"]
-        self._ship_logs(region, f"/aws/lambda/{fn.function_name}", stream, lines)
+                  f"REPORT RequestId: {request_id}\tDuration: {billed:.2f} ms\t"
+                  f"Billed Duration: {int(billed) + 1} ms\tMemory Size: {fn.memory_size} MB{init}"]
+        self._ship_logs(region, f"/aws/lambda/{fn.function_name}", env.stream, lines)
         if result.get("ok"):
             return Invocation(True, result.get("result"), None, lines, duration)
-        return Invocation(False, result, str(result.get("errorType")), lines, duration)
+        error = {k: v for k, v in result.items() if k not in ("id", "duration_ms", "init_ms")}
+        return Invocation(False, error, str(result.get("errorType")), lines, duration)
+
+    # -- execution environments ---------------------------------------------------------
+    def _key(self, fn: Any, region: str) -> tuple[Any, ...]:
+        """What an environment was started with: another value needs another environment."""
+        return (fn.function_arn, fn.code_sha_256, fn.handler, fn.timeout, fn.memory_size, fn.run_time,
+                tuple(sorted((str(k), str(v)) for k, v in (fn.environment_vars or {}).items())), region)
+
+    def _checkout(self, fn: Any, region: str) -> _Environment:
+        key = self._key(fn, region)
+        stale: list[_Environment] = []
+        with self._lock:
+            self._current[fn.function_arn] = key
+            envs = self._envs.setdefault(fn.function_arn, [])
+            for env in list(envs):
+                if env.key != key and not env.busy:
+                    envs.remove(env)
+                    stale.append(env)
+            found = next((e for e in envs if e.key == key and not e.busy and e.alive()), None)
+            if found is not None:
+                found.busy = True
+        for env in stale:
+            env.end()
+        if found is not None:
+            return found
+        env = self._spawn(fn, region, key)
+        with self._lock:
+            self._envs.setdefault(fn.function_arn, []).append(env)
+        self._start_reaper()
+        return env
+
+    def _checkin(self, env: _Environment, keep: bool) -> None:
+        with self._lock:
+            env.busy = False
+            env.last_used = time.monotonic()
+            keep = keep and self.warm_seconds > 0 and env.alive() and self._current.get(env.key[0]) == env.key
+            if not keep:
+                envs = self._envs.get(env.key[0], [])
+                if env in envs:
+                    envs.remove(env)
+            idle = sorted((e for envs in self._envs.values() for e in envs if not e.busy),
+                          key=lambda e: e.last_used)
+            evicted = idle[:max(0, len(idle) - _MAX_IDLE)]
+            for old in evicted:
+                self._envs[old.key[0]].remove(old)
+        if not keep:
+            env.end()
+        for old in evicted:
+            old.end()
+
+    def _spawn(self, fn: Any, region: str, key: tuple[Any, ...]) -> _Environment:
+        code_dir, fallbacks = self._code_dir(fn)
+        stream = time.strftime("%Y/%m/%d/") + "[$LATEST]" + uuid.uuid4().hex
+        env = self._env(fn, region, stream, code_dir)
+        env["CODECRAFT_RUNTIME_PATH"] = str(self._runtime_path(fallbacks))
+        scratch = Path(tempfile.mkdtemp(prefix="codecraft-lambda-"))
+        env["HOME"] = env["TMPDIR"] = str(scratch)  # the environment's /tmp, kept while it is warm
+        # -I -S: isolated, no site-packages; the runtime path gives boto3 and the set-aside builds
+        cmd = [sys.executable, "-I", "-S", str(_BOOTSTRAP), fn.handler, str(float(fn.timeout or 3))]
+        return _Environment(key, cmd, env, code_dir, scratch, stream, fallbacks)
+
+    def _start_reaper(self) -> None:
+        with self._lock:
+            if self._reaper is not None or self.warm_seconds <= 0:
+                return
+            self._reaper = threading.Thread(target=self._reap, name="lambda-reaper", daemon=True)
+        self._reaper.start()
+
+    def _reap(self) -> None:
+        """End environments idle too long, and those of functions that no longer exist."""
+        while not self._closed.wait(max(0.1, min(5.0, self.warm_seconds))):
+            now = time.monotonic()
+            with self._lock:
+                arns = list(self._envs)
+            gone = set()
+            for arn in arns:
+                try:
+                    self._function(arn)
+                except FunctionNotFound:
+                    gone.add(arn)
+            ended: list[_Environment] = []
+            with self._lock:
+                for arn, envs in self._envs.items():
+                    for env in list(envs):
+                        if not env.busy and (arn in gone or now - env.last_used > self.warm_seconds
+                                             or not env.alive()):
+                            envs.remove(env)
+                            ended.append(env)
+            for env in ended:
+                env.end()
+
+    def close(self) -> None:
+        """End every environment (the emulator is stopping)."""
+        self._closed.set()
+        with self._lock:
+            envs = [e for group in self._envs.values() for e in group]
+            self._envs.clear()
+        for env in envs:
+            env.end()
 
     def log(self, ref: str, message: str) -> None:
         """A line in the function's log group, from the emulator (retries, skipped events)."""
@@ -200,15 +317,20 @@ class LambdaRunner:
         """Best effort: the function has run; a logging problem must not turn into a failure."""
         try:
             client = self._logs(region)
-            # Like Lambda: the group is created when it is missing.
-            try:
-                client.create_log_group(logGroupName=group)
-            except client.exceptions.ResourceAlreadyExistsException:
-                pass
-            client.create_log_stream(logGroupName=group, logStreamName=stream)
             now = int(time.time() * 1000)
-            client.put_log_events(logGroupName=group, logStreamName=stream,
-                                  logEvents=[{"timestamp": now, "message": line[:200_000]} for line in lines])
+            events = [{"timestamp": now, "message": line[:200_000]} for line in lines]
+            try:
+                client.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
+                return
+            except client.exceptions.ResourceNotFoundException:
+                pass  # a new environment's stream (or the group was deleted meanwhile)
+            # Like Lambda: the group is created when it is missing.
+            for create, kwargs in ((client.create_log_group, {}), (client.create_log_stream, {"logStreamName": stream})):
+                try:
+                    create(logGroupName=group, **kwargs)
+                except client.exceptions.ResourceAlreadyExistsException:
+                    pass
+            client.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
         except Exception as exc:
             print(f"codecraft emulator: could not write the logs of {group}: {exc}", flush=True)
 
@@ -224,30 +346,121 @@ def _event_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def _run(cmd: list[str], event: str, code_dir: Path, env: dict[str, str], timeout: float,
-         request_id: str) -> tuple[str, str, dict[str, Any]]:
-    """Run the bootstrap; the function's own timer ends it, this one is only a backstop."""
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=code_dir, env=env, start_new_session=True)
+_INIT_ALLOWANCE = 10.0  # Lambda gives the init phase (imports) its own 10 s
+_MAX_IDLE = 16  # warm environments kept at most, the least recently used ended first
+_LOG_WAIT = 2.0  # after the answer, how long the rest of an invocation's log may take
+
+
+def _warm_seconds() -> float:
+    raw = os.environ.get("CODECRAFT_LAMBDA_WARM_SECONDS", "120")
     try:
-        stdout, stderr = proc.communicate(event, timeout=timeout + 10.0)  # + import time
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        stdout, stderr = proc.communicate()
-        message = f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
-        return stdout, stderr + message + "\n", {"ok": False, "errorType": "Sandbox.Timedout",
-                                                 "errorMessage": message}
-    finally:
+        return max(0.0, float(raw))
+    except ValueError:
+        return 120.0
+
+
+class _Environment:
+    """One execution environment: a bootstrap process and the readers of its two pipes."""
+
+    def __init__(self, key: tuple[Any, ...], cmd: list[str], env: dict[str, str], code_dir: Path,
+                 scratch: Path, stream: str, fallbacks: list[str]) -> None:
+        self.key = key
+        self.stream = stream
+        self.fallbacks = fallbacks
+        self.scratch = scratch
+        self.busy = True
+        self.last_used = time.monotonic()
+        self.invocations = 0
+        self.timed_out = False
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, cwd=code_dir, env=env, start_new_session=True, bufsize=1)
+        self._answers: queue.Queue[str | None] = queue.Queue()
+        self._logs: queue.Queue[str | None] = queue.Queue()
+        for pipe, sink in ((self.proc.stdout, self._answers), (self.proc.stderr, self._logs)):
+            threading.Thread(target=_pump_lines, args=(pipe, sink), daemon=True).start()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def exit_code(self) -> int | None:
         try:
-            os.killpg(proc.pid, signal.SIGKILL)  # what the function left running dies with it
+            return self.proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def invoke(self, request_id: str, message: str, wait: float) -> tuple[list[str], dict[str, Any] | None]:
+        """Send one invocation; its log lines and its answer (None: no answer in time or it died)."""
+        self.invocations += 1
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(message + "\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return [], None
+        answer = None
+        deadline = time.monotonic() + wait
+        while answer is None:
+            try:
+                line = self._answers.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:  # the function's own timer failed to end it: Lambda would
+                self.timed_out = True
+                self.end()
+                break
+            if line is None:  # the process ended without answering
+                break
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(value, dict) and value.get("id") == request_id:
+                answer = value
+        return self._collect_logs(request_id, answer is not None), answer
+
+    def _collect_logs(self, request_id: str, answered: bool) -> list[str]:
+        lines: list[str] = []
+        deadline = time.monotonic() + (_LOG_WAIT if answered else 0.5)
+        while True:
+            try:
+                line = self._logs.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return lines
+            if line is None:
+                return lines
+            mark = line.find(SENTINEL)
+            if mark < 0:
+                lines.append(line.rstrip("\n"))
+                continue
+            if line[:mark]:  # the function's last output had no newline
+                lines.append(line[:mark])
+            if line[mark + len(SENTINEL):].strip() == request_id:
+                return lines
+
+    def end(self) -> None:
+        """Stop the process and everything it started; remove its /tmp."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-    result = _last_json(stdout)
-    if result is None:
-        result = {"ok": False, "errorType": "Runtime.ExitError",
-                  "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: "
-                                  f"exit status {proc.returncode}"}
-    return stdout, stderr, result
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                if pipe is not None:
+                    pipe.close()
+            except OSError:
+                pass
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _pump_lines(pipe: Any, sink: queue.Queue[str | None]) -> None:
+    try:
+        for line in pipe:
+            sink.put(line)
+    except (OSError, ValueError):  # closed while reading
+        pass
+    sink.put(None)
 
 
 _ASIDE = ".codecraft-platform-builds"
@@ -273,14 +486,3 @@ def _set_aside_foreign_builds(code_dir: Path) -> None:
         aside = code_dir / _ASIDE
         aside.mkdir(exist_ok=True)
         os.replace(code_dir / top, aside / top)
-
-
-def _last_json(stdout: str) -> dict[str, Any] | None:
-    for line in reversed(stdout.splitlines()):
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(value, dict) and "ok" in value:
-            return value
-    return None

@@ -299,6 +299,7 @@ def serve(home: Path, region: str) -> None:
     pump.stop()
     for server in holder["servers"]:
         server.shutdown()
+    runner.close()
     mysql.stop_all()
     print("codecraft emulator stopped", flush=True)
 

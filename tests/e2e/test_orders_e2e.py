@@ -7,6 +7,7 @@ acceptance line of the foundation: rerun, API call, evidence, bad input, verify,
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -174,10 +175,28 @@ def test_test_api_on_a_workshop_without_an_api_names_those_that_have_one(cli: Cl
     assert "anycompany-orders" in proc.stderr and "workshop2" in proc.stderr
 
 
+def _lambda_environments(home: str) -> list[int]:
+    """Processes running deployed Lambda code of this emulator (their working directory is the
+    unzipped package under the emulator's home)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and os.readlink(proc / "cwd").startswith(str(Path(home) / "local" / "lambda")):
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_local_stop_leaves_no_process(cli: Cli, emulator: dict) -> None:
     pid = cli.json("local", "status")
     assert pid["running"] is True
-    info = json.loads((Path(cli.env["CODECRAFT_HOME"]) / "local" / "emulator.json").read_text())
+    home = cli.env["CODECRAFT_HOME"]
+    info = json.loads((Path(home) / "local" / "emulator.json").read_text())
+    cli.json("setup", "anycompany-orders", "--yes")
+    assert cli.json("test-api", "--workshop", "anycompany-orders")["status"] == 200
+    assert _lambda_environments(home)  # the function's environment stays warm after answering
     assert cli("local", "stop").returncode == 0
     assert not alive(int(info["pid"]))
+    assert not _lambda_environments(home)
     assert cli.json("local", "status") == {"running": False, "endpoint": None, "gateway": None, "mysql": None}

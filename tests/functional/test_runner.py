@@ -1,9 +1,10 @@
 """The emulator's Lambda runner runs deployed code as Lambda would: isolated imports, the
-function's timeout, UTC, errors in Lambda's shapes."""
+function's timeout, UTC, errors in Lambda's shapes, execution environments reused while warm."""
 
 from __future__ import annotations
 
 import io
+import os
 import time
 import zipfile
 from collections.abc import Iterator
@@ -34,13 +35,17 @@ def deploy(tmp_path: Path) -> Iterator[object]:
         runner._ship_logs = lambda region, group, stream, lines: shipped.append((group, lines))  # type: ignore[method-assign]
 
         def make(code: str, timeout: int = 3, env: dict[str, str] | None = None) -> str:
+            runner.client = client  # type: ignore[attr-defined]
             name = f"fn{time.time_ns()}"
             client.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
                                    Code={"ZipFile": _zip(code)}, Timeout=timeout,
                                    Environment={"Variables": env or {}})
             return name
 
-        yield make, runner
+        try:
+            yield make, runner
+        finally:
+            runner.close()
 
 
 def test_the_function_sees_its_environment_in_utc(deploy: tuple) -> None:
@@ -104,3 +109,109 @@ def test_binary_values_reach_the_function_base64_encoded(deploy: tuple) -> None:
     make, runner = deploy
     name = make("def handler(event, context):\n    return event\n")
     assert runner.invoke(name, {"b": b"\x00\x01"}).payload == {"b": "AAE="}
+
+
+COUNTER = ("import os\n"
+           "calls = 0\n"
+           "def handler(event, context):\n"
+           "    global calls\n"
+           "    calls += 1\n"
+           "    path = os.path.join(os.environ['TMPDIR'], 'seen')\n"
+           "    kept = os.path.exists(path)\n"
+           "    open(path, 'w').close()\n"
+           "    if event.get('fail'):\n"
+           "        raise RuntimeError('asked to fail')\n"
+           "    if event.get('sleep'):\n"
+           "        import time; time.sleep(event['sleep'])\n"
+           "    return {'calls': calls, 'pid': os.getpid(), 'tmp_kept': kept, 'colour': os.environ.get('COLOUR')}\n")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_warm_environment_serves_the_next_invocation_with_its_state(deploy: tuple) -> None:
+    make, runner = deploy
+    name = make(COUNTER)
+    first, second = runner.invoke(name, {}), runner.invoke(name, {})
+    assert first.payload["calls"] == 1 and not first.payload["tmp_kept"]
+    assert second.payload["calls"] == 2 and second.payload["tmp_kept"]  # module state and /tmp survive
+    assert second.payload["pid"] == first.payload["pid"]
+    assert "Init Duration:" in first.logs[-1] and "Init Duration:" not in second.logs[-1]  # one cold start
+    # an error in the handler is an answer, not the end of the environment
+    failed = runner.invoke(name, {"fail": True})
+    assert failed.error_type == "RuntimeError" and any("asked to fail" in line for line in failed.logs)
+    assert runner.invoke(name, {}).payload["calls"] == 4
+
+
+def test_each_invocation_gets_its_own_log_lines(deploy: tuple) -> None:
+    make, runner = deploy
+    name = make("import sys\n"
+                "def handler(event, context):\n"
+                "    print('working on', event['n'])\n"
+                "    sys.stdout.write('no newline ' + str(event['n']))\n"
+                "    return event['n']\n")
+    first, second = runner.invoke(name, {"n": 1}), runner.invoke(name, {"n": 2})
+    body = lambda result: [line for line in result.logs if not line.startswith(("START", "END", "REPORT"))]  # noqa: E731
+    assert body(first) == ["working on 1", "no newline 1"]
+    assert body(second) == ["working on 2", "no newline 2"]
+
+
+def test_a_changed_configuration_gets_a_new_environment(deploy: tuple) -> None:
+    make, runner = deploy
+    name = make(COUNTER, env={"COLOUR": "blue"})
+    old = runner.invoke(name, {}).payload
+    runner.client.update_function_configuration(FunctionName=name, Environment={"Variables": {"COLOUR": "red"}})
+    new = runner.invoke(name, {}).payload
+    assert (old["colour"], new["colour"]) == ("blue", "red") and new["calls"] == 1
+    time.sleep(0.2)
+    assert not _alive(old["pid"])  # the stale environment was ended
+
+
+def test_a_timed_out_environment_is_not_reused(deploy: tuple) -> None:
+    make, runner = deploy
+    name = make(COUNTER, timeout=1)
+    slow = runner.invoke(name, {"sleep": 3})
+    assert slow.error_type == "Sandbox.Timedout"
+    assert runner.invoke(name, {}).payload["calls"] == 1  # a cold start
+
+
+def test_concurrent_invocations_get_environments_of_their_own(deploy: tuple) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    make, runner = deploy
+    name = make(COUNTER, timeout=10)
+    runner.invoke(name, {})  # one warm environment
+    started = time.monotonic()
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(lambda _: runner.invoke(name, {"sleep": 1}), range(3)))
+    assert all(r.ok for r in results)
+    assert len({r.payload["pid"] for r in results}) == 3
+    assert time.monotonic() - started < 2.9  # side by side, not one after the other
+
+
+def test_idle_environments_end_and_warm_seconds_zero_means_cold_every_time(deploy: tuple) -> None:
+    make, runner = deploy
+    name = make(COUNTER)
+    runner.warm_seconds = 0.3
+    pid = runner.invoke(name, {}).payload["pid"]
+    deadline = time.monotonic() + 5
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(pid)
+    runner.warm_seconds = 0
+    first, second = runner.invoke(name, {}).payload, runner.invoke(name, {}).payload
+    assert first["calls"] == second["calls"] == 1 and first["pid"] != second["pid"]
+    assert not _alive(second["pid"])
+
+
+def test_closing_the_runner_ends_every_environment(deploy: tuple) -> None:
+    make, runner = deploy
+    pids = [runner.invoke(make(COUNTER), {}).payload["pid"] for _ in range(2)]
+    assert all(_alive(pid) for pid in pids)
+    runner.close()
+    assert not any(_alive(pid) for pid in pids)
