@@ -5,7 +5,8 @@ JWT signed with the pool's key (RS256, verified against the pool's JWKS served b
 at ``/{pool_id}/.well-known/jwks.json``), issued by one of the authorizer's pools, not expired,
 and — without OAuth scopes on the method — an ID token whose audience is an app client of that
 pool. Otherwise the gateway answers 401. The claims reach the function in
-``requestContext.authorizer.claims``.
+``requestContext.authorizer.claims``, every value a string as API Gateway renders it (see
+:func:`render_claims`).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class CognitoAuthorizers:
                 return None  # without OAuth scopes, API Gateway expects the ID token
             if claims.get("aud") not in self._clients(pool_region, pool_id):
                 return None
-            return {k: str(v) for k, v in claims.items()}
+            return render_claims(claims)
         return None
 
     def _clients(self, region: str, pool_id: str) -> set[str]:
@@ -75,3 +76,36 @@ class CognitoAuthorizers:
                               aws_access_key_id="codecraft", aws_secret_access_key="codecraft")
         clients = client.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60).get("UserPoolClients", [])
         return {c["ClientId"] for c in clients}
+
+
+_DATE_CLAIMS = ("exp", "iat")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def render_claims(claims: dict[str, Any]) -> dict[str, str]:
+    """The token's claims as a REST API's Cognito authorizer hands them to the function.
+
+    Every value is a string: booleans ``"true"``/``"false"``, numbers as written
+    (``auth_time`` ``"1700000000"``), ``exp`` and ``iat`` as a date (``"Tue Apr 04 18:39:39 UTC
+    2023"``), lists such as ``cognito:groups`` joined with commas. Code that reads
+    ``claims["email_verified"] == "true"`` or splits the groups works the same here and on AWS.
+    """
+    rendered = {}
+    for key, value in claims.items():
+        if key in _DATE_CLAIMS and isinstance(value, int | float) and not isinstance(value, bool):
+            at = time.gmtime(value)  # in English whatever the emulator's locale
+            text = (f"{_DAYS[at.tm_wday]} {_MONTHS[at.tm_mon - 1]} {at.tm_mday:02d} "
+                    f"{time.strftime('%H:%M:%S', at)} UTC {at.tm_year}")
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, list | tuple):
+            text = ",".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            text = json.dumps(value, separators=(",", ":"))
+        elif isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        else:
+            text = str(value)
+        rendered[key] = text
+    return rendered

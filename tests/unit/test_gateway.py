@@ -37,3 +37,14 @@ def test_permission_must_cover_the_api_method_and_path() -> None:
     assert not permission_allows([_statement("arn:aws:execute-api:us-east-1:123456789012:api1/*/GET/orders")], call)
     assert not permission_allows([_statement(None, principal="s3.amazonaws.com")], call)
     assert not permission_allows([], call)
+
+
+def test_cognito_claims_reach_the_function_as_api_gateway_renders_them() -> None:
+    from codecraft_cli.local.authorizer import render_claims
+
+    rendered = render_claims({"sub": "1b2c", "email_verified": True, "auth_time": 1680629979,
+                              "exp": 1680633579, "iat": 1680629979.0, "cognito:groups": ["teachers", "admins"],
+                              "token_use": "id"})
+    assert rendered == {"sub": "1b2c", "email_verified": "true", "auth_time": "1680629979",
+                        "exp": "Tue Apr 04 18:39:39 UTC 2023", "iat": "Tue Apr 04 17:39:39 UTC 2023",
+                        "cognito:groups": "teachers,admins", "token_use": "id"}
