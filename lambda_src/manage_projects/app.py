@@ -24,6 +24,7 @@ from typing import Any
 import boto3
 
 import mysql_conn
+from proxy import BadRequest, json_body, response, text
 
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
@@ -31,54 +32,6 @@ logger.setLevel(logging.INFO)
 MAX_NAME = 255
 MAX_DESCRIPTION = 2000
 _sqs = None
-
-
-class BadRequest(ValueError):
-    pass
-
-
-def response(status: int, body: dict[str, Any]) -> dict[str, Any]:
-    return {"statusCode": status, "headers": {"Content-Type": "application/json"},
-            "body": json.dumps(body, ensure_ascii=False, default=str)}
-
-
-def _text(body: dict[str, Any], field: str, limit: int, required: bool) -> str | None:
-    value = body.get(field)
-    if value is None:
-        if required:
-            raise BadRequest(f"{field} is required")
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise BadRequest(f"{field} must be a non-empty text")
-    if len(value) > limit:
-        raise BadRequest(f"{field} must be at most {limit} characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise BadRequest(f"{field} is not valid Unicode") from exc
-    return value.strip()
-
-
-def parse_body(event: dict[str, Any]) -> dict[str, Any]:
-    raw = event.get("body")
-    if event.get("isBase64Encoded") and isinstance(raw, str):
-        import base64
-
-        try:
-            raw = base64.b64decode(raw, validate=True).decode("utf-8")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise BadRequest("the body is not valid base64 UTF-8 text") from exc
-    if not isinstance(raw, str) or not raw.strip():
-        raise BadRequest('send a JSON body, e.g. {"action": "create", "name": "..."}')
-    try:
-        body = json.loads(raw, parse_constant=lambda name: (_ for _ in ()).throw(BadRequest(f"{name} is not allowed")))
-    except BadRequest:
-        raise
-    except (ValueError, RecursionError) as exc:  # ValueError: JSONDecodeError, or an int of > 4300 digits
-        raise BadRequest("the body is not valid JSON") from exc
-    if not isinstance(body, dict):
-        raise BadRequest("the body must be a JSON object")
-    return body
 
 
 def _project(row: dict[str, Any]) -> dict[str, Any]:
@@ -101,8 +54,8 @@ def notify(kind: str, project: dict[str, Any]) -> None:
 
 
 def create(body: dict[str, Any]) -> dict[str, Any]:
-    name = _text(body, "name", MAX_NAME, required=True)
-    description = _text(body, "description", MAX_DESCRIPTION, required=False)
+    name = text(body, "name", MAX_NAME, required=True)
+    description = text(body, "description", MAX_DESCRIPTION, required=False)
     with mysql_conn.connection().cursor() as cur:
         cur.execute("INSERT INTO projects (name, description) VALUES (%s, %s)", (name, description))
         project = _fetch(cur, cur.lastrowid)
@@ -116,8 +69,8 @@ def update(body: dict[str, Any]) -> dict[str, Any]:
     project_id = body.get("id")
     if isinstance(project_id, bool) or not isinstance(project_id, int) or project_id < 1:
         raise BadRequest("id must be a positive whole number")
-    name = _text(body, "name", MAX_NAME, required=False)
-    description = _text(body, "description", MAX_DESCRIPTION, required=False)
+    name = text(body, "name", MAX_NAME, required=False)
+    description = text(body, "description", MAX_DESCRIPTION, required=False)
     if name is None and description is None:
         raise BadRequest("give a name or a description to change")
     with mysql_conn.connection().cursor() as cur:
@@ -146,13 +99,11 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     if isinstance(event, dict) and isinstance(event.get("Records"), list) and all(
             isinstance(r, dict) and r.get("eventSource") == "aws:sqs" for r in event["Records"]):
         return consume(event["Records"])
-    if not isinstance(event, dict):
-        return response(400, {"error": "not an API Gateway request"})
     try:
-        body = parse_body(event)
+        body = json_body(event)
         action = body.get("action")
         if not isinstance(action, str) or action not in ACTIONS:
             raise BadRequest(f"action must be one of: {', '.join(ACTIONS)}")
         return ACTIONS[action](body)
     except BadRequest as exc:
-        return response(400, {"error": str(exc)})
+        return response(exc.status, {"error": str(exc)})

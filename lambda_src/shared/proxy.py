@@ -53,12 +53,14 @@ def json_body(event: Any) -> dict[str, Any]:
 
 def text(body: dict[str, Any], field: str, limit: int = 255, required: bool = True) -> str | None:
     value = body.get(field)
-    if value is None and not required:
-        return None
+    if value is None:
+        if not required:
+            return None
+        raise BadRequest(f"{field} is required (a non-empty text)")
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        raise BadRequest(f"{field} is required (a non-empty text)")
+        raise BadRequest(f"{field} must be a non-empty text")
     if len(value) > limit:
         raise BadRequest(f"{field} must be at most {limit} characters")
     try:
