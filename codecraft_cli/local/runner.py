@@ -196,8 +196,14 @@ class LambdaRunner:
 
     # -- execution environments ---------------------------------------------------------
     def _key(self, fn: Any, region: str) -> tuple[Any, ...]:
-        """What an environment was started with: another value needs another environment."""
-        return (fn.function_arn, fn.code_sha_256, fn.handler, fn.timeout, fn.memory_size, fn.run_time,
+        """What an environment was started with: another value needs another environment.
+
+        ``last_modified`` changes with every update and differs for a function deleted and
+        created again under the same name: as on Lambda, that one never meets an environment
+        (and the module state, such as cached credentials) of the one before.
+        """
+        return (fn.function_arn, getattr(fn, "last_modified", None), fn.code_sha_256, fn.handler,
+                fn.timeout, fn.memory_size, fn.run_time,
                 tuple(sorted((str(k), str(v)) for k, v in (fn.environment_vars or {}).items())), region)
 
     def _checkout(self, fn: Any, region: str) -> _Environment:

@@ -172,6 +172,17 @@ def test_a_changed_configuration_gets_a_new_environment(deploy: tuple) -> None:
     assert not _alive(old["pid"])  # the stale environment was ended
 
 
+def test_a_function_deleted_and_created_again_starts_cold(deploy: tuple) -> None:
+    make, runner = deploy
+    name = make(COUNTER)
+    assert runner.invoke(name, {}).payload["calls"] == 1
+    config = runner.client.get_function(FunctionName=name)["Configuration"]
+    runner.client.delete_function(FunctionName=name)
+    runner.client.create_function(FunctionName=name, Runtime="python3.12", Role=config["Role"], Handler="app.handler",
+                                  Code={"ZipFile": _zip(COUNTER)}, Timeout=3)
+    assert runner.invoke(name, {}).payload["calls"] == 1  # same name, code and settings: still a new function
+
+
 def test_a_timed_out_environment_is_not_reused(deploy: tuple) -> None:
     make, runner = deploy
     name = make(COUNTER, timeout=1)
