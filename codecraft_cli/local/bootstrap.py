@@ -67,11 +67,14 @@ def _error(exc: BaseException, error_type: str | None = None) -> dict[str, Any]:
 
 def _answer(out: Any, request_id: str, payload: dict[str, Any]) -> None:
     """The invocation's logs end with the sentinel, then its result goes to the runner."""
-    sys.stdout.flush()
-    sys.stderr.write(f"{SENTINEL}{request_id}\n")
-    sys.stderr.flush()
-    out.write(json.dumps({**payload, "id": request_id}) + "\n")
-    out.flush()
+    try:
+        sys.stdout.flush()
+        sys.stderr.write(f"{SENTINEL}{request_id}\n")
+        sys.stderr.flush()
+        out.write(json.dumps({**payload, "id": request_id}) + "\n")
+        out.flush()
+    except (BrokenPipeError, OSError):  # the emulator is gone
+        os._exit(0)
 
 
 def _answer_and_end(out: Any, request_id: str, payload: dict[str, Any]) -> None:
@@ -114,6 +117,11 @@ def _invoke(func: Any, event: Any, request_id: str, timeout: float, out: Any) ->
         message = f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime())}Z Task timed out after {timeout:.2f} seconds"
         print(message, file=sys.stderr)
         _answer_and_end(out, request_id, {"ok": False, "errorType": "Sandbox.Timedout", "errorMessage": message})
+    except SystemExit as exc:  # sys.exit() in the handler: the runtime process ends (Runtime.ExitError)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1))
     except Exception as exc:
         signal.setitimer(signal.ITIMER_REAL, 0)
         print(f"[ERROR] {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -159,7 +167,9 @@ def main() -> int:
         payload = _invoke(func, message.get("event"), request_id, timeout, out)
         _answer(out, request_id, {**payload, "duration_ms": (time.perf_counter() - started) * 1000,
                                   "init_ms": init_ms})
-    return 0
+    # stdin closed: the emulator is gone; end now, whatever threads the function left running
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,53 @@ def route_s3_notifications(pump: EventPump) -> None:
     notifications._invoke_awslambda = invoke  # type: ignore[assignment]
 
 
+def route_sns_to_lambda(pump: EventPump) -> None:
+    """SNS → Lambda subscriptions: the function runs asynchronously with Lambda's SNS event.
+
+    moto would build a placeholder event (fixed ids, test attributes) and run it in Docker; here
+    the event carries the subscription, topic, message id, subject and attributes of the
+    publish, and the runner runs the function with the retries of an asynchronous invocation.
+    Other protocols (SQS, HTTP) keep moto's own delivery.
+    """
+    from moto.sns.models import Subscription
+
+    original = Subscription.publish
+
+    def publish(self: Any, message: str, message_id: str, subject: str | None = None,
+                message_attributes: dict[str, Any] | None = None, group_id: str | None = None,
+                deduplication_id: str | None = None, message_structure: str | None = None) -> None:
+        if self.protocol != "lambda":
+            return original(self, message, message_id, subject, message_attributes, group_id,
+                            deduplication_id, message_structure)
+        matcher = getattr(self, "_filter_policy_matcher", None)
+        if matcher is not None and not matcher.matches(message_attributes, message):
+            return None
+        if message_structure == "json":
+            message = self._parse_message_structure(message, self.protocol)
+        threading.Thread(target=pump.invoke_async, args=(self.endpoint, sns_event(
+            self.arn, self.topic.arn, message_id, message, subject, message_attributes)), daemon=True).start()
+        return None
+
+    Subscription.publish = publish  # type: ignore[method-assign]
+
+
+def sns_event(subscription_arn: str, topic_arn: str, message_id: str, message: str, subject: str | None,
+              attributes: dict[str, Any] | None) -> dict[str, Any]:
+    """The event Lambda receives from an SNS subscription."""
+    now = time.time()
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z"
+    return {"Records": [{
+        "EventSource": "aws:sns", "EventVersion": "1.0", "EventSubscriptionArn": subscription_arn,
+        "Sns": {
+            "Type": "Notification", "MessageId": message_id, "TopicArn": topic_arn, "Subject": subject,
+            "Message": message, "Timestamp": stamp, "SignatureVersion": "1", "Signature": "EXAMPLE",
+            "SigningCertUrl": "EXAMPLE", "UnsubscribeUrl": "EXAMPLE",
+            "MessageAttributes": {name: {"Type": value.get("Type"), "Value": value.get("Value")}
+                                  for name, value in (attributes or {}).items()},
+        },
+    }]}
+
+
 class EventPump:
     def __init__(self, endpoint: str, runner: LambdaRunner, interval: float = 0.2) -> None:
         self.endpoint = endpoint

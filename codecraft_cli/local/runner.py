@@ -160,24 +160,32 @@ class LambdaRunner:
         fn, region = self._function(ref)
         request_id = str(uuid.uuid4())
         timeout = float(fn.timeout or 3)
+        message = json.dumps({"id": request_id, "event": event}, default=_event_default)
         started = time.perf_counter()
         env = self._checkout(fn, region)
-        message = json.dumps({"id": request_id, "event": event}, default=_event_default)
-        logs, result = env.invoke(request_id, message, timeout + _INIT_ALLOWANCE)
-        keep = result is not None and result.get("errorType") not in ("Sandbox.Timedout", "Runtime.ImportModuleError")
-        self._checkin(env, keep)
+        cold = env.invocations == 0
+        keep = False
+        try:
+            # the function's own timer ends it; this wait is the backstop (imports get Lambda's
+            # 10 s init allowance on a cold start)
+            logs, result = env.invoke(request_id, message, timeout + (_INIT_ALLOWANCE if cold else _GRACE))
+            keep = result is not None and result.get("errorType") not in ("Sandbox.Timedout",
+                                                                          "Runtime.ImportModuleError")
+        finally:
+            self._checkin(env, keep)
         duration = (time.perf_counter() - started) * 1000
         if result is None:
             if env.timed_out:
                 message = f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
                 result = {"ok": False, "errorType": "Sandbox.Timedout", "errorMessage": message}
             else:
+                code = env.exit_code()
                 result = {"ok": False, "errorType": "Runtime.ExitError",
                           "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: "
-                                          f"exit status {env.exit_code()}"}
+                                          + (f"exit status {code}" if code is not None else "no answer")}
             logs.append(result["errorMessage"])
         lines = [f"START RequestId: {request_id} Version: $LATEST"]
-        if env.fallbacks and env.invocations == 1:
+        if env.fallbacks and cold:
             lines.append(f"[codecraft] {', '.join(env.fallbacks)}: built for the Lambda platform (CPython "
                          f"{PLATFORM_PYTHON}, manylinux x86_64), which this host's Python "
                          f"{sys.version_info.major}.{sys.version_info.minor} cannot import; the "
@@ -210,6 +218,8 @@ class LambdaRunner:
         key = self._key(fn, region)
         stale: list[_Environment] = []
         with self._lock:
+            if self._closed.is_set():
+                raise RuntimeError("the emulator is stopping")
             self._current[fn.function_arn] = key
             envs = self._envs.setdefault(fn.function_arn, [])
             for env in list(envs):
@@ -233,7 +243,8 @@ class LambdaRunner:
         with self._lock:
             env.busy = False
             env.last_used = time.monotonic()
-            keep = keep and self.warm_seconds > 0 and env.alive() and self._current.get(env.key[0]) == env.key
+            keep = (keep and self.warm_seconds > 0 and not self._closed.is_set() and env.alive()
+                    and self._current.get(env.key[0]) == env.key)
             if not keep:
                 envs = self._envs.get(env.key[0], [])
                 if env in envs:
@@ -353,6 +364,8 @@ def _event_default(value: Any) -> Any:
 
 
 _INIT_ALLOWANCE = 10.0  # Lambda gives the init phase (imports) its own 10 s
+_GRACE = 2.0  # a warm environment's backstop beyond the function's timeout
+_MAX_PENDING_LINES = 1000  # output of threads left running between invocations, kept at most
 _MAX_IDLE = 16  # warm environments kept at most, the least recently used ended first
 _LOG_WAIT = 2.0  # after the answer, how long the rest of an invocation's log may take
 
@@ -378,8 +391,10 @@ class _Environment:
         self.last_used = time.monotonic()
         self.invocations = 0
         self.timed_out = False
+        self._ended = False
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, cwd=code_dir, env=env, start_new_session=True, bufsize=1)
+                                     text=True, encoding="utf-8", errors="replace", cwd=code_dir, env=env,
+                                     start_new_session=True, bufsize=1)
         self._answers: queue.Queue[str | None] = queue.Queue()
         self._logs: queue.Queue[str | None] = queue.Queue()
         for pipe, sink in ((self.proc.stdout, self._answers), (self.proc.stderr, self._logs)):
@@ -397,12 +412,13 @@ class _Environment:
     def invoke(self, request_id: str, message: str, wait: float) -> tuple[list[str], dict[str, Any] | None]:
         """Send one invocation; its log lines and its answer (None: no answer in time or it died)."""
         self.invocations += 1
+        pending = self._pending_lines()  # printed by threads left running since the last answer
         try:
             assert self.proc.stdin is not None
             self.proc.stdin.write(message + "\n")
             self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
-            return [], None
+            return pending, None
         answer = None
         deadline = time.monotonic() + wait
         while answer is None:
@@ -420,7 +436,21 @@ class _Environment:
                 continue
             if isinstance(value, dict) and value.get("id") == request_id:
                 answer = value
-        return self._collect_logs(request_id, answer is not None), answer
+        return pending + self._collect_logs(request_id, answer is not None), answer
+
+    def _pending_lines(self) -> list[str]:
+        lines: list[str] = []
+        while True:
+            try:
+                line = self._logs.get_nowait()
+            except queue.Empty:
+                break
+            if line is None:
+                self._logs.put(None)  # the end stays visible to the next reader
+                break
+            if not line.startswith(SENTINEL):
+                lines.append(line.rstrip("\n"))
+        return lines[-_MAX_PENDING_LINES:]
 
     def _collect_logs(self, request_id: str, answered: bool) -> list[str]:
         lines: list[str] = []
@@ -442,7 +472,15 @@ class _Environment:
                 return lines
 
     def end(self) -> None:
-        """Stop the process and everything it started; remove its /tmp."""
+        """Stop the process and everything it started; remove its /tmp.
+
+        Only stdin is closed here: each reader thread closes its own pipe when it reaches the
+        end (closing a pipe another thread is reading would wait for that read, forever if a
+        process the function started in another session keeps it open).
+        """
+        if self._ended:
+            return
+        self._ended = True
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -451,12 +489,11 @@ class _Environment:
             self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
-        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            try:
-                if pipe is not None:
-                    pipe.close()
-            except OSError:
-                pass
+        try:
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+        except OSError:
+            pass
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
@@ -466,7 +503,12 @@ def _pump_lines(pipe: Any, sink: queue.Queue[str | None]) -> None:
             sink.put(line)
     except (OSError, ValueError):  # closed while reading
         pass
-    sink.put(None)
+    finally:
+        sink.put(None)
+        try:
+            pipe.close()
+        except OSError:
+            pass
 
 
 _ASIDE = ".codecraft-platform-builds"

@@ -242,7 +242,7 @@ def serve(home: Path, region: str) -> None:
     from .authorizer import CognitoAuthorizers
     from .gateway import Gateway
     from .mysql import MariaDBManager
-    from .pump import EventPump, neutralise_moto_delivery, route_s3_notifications
+    from .pump import EventPump, neutralise_moto_delivery, route_s3_notifications, route_sns_to_lambda
     from .runner import LambdaRunner
 
     local = home / "local"
@@ -272,6 +272,7 @@ def serve(home: Path, region: str) -> None:
     pump = EventPump(endpoint, runner)
     app.pump = pump
     route_s3_notifications(pump)
+    route_sns_to_lambda(pump)
     gateway_server = make_server("127.0.0.1", 0, gateway_app, threaded=True,
                                  request_handler=_quiet_handler())
     holder["servers"] = (moto_server, gateway_server)

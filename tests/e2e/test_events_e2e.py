@@ -177,3 +177,48 @@ def test_teardown_all_removes_object_versions_and_mappings(cli: Cli, emulator: d
     assert aws(emulator, "iam").list_roles()["Roles"] == []
     assert aws(emulator, "logs").describe_log_groups()["logGroups"] == []
     assert cli.json("status")["deployments"] == []
+
+
+def test_an_sns_subscription_runs_the_function_with_snss_event(emulator: dict) -> None:
+    """Not in a seed workshop, but what a teacher adds first: a topic that triggers a function."""
+    code = io.BytesIO()
+    with __import__("zipfile").ZipFile(code, "w") as zf:
+        zf.writestr("app.py", "import json\n"
+                              "def handler(event, context):\n"
+                              "    record = event['Records'][0]\n"
+                              "    print('SNS-EVENT ' + json.dumps({'source': record['EventSource'],\n"
+                              "        'sub': record['EventSubscriptionArn'], **record['Sns']}))\n")
+    iam, lam, sns, logs = (aws(emulator, s) for s in ("iam", "lambda", "sns", "logs"))
+    role = iam.create_role(RoleName="sns-probe-role", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
+    fn = lam.create_function(FunctionName="sns-probe", Runtime="python3.12", Role=role, Handler="app.handler",
+                             Code={"ZipFile": code.getvalue()})["FunctionArn"]
+    topic = sns.create_topic(Name="sns-probe-topic")["TopicArn"]
+    try:
+        sub = sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=fn)["SubscriptionArn"]
+        sent = sns.publish(TopicArn=topic, Message="bonjour ✓", Subject="hello",
+                           MessageAttributes={"kind": {"DataType": "String", "StringValue": "greeting"}})
+
+        def delivered() -> Any:
+            try:
+                events = logs.filter_log_events(logGroupName="/aws/lambda/sns-probe")["events"]
+            except logs.exceptions.ResourceNotFoundException:
+                return None
+            lines = [e["message"] for e in events if e["message"].startswith("SNS-EVENT ")]
+            return json.loads(lines[0][len("SNS-EVENT "):]) if lines else None
+
+        record = eventually(delivered)
+        assert record, "the function never ran"
+        assert record["source"] == "aws:sns" and record["sub"] == sub
+        assert record["TopicArn"] == topic and record["MessageId"] == sent["MessageId"]
+        assert record["Message"] == "bonjour ✓" and record["Subject"] == "hello"
+        assert record["MessageAttributes"] == {"kind": {"Type": "String", "Value": "greeting"}}
+    finally:
+        sns.delete_topic(TopicArn=topic)
+        lam.delete_function(FunctionName="sns-probe")
+        iam.delete_role(RoleName="sns-probe-role")
+        try:
+            logs.delete_log_group(logGroupName="/aws/lambda/sns-probe")
+        except logs.exceptions.ResourceNotFoundException:
+            pass

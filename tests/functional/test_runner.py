@@ -226,3 +226,51 @@ def test_closing_the_runner_ends_every_environment(deploy: tuple) -> None:
     assert all(_alive(pid) for pid in pids)
     runner.close()
     assert not any(_alive(pid) for pid in pids)
+
+
+def test_output_that_is_not_utf8_does_not_cost_the_logs_or_time(deploy: tuple) -> None:
+    make, runner = deploy
+    name = make("import os\n"
+                "def handler(event, context):\n"
+                "    os.write(2, b'bad bytes \\xff\\xfe\\n' * 10000)\n"  # more than a pipe holds
+                "    print('after')\n"
+                "    return 'ok'\n", timeout=2)
+    for _ in range(2):
+        started = time.monotonic()
+        result = runner.invoke(name, {})
+        assert result.ok and result.payload == "ok"
+        assert "after" in result.logs and any(line.startswith("bad bytes \ufffd") for line in result.logs)
+        assert time.monotonic() - started < 1.5
+
+
+def test_sys_exit_in_the_handler_ends_the_environment_even_with_a_detached_child(deploy: tuple) -> None:
+    make, runner = deploy
+    name = make("import subprocess, sys\n"
+                "def handler(event, context):\n"
+                "    subprocess.Popen(['sleep', '30'], start_new_session=True)  # keeps stderr open\n"
+                "    sys.exit(3)\n", timeout=5)
+    started = time.monotonic()
+    result = runner.invoke(name, {})
+    assert result.error_type == "Runtime.ExitError" and "exit status 3" in result.payload["errorMessage"]
+    assert time.monotonic() - started < 3
+
+
+def test_an_environment_ends_when_the_emulator_is_gone_whatever_threads_it_runs(deploy: tuple) -> None:
+    make, runner = deploy
+    name = make("import threading, time\n"
+                "def handler(event, context):\n"
+                "    threading.Thread(target=lambda: [time.sleep(0.1) for _ in iter(int, 1)]).start()\n"
+                "    return 'started'\n")
+    assert runner.invoke(name, {}).payload == "started"
+    (env,) = [e for envs in runner._envs.values() for e in envs]
+    env.proc.stdin.close()  # what the emulator's death does to the pipe
+    assert env.proc.wait(timeout=3) == 0
+
+
+def test_no_environment_starts_once_the_runner_is_closed(deploy: tuple) -> None:
+    make, runner = deploy
+    name = make(COUNTER)
+    runner.close()
+    with pytest.raises(RuntimeError, match="stopping"):
+        runner.invoke(name, {})
+    assert not any(runner._envs.values())
