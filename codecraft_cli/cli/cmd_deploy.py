@@ -255,7 +255,8 @@ def _ensure_prerequisite(required: str, student: str | None, dry_run: bool, yes:
     path = state_dir() / state_file_name(OPTIONS.target, resolve_region(OPTIONS), deployment_id(required, student))
     if path.exists() and StateStore(path).resources:
         return
-    console().print(f"[bold]{required}[/bold] is a prerequisite and is not set up: setting it up first.")
+    then = "its dry run comes first" if dry_run else "setting it up first"
+    console().print(f"[bold]{required}[/bold] is a prerequisite and is not set up: {then}.")
     setup(required, student=student, from_step=None, to_step=None, dry_run=dry_run, yes=yes, json_out=False)
 
 

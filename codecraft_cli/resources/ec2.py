@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import AwsFailure
-from ..workshop.model import ResourceSpec, has_unresolved
+from ..workshop.model import ResourceSpec, as_list, has_unresolved
 from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list
 
 
@@ -178,7 +178,7 @@ class VpcEndpoint(Handler):
             return []
         return [Call("ec2", "create_vpc_endpoint", {
             "VpcEndpointType": "Interface", "VpcId": props["vpc"], "ServiceName": self._service_name(ctx, props),
-            "SubnetIds": list(props["subnets"]), "SecurityGroupIds": list(props["security_groups"]),
+            "SubnetIds": as_list(props["subnets"]), "SecurityGroupIds": as_list(props["security_groups"]),
             "PrivateDnsEnabled": True,
             "TagSpecifications": _tag_spec("vpc-endpoint", ctx.tags, f"codecraft-{props['service']}"),
         }, output="created", records=True)]
@@ -187,7 +187,7 @@ class VpcEndpoint(Handler):
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         endpoint_id = (results["created"]["VpcEndpoint"]["VpcEndpointId"] if "created" in results
                        else observed.attrs.get("id"))
-        return {"id": endpoint_id, "service": props["service"], "azs": len(list(props["subnets"]))}
+        return {"id": endpoint_id, "service": props["service"], "azs": None if has_unresolved(props["subnets"]) else len(list(props["subnets"]))}
 
     def physical_id(self, outputs: Mapping[str, Any]) -> str:
         return str(outputs["id"])

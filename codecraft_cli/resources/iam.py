@@ -117,18 +117,18 @@ class Role(Handler):
         if not observed.exists:
             calls.append(Call("iam", "create_role", {
                 "RoleName": name,
-                "AssumeRolePolicyDocument": json.dumps(trust),
+                "AssumeRolePolicyDocument": json.dumps(trust, default=str),
                 "Description": f"codecraft: {res.step} ({res.id})",
                 "Tags": tag_list(ctx.tags),
             }, output="created", records=True))
         elif _normalise(observed.attrs.get("trust") or {}) != _normalise(trust):
             calls.append(Call("iam", "update_assume_role_policy",
-                              {"RoleName": name, "PolicyDocument": json.dumps(trust)}))
+                              {"RoleName": name, "PolicyDocument": json.dumps(trust, default=str)}))
         want_policy = inline_policy(statements)
         have_policy = observed.attrs.get("policy") if observed.exists else None
         if statements and (have_policy is None or _normalise(have_policy) != _normalise(want_policy)):
             calls.append(Call("iam", "put_role_policy", {
-                "RoleName": name, "PolicyName": POLICY_NAME, "PolicyDocument": json.dumps(want_policy)}))
+                "RoleName": name, "PolicyName": POLICY_NAME, "PolicyDocument": json.dumps(want_policy, default=str)}))
         have_managed = observed.attrs.get("managed", []) if observed.exists else []
         for arn in managed:
             if arn not in have_managed:

@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..aws.errors import error_code, is_client_error
-from ..workshop.model import ResourceSpec
+from ..workshop.model import ResourceSpec, Unresolved
 from .base import Call, Context, Handler, Observed, Prop, register
 
 RUNTIMES = ("python3.12", "python3.13")
@@ -206,8 +206,10 @@ class Function(Handler):
 def _vpc_config(vpc: Mapping[str, Any] | None) -> dict[str, list[str]]:
     if not vpc:
         return {"SubnetIds": [], "SecurityGroupIds": []}
-    return {"SubnetIds": sorted(map(str, vpc.get("subnets") or [])),
-            "SecurityGroupIds": sorted(map(str, vpc.get("security_groups") or []))}
+    def ids(value: Any) -> Any:  # a dry run before the network exists keeps its placeholder
+        return value if isinstance(value, Unresolved) else sorted(map(str, value or []))
+
+    return {"SubnetIds": ids(vpc.get("subnets")), "SecurityGroupIds": ids(vpc.get("security_groups"))}
 
 
 def _statements(client: Any, function: str) -> list[dict[str, Any]]:

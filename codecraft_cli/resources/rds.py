@@ -26,7 +26,7 @@ from typing import Any
 
 from ..aws.errors import error_code, is_client_error
 from ..errors import EmulatorError
-from ..workshop.model import ResourceSpec
+from ..workshop.model import ResourceSpec, as_list
 from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list
 
 _GONE = ("DBInstanceNotFound", "DBInstanceNotFoundFault")
@@ -93,7 +93,7 @@ class DbInstance(Handler):
                 "MultiAZ": False,
                 "MasterUsername": props.get("master_username", "admin"),
                 "ManageMasterUserPassword": True,
-                "VpcSecurityGroupIds": list(props["security_groups"]),
+                "VpcSecurityGroupIds": as_list(props["security_groups"]),
                 "BackupRetentionPeriod": 0,
                 "CopyTagsToSnapshot": True,
                 "Tags": tag_list(ctx.tags),

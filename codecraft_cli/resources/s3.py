@@ -190,7 +190,12 @@ class Notification(Handler):
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         if has_unresolved(props["bucket"]):
             return Observed(False, {"others": []})
-        got = ctx.client("s3").get_bucket_notification_configuration(Bucket=props["bucket"])
+        try:
+            got = ctx.client("s3").get_bucket_notification_configuration(Bucket=props["bucket"])
+        except Exception as exc:
+            if is_client_error(exc) and error_code(exc) == "NoSuchBucket":  # not created yet (a dry run)
+                return Observed(False, {"others": []})
+            raise
         configs = got.get("LambdaFunctionConfigurations", [])
         mine = next((c for c in configs if c.get("Id") == self._id(res)), None)
         others = {k: v for k, v in got.items() if k.endswith("Configurations") or k == "EventBridgeConfiguration"}

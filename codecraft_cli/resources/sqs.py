@@ -74,11 +74,11 @@ class Queue(Handler):
         if props.get("dead_letter_queue"):
             attrs["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": props["dead_letter_queue"],
                                                  "maxReceiveCount": int(props.get("max_receive_count", 3))},
-                                                sort_keys=True)
+                                                sort_keys=True, default=str)  # str: a dry run's placeholders
         if props.get("allow_sns_topics"):
             attrs["Policy"] = json.dumps(
                 queue_policy(self._arn(ctx, res), list(props["allow_sns_topics"])),
-                sort_keys=True)
+                sort_keys=True, default=str)
         return attrs
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:

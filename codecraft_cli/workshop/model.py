@@ -97,6 +97,11 @@ def resolve(value: Any, outputs: Mapping[str, Mapping[str, Any]]) -> Any:
     return value
 
 
+def as_list(value: Any) -> Any:
+    """A list property as a list, or its placeholder as it is (a dry run before the value exists)."""
+    return value if isinstance(value, Unresolved) else list(value)
+
+
 def has_unresolved(value: Any) -> bool:
     if isinstance(value, Unresolved):
         return True
