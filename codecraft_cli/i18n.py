@@ -9,7 +9,7 @@ LANGS = ("fr", "en")
 
 def pick_lang(explicit: str | None = None) -> str:
     for candidate in (explicit, os.environ.get("CODECRAFT_LANG")):
-        if candidate:
+        if candidate and candidate.lower()[:2] in ("fr", "en"):
             return candidate.lower()[:2]
     if os.environ.get("LANG", "").lower().startswith("fr"):
         return "fr"

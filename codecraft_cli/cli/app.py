@@ -38,6 +38,13 @@ def _global(
         "--lang", help="Language of the console steps: fr or en (default: CODECRAFT_LANG, then LANG).")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
+    from ..errors import UserError
+
+    if target.lower() not in ("local", "aws"):
+        raise UserError(f"Unknown target {target!r}.", hint="Use --target local (the embedded emulator) or "
+                        "--target aws (or set CODECRAFT_TARGET to one of them).")
+    if lang and lang.lower()[:2] not in ("fr", "en"):
+        raise UserError(f"Unknown language {lang!r}.", hint="Use --lang fr or --lang en.")
     OPTIONS.target = target.lower()
     OPTIONS.profile = profile
     OPTIONS.region = region

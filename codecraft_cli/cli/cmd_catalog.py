@@ -85,9 +85,9 @@ def show(
     from ..workshop import load_workshop
     from .app import OPTIONS
 
+    if lang and lang.lower()[:2] not in LABELS:
+        raise UserError(f"Unknown language {lang!r}.", hint="Use --lang fr or --lang en.")
     chosen = pick_lang(lang) if lang else OPTIONS.lang
-    if chosen not in LABELS:
-        raise UserError(f"Unknown language {chosen!r}.", hint="Use --lang fr or --lang en.")
     if fmt not in ("text", "md"):
         raise UserError(f"Unknown format {fmt!r}.", hint="Use --format text or --format md.")
     w = load_workshop(workshop)

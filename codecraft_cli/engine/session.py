@@ -17,7 +17,7 @@ TARGETS = ("local", "aws")
 
 def resolve_region(options: Options) -> str:
     if options.region:
-        return options.region
+        return check_region(options.region)
     if options.target == "local":
         return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
     region = open_session(options.profile, None).get_config_variable("region")
@@ -25,6 +25,28 @@ def resolve_region(options: Options) -> str:
         raise UserError("No AWS region configured.",
                         hint="Pass --region us-east-1 (or set AWS_REGION / `aws configure`).")
     return str(region)
+
+
+_KNOWN_REGIONS: set[str] | None = None
+
+
+def check_region(region: str) -> str:
+    """A region botocore knows (any partition), or a clear error before any call is made."""
+    global _KNOWN_REGIONS
+    if _KNOWN_REGIONS is None:
+        import botocore.session
+
+        session = botocore.session.Session()
+        _KNOWN_REGIONS = {r for partition in session.get_available_partitions()
+                          for r in session.get_available_regions("sts", partition_name=partition)}
+    if region in _KNOWN_REGIONS or not _KNOWN_REGIONS:
+        return region
+    import difflib
+
+    close = difflib.get_close_matches(region, sorted(_KNOWN_REGIONS), n=1)
+    raise UserError(f"Unknown AWS region {region!r}.",
+                    hint=(f"Did you mean {close[0]}? " if close else "")
+                    + "Regions look like us-east-1 or eu-west-3 (AWS Academy Learner Lab: us-east-1 or us-west-2).")
 
 
 def open_target(options: Options, start: bool = True,

@@ -162,7 +162,9 @@ def test_teardown_dry_run_then_teardown_leaves_nothing(cli: Cli, emulator: dict,
 
 def test_bad_input_is_exit_2_with_a_hint(cli: Cli) -> None:
     for args in (["setup", "no-such-workshop"], ["teardown"], ["setup", "anycompany-orders", "--student", "Bad Name"],
-                 ["test-api", "--workshop", "anycompany-orders", "--route", "orders"]):
+                 ["test-api", "--workshop", "anycompany-orders", "--route", "orders"],
+                 ["--lang", "de", "workshops"], ["--target", "azure", "workshops"],
+                 ["--region", "us-east1", "status"], ["--region", "xx-nowhere-9", "setup", "anycompany-orders"]):
         proc = cli(*args)
         assert proc.returncode == 2, (args, proc.stderr)
         assert "Error:" in proc.stderr and "Hint:" in proc.stderr
