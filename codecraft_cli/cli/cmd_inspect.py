@@ -24,10 +24,36 @@ def _clients() -> Any:
     return Clients(open_target(OPTIONS))
 
 
-def _fail(exc: Exception, what: str) -> Exception:
-    from ..aws.errors import translate
+_NOT_FOUND = ("ResourceNotFoundException", "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue",
+              "NoSuchBucket", "NotFound", "NotFoundException")
 
+
+def _fail(exc: Exception, what: str, kind: str = "", name: str = "", existing: Any = None) -> Exception:
+    """A name that does not exist is bad input (exit 2), said with the names that do exist."""
+    from ..aws.errors import error_code, is_client_error, translate
+    from ..errors import UserError
+
+    if kind and existing is not None and is_client_error(exc) and error_code(exc) in _NOT_FOUND:
+        try:
+            names = sorted(existing())
+        except Exception:  # listing is a courtesy: say what is known
+            names = []
+        listed = f"{', '.join(names[:15])}{' …' if len(names) > 15 else ''}."
+        if kind == "function":  # a log group appears with the function's first run
+            return UserError(f"No logs for a function named {name!r}.",
+                             hint=f"Functions with logs: {listed}" if names else
+                             "No function has logs yet: set up a workshop and call its API (codecraft test-api).")
+        hint = (f"Existing {kind}s: {listed}" if names
+                else f"There is no {kind} at all: run `codecraft setup <workshop>` first (or check --region).")
+        return UserError(f"No {kind} named {name!r}.", hint=hint)
     return translate(exc, what)
+
+
+def _iso(millis: str) -> str:
+    """An epoch in milliseconds as UTC ISO 8601, as the console shows it."""
+    import datetime
+
+    return datetime.datetime.fromtimestamp(int(millis) / 1000, datetime.timezone.utc).isoformat(timespec="seconds")
 
 
 def _table(rows: list[dict[str, Any]], title: str) -> None:
@@ -55,7 +81,8 @@ def table(name: Annotated[str, typer.Argument(help="Table name, e.g. Orders.")],
     try:
         got = client.scan(TableName=name, Limit=limit)
     except Exception as exc:
-        raise _fail(exc, f"dynamodb.scan({name})") from exc
+        raise _fail(exc, f"dynamodb.scan({name})", "table", name,
+                    lambda: client.list_tables().get("TableNames", [])) from exc
     des = TypeDeserializer()
     items = [{k: des.deserialize(v) for k, v in item.items()} for item in got.get("Items", [])]
     if json_out:
@@ -75,15 +102,17 @@ def queue(name: Annotated[str, typer.Argument(help="Queue name, e.g. OrderProces
         got = client.receive_message(QueueUrl=url, MaxNumberOfMessages=min(limit, 10), VisibilityTimeout=0,
                                      WaitTimeSeconds=0, AttributeNames=["SentTimestamp"])
     except Exception as exc:
-        raise _fail(exc, f"sqs: reading {name}") from exc
+        raise _fail(exc, f"sqs: reading {name}", "queue", name,
+                    lambda: [u.rsplit("/", 1)[-1] for u in client.list_queues().get("QueueUrls", [])]) from exc
     messages = []
     for msg in got.get("Messages", []):
         try:
             body: Any = json.loads(msg["Body"])
         except json.JSONDecodeError:
             body = msg["Body"]
+        sent = msg.get("Attributes", {}).get("SentTimestamp")
         messages.append({"id": msg["MessageId"], "body": body,
-                         "sent_at": msg.get("Attributes", {}).get("SentTimestamp")})
+                         "sent_at": _iso(sent) if sent else None})
     count = int(attrs["Attributes"].get("ApproximateNumberOfMessages", len(messages)))
     if json_out:
         print_json({"queue": name, "messages": messages, "approximate_count": count})
@@ -100,7 +129,8 @@ def bucket(name: Annotated[str, typer.Argument(help="Bucket name (see `codecraft
     try:
         got = client.list_objects_v2(Bucket=name, Prefix=prefix, MaxKeys=limit)
     except Exception as exc:
-        raise _fail(exc, f"s3: listing {name}") from exc
+        raise _fail(exc, f"s3: listing {name}", "bucket", name,
+                    lambda: [b["Name"] for b in client.list_buckets().get("Buckets", [])]) from exc
     objects = [{"key": o["Key"], "size": o["Size"], "last_modified": o["LastModified"].isoformat()}
                for o in got.get("Contents", [])]
     if json_out:
@@ -120,7 +150,8 @@ def topic(name: Annotated[str, typer.Argument(help="Topic name, e.g. OrderNotifi
         attrs = client.get_topic_attributes(TopicArn=arn)["Attributes"]
         subs = client.list_subscriptions_by_topic(TopicArn=arn).get("Subscriptions", [])
     except Exception as exc:
-        raise _fail(exc, f"sns: reading {name}") from exc
+        raise _fail(exc, f"sns: reading {name}", "topic", name,
+                    lambda: [t["TopicArn"].rsplit(":", 1)[-1] for t in client.list_topics().get("Topics", [])]) from exc
     data = {"topic": name, "arn": arn,
             "subscriptions": [{"protocol": s["Protocol"], "endpoint": s["Endpoint"], "arn": s["SubscriptionArn"]}
                               for s in subs],
@@ -141,7 +172,9 @@ def logs(function: Annotated[str, typer.Argument(help="Function name, e.g. Proce
     try:
         events = client.filter_log_events(logGroupName=group, limit=10_000).get("events", [])
     except Exception as exc:
-        raise _fail(exc, f"logs: reading {group}") from exc
+        raise _fail(exc, f"logs: reading {group}", "function", function,
+                    lambda: [g["logGroupName"].rsplit("/", 1)[-1] for g in client.describe_log_groups(
+                        logGroupNamePrefix="/aws/lambda/").get("logGroups", [])]) from exc
     events = sorted(events, key=lambda e: e.get("timestamp", 0))[-limit:]
     lines = [{"timestamp": e.get("timestamp"), "stream": e.get("logStreamName"), "message": e.get("message")}
              for e in events]

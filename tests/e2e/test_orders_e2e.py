@@ -59,6 +59,15 @@ def test_an_order_goes_through_the_api_and_leaves_evidence(cli: Cli, emulator: d
     messages = [e["message"] for e in logs["events"]]
     assert any("order 12345 stored and published" in m for m in messages)
     assert any(m.startswith("REPORT RequestId:") for m in messages)
+    assert all(m["sent_at"].endswith("+00:00") for m in queue["messages"])  # a UTC date, not epoch ms
+
+
+def test_inspect_with_a_name_that_does_not_exist_names_those_that_do(cli: Cli, deployed: dict) -> None:
+    for args, existing in ((["table", "Order"], "Orders"), (["queue", "OrderQueue"], "OrderProcessingQueue"),
+                           (["topic", "Orders"], "OrderNotifications"), (["logs", "ProcessOrders"], "ProcessOrder")):
+        proc = cli("inspect", *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert f"'{args[1]}'" in proc.stderr and existing in proc.stderr.split("Hint:")[1], proc.stderr
 
 
 def test_the_default_payload_and_workshop_are_used_when_omitted(cli: Cli, deployed: dict) -> None:
