@@ -27,7 +27,10 @@ from .deploy import Deployer, ResourceResult
 from .executor import Executor
 from .state import StateStore, all_states
 
-COLUMNS = ("student", "login", "id", "name", "email")
+COLUMNS = ("student", "étudiant", "etudiant", "élève", "eleve", "login", "identifiant", "id", "name",
+           "nom", "email", "e-mail", "courriel", "mail")  # the first found names the students
+FIRST_NAMES = ("prénom", "prenom", "first name", "firstname")  # joined to "nom"/"last name" when both exist
+LAST_NAMES = ("nom", "last name", "lastname")
 
 
 def slug(name: str) -> str:
@@ -41,8 +44,9 @@ def slug(name: str) -> str:
 
 
 def read_roster(path: Path) -> list[str]:
-    """Student names from a CSV: the first of the columns student/login/id/name/email, or the
-    first column; names become --student names (lowercase, ascii, hyphens)."""
+    """Student names from a CSV (comma, semicolon or tab separated): the first of the columns in
+    COLUMNS (English or French headers), else the first column of every line; names become
+    --student names (lowercase, ascii, hyphens)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -50,25 +54,37 @@ def read_roster(path: Path) -> list[str]:
     except OSError as exc:
         raise UserError(f"Cannot read the roster {path}: {exc.strerror}.",
                         hint="Give a CSV file with one student per line (a 'student' column).") from exc
+    lines = text.splitlines()
+    try:  # French spreadsheets write ';' between columns
+        delimiter = csv.Sniffer().sniff(lines[0] if lines else "", delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
     try:
-        rows = list(csv.reader(text.splitlines()))
+        rows = list(csv.reader(lines, delimiter=delimiter, strict=True))
     except csv.Error as exc:
         raise UserError(f"The roster {path} is not a readable CSV: {exc}.", hint="One student per line.") from exc
     if not rows:
         raise UserError(f"The roster {path} is empty.", hint="One student per line, with a 'student' header.")
     header = [h.strip().lower() for h in rows[0]]
     column = next((header.index(c) for c in COLUMNS if c in header), None)
-    body = rows[1:] if column is not None else rows
-    column = column or 0
+    first = next((header.index(c) for c in FIRST_NAMES if c in header), None)
+    last = next((header.index(c) for c in LAST_NAMES if c in header), None)
+    if first is not None and last is not None and header[column or 0] in LAST_NAMES:
+        column = None  # "prénom" + "nom": the student is both
+    body = rows[1:] if column is not None or first is not None else rows
     students: list[str] = []
     for number, row in enumerate(body, start=2 if body is not rows else 1):
-        if len(row) <= column or not row[column].strip():
+        if first is not None and last is not None and column is None:
+            cell = " ".join(row[i].strip() for i in (first, last) if len(row) > i)
+        else:
+            cell = row[column or 0] if len(row) > (column or 0) else ""
+        if not cell.strip():
             continue
-        name = slug(row[column])
+        name = slug(cell)
         try:
             check_student(name)
         except UserError as exc:
-            raise UserError(f"{path}, line {number}: {row[column]!r} gives no usable student name.",
+            raise UserError(f"{path}, line {number}: {cell!r} gives no usable student name.",
                             hint=exc.hint) from exc
         if name in students:
             raise UserError(f"{path}, line {number}: {name} appears twice.", hint="Make each student unique.")

@@ -97,6 +97,14 @@ def test_rosters(tmp_path: Path) -> None:
     plain = tmp_path / "plain.csv"
     plain.write_text("alice\nbob\n")
     assert read_roster(plain) == ["alice", "bob"]
+    # what a French spreadsheet exports: ';' between columns, "Nom" and "Prénom" headers
+    french = tmp_path / "classe.csv"
+    french.write_text("Nom;Prénom;Courriel\nDupont;Anne;a@x.fr\nMartin;Anne;m@x.fr\n", encoding="utf-8")
+    assert read_roster(french) == ["anne-dupont", "anne-martin"]
+    broken = tmp_path / "broken.csv"
+    broken.write_text('student\n"alice,1\nbob,2\n')
+    with pytest.raises(UserError, match="not a readable CSV"):
+        read_roster(broken)
 
 
 def test_doctor_without_credentials_says_what_to_do(monkeypatch: pytest.MonkeyPatch,

@@ -493,6 +493,8 @@ NO_LETTERS = st.text(st.sampled_from(list("!#$%&*()[]{}<>?/|~^`'._+=;: ") + ["�
                      min_size=1, max_size=12).filter(lambda s: s.strip())
 NAMES = st.from_regex(r"[A-Za-z][A-Za-z0-9 .'-]{0,15}", fullmatch=True) | st.sampled_from(
     ["Élodie Martin", "jean.dupont@example.com", "O'Brien", "Zoë", "ÅSA"])
+from codecraft_cli.engine.classroom import COLUMNS as ROSTER_COLUMNS  # noqa: E402
+
 HEADERS = st.sampled_from([None, "student", "Student", " login ", "email", "name", "id", "id,student", "student,email",
                            "prenom,nom"])
 LINE_ENDS = st.sampled_from(["\n", "\r\n", "\r"])
@@ -508,17 +510,21 @@ def invalid_rosters(draw: st.DrawFn) -> str:
     header = draw(HEADERS)
     columns = 1 if header is None else header.count(",") + 1
     cells = [] if header is None else [h.strip().lower() for h in header.split(",")]
-    column = next((cells.index(c) for c in ("student", "login", "id", "name", "email") if c in cells), 0)
+    column = next((cells.index(c) for c in ROSTER_COLUMNS if c in cells), 0)
+    both = "prenom" in cells and "nom" in cells  # the student is "prénom nom"
     end = draw(LINE_ENDS)
 
     def row(name: str) -> str:
-        cells = [draw(st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True)) for _ in range(columns)]
-        cells[column] = name.replace(",", " ").replace('"', "")
-        return ",".join(cells)
+        row_cells = [draw(st.from_regex(r"[a-z0-9]{1,6}", fullmatch=True)) for _ in range(columns)]
+        if both:
+            row_cells[cells.index("prenom")], row_cells[cells.index("nom")] = name.replace(",", " ").replace('"', ""), ""
+        else:
+            row_cells[column] = name.replace(",", " ").replace('"', "")
+        return ",".join(row_cells)
 
     kind = draw(st.sampled_from(["empty", "duplicate", "no_letters"]))
     if kind == "empty":
-        if not set(cells) & {"student", "login", "id", "name", "email"}:
+        if not set(cells) & set(ROSTER_COLUMNS):
             header = None  # no known column: the first line would be read as a student
             columns = 1
         blank_cell = st.sampled_from(["", " ", "\t"])
