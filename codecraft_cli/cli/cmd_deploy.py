@@ -51,7 +51,8 @@ DryOpt = Annotated[bool, typer.Option("--dry-run", help="Show the API calls; cha
 
 _MARKS = {"created": "[green]+ created[/green]", "updated": "[yellow]~ updated[/yellow]",
           "unchanged": "[dim]= unchanged[/dim]", "deleted": "[red]- deleted[/red]",
-          "planned": "[cyan]» planned[/cyan]", "failed": "[bold red]✘ failed[/bold red]"}
+          "planned": "[cyan]» planned[/cyan]", "failed": "[bold red]✘ failed[/bold red]",
+          "kept": "[dim]= kept (not created by codecraft)[/dim]"}
 
 
 class Progress:
@@ -354,14 +355,16 @@ def teardown(
                 results = deployer.teardown()
             finally:
                 for rid, rec in state.resources.items():
-                    if dry_run or rid not in {r.id for r in deployer.results.values() if r.action == "deleted"}:
+                    if dry_run or rid not in {r.id for r in deployer.results.values()
+                                              if r.action in ("deleted", "kept")}:
                         remaining.append({"workshop": w.id, "id": rid, "type": rec["type"], "name": rec.get("id")})
         api_calls += ctx.clients.call_count
         for r in results:
             if r.action == "deleted":
                 deleted.append({"workshop": w.id, "id": r.id, "type": r.type, "name": r.name})
         verb = "would delete" if dry_run else "deleted"
-        out.print(f"{w.id}: {len(results)} resource(s) {verb} in {time.monotonic() - started:.1f}s.")
+        count = sum(r.action != "kept" for r in results)
+        out.print(f"{w.id}: {count} resource(s) {verb} in {time.monotonic() - started:.1f}s.")
     if json_out:
         print_json({"deleted": deleted, "remaining": remaining, "dry_run": dry_run, "api_calls": api_calls})
 

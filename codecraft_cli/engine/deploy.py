@@ -201,6 +201,11 @@ class Deployer:
             if handler is None:
                 raise AwsFailure(f"Unknown resource type {record['type']} in {self.state.path}.",
                                  hint="Upgrade codecraft, or delete the resource by hand.")
+            if handler.lookup:  # found, not made (a default VPC): forgotten, never deleted
+                if not self.executor.dry_run:
+                    self.state.remove(rid)
+                result.action = "kept"
+                return
             found = handler.observe_for_delete(self.ctx, record)
             calls = handler.plan_delete(record, found)
             result.calls = calls

@@ -153,6 +153,9 @@ def test_teardown_all_leaves_nothing(cli: Cli, emulator: dict, deployed: dict) -
     done = cli.json("teardown", "--all", "--yes")
     assert done["remaining"] == []
     assert {d["workshop"] for d in done["deleted"]} == {"workshop1", "workshop2"}
+    # the default VPC was looked up, not made: never said deleted, and still there
+    assert "ec2.default_vpc" not in {d["type"] for d in done["deleted"]}
+    assert any(v.get("IsDefault") for v in aws(emulator, "ec2").describe_vpcs()["Vpcs"])
     assert aws(emulator, "rds").describe_db_instances()["DBInstances"] == []
     assert aws(emulator, "secretsmanager").list_secrets()["SecretList"] == []
     assert aws(emulator, "cognito-idp").list_user_pools(MaxResults=10)["UserPools"] == []
