@@ -291,6 +291,9 @@ def teardown(
         raise UserError("Name the workshop to tear down, or pass --all or --expired.",
                         hint="e.g. `codecraft teardown anycompany-orders --yes`; "
                         "`codecraft status` lists what is deployed.")
+    if workshop and all_:
+        raise UserError(f"Both a workshop ({workshop}) and --all were given.",
+                        hint=f"`codecraft teardown {workshop}` for that one, `codecraft teardown --all` for everything.")
     check_student(student)
     out = console()
     target = open_target(OPTIONS)
@@ -306,8 +309,13 @@ def teardown(
     remaining: list[dict[str, Any]] = []
     api_calls = 0
     if not states:
-        out.print("Nothing to tear down: no deployment recorded"
-                  + (f" for {workshop}" if workshop else "") + f" on the {target.name} target.")
+        recorded = [s for s in all_states(target.name) if s.data.get("region") == target.region]
+        if expired and recorded:
+            out.print(f"Nothing to tear down: none of the {len(recorded)} deployment(s) on the {target.name} "
+                      "target has expired (`codecraft status` shows when each expires).")
+        else:
+            out.print("Nothing to tear down: no deployment recorded"
+                      + (f" for {workshop}" if workshop else "") + f" on the {target.name} target.")
     else:
         names = ", ".join(f"{s.data['workshop']}" + (f" ({s.data['student']})" if s.data.get("student") else "")
                           for s in states)

@@ -173,10 +173,17 @@ def test_bad_input_is_exit_2_with_a_hint(cli: Cli) -> None:
     for args in (["setup", "no-such-workshop"], ["teardown"], ["setup", "anycompany-orders", "--student", "Bad Name"],
                  ["test-api", "--workshop", "anycompany-orders", "--route", "orders"],
                  ["--lang", "de", "workshops"], ["--target", "azure", "workshops"],
-                 ["--region", "us-east1", "status"], ["--region", "xx-nowhere-9", "setup", "anycompany-orders"]):
+                 ["--region", "us-east1", "status"], ["--region", "xx-nowhere-9", "setup", "anycompany-orders"],
+                 ["teardown", "anycompany-orders", "--all"]):
         proc = cli(*args)
         assert proc.returncode == 2, (args, proc.stderr)
         assert "Error:" in proc.stderr and "Hint:" in proc.stderr
+
+
+def test_teardown_expired_with_nothing_expired_says_so(cli: Cli, emulator: dict) -> None:
+    cli.json("setup", "anycompany-orders", "--yes", "--expires", "2h")
+    proc = cli("teardown", "--expired", "--yes")
+    assert proc.returncode == 0 and "has expired" in proc.stderr and "no deployment recorded" not in proc.stderr
 
 
 def test_test_api_on_a_workshop_without_an_api_names_those_that_have_one(cli: Cli) -> None:
