@@ -60,6 +60,12 @@ def verify(
         for item in w.rubric:
             ok = all(any(r.ok and (r.check == c or f"{r.step}.{r.check}" == c) for r in results) for c in item.checks)
             out.print(f"  {ok_mark(ok)} {text(item.criterion, OPTIONS.lang)} ({item.points:g} pts)")
+    if passed == 0 and results and all(not r.ok for r in results) and any(
+            r.detail.startswith("not run:") for r in results):
+        raise CheckFailed(f"Nothing of {w.id} exists on the {target.name} target"
+                          + (f" for {student}" if student else "") + ".",
+                          hint=f"Run `codecraft setup {w.id}`, or build it by hand following "
+                          f"`codecraft show {w.id}` (then verify again).")
     if passed != len(results):
         failed_steps = sorted({r.step for r in results if not r.ok}, key=list(titles).index)
         raise CheckFailed(f"{len(results) - passed} check(s) failed, in step(s): "

@@ -272,6 +272,7 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
             on_result(result)
 
     by_step: dict[str, list[CheckResult]] = {step.id: [] for step in workshop.steps}
+    found = 0  # resources of the workshop itself that exist (a look-up such as the default VPC not counted)
     for res in dependency_order(workshop.resources):
         if only_steps is not None and res.step not in only_steps and res.id in state.outputs:
             continue
@@ -300,6 +301,7 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
                 fix = "; ".join(problems)
             if observed is not None:
                 state.outputs[res.id] = handler.resolve_outputs(ctx, res, props, observed, {})
+                found += bool(observed.exists and not handler.lookup)
         except CodecraftError as exc:
             ok, detail, fix = False, exc.message, ""
         except Exception as exc:
@@ -307,12 +309,19 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
                 raise
             ok, detail, fix = False, f"{error_code(exc) or type(exc).__name__}: {exc}"[:300], ""
         by_step[res.step].append(CheckResult(res.step, res.id, ok, detail, title, fix))
+    # a whole verify that found nothing of the workshop: nothing to probe (a step-by-step check of
+    # one step observes that step's resources only, so it always runs its checks)
+    nothing = only_steps is None and found == 0
     for step in workshop.steps:
         if only_steps is not None and step.id not in only_steps:
             continue
         for result in by_step[step.id]:
             add(result)
         for check in step.checks:
+            if nothing:  # say so at once rather than poll for evidence that cannot come
+                add(CheckResult(check.step, check.id, False, "not run: none of the workshop's resources exists",
+                                text(check.title, ctx.lang)))
+                continue
             add(_run_explicit(state, check))
     if outputs is not None:
         outputs.update({k: v for k, v in state.outputs.items() if ":" not in k})

@@ -180,6 +180,18 @@ def test_bad_input_is_exit_2_with_a_hint(cli: Cli) -> None:
         assert "Error:" in proc.stderr and "Hint:" in proc.stderr
 
 
+def test_verify_of_a_workshop_not_built_says_so_without_waiting(cli: Cli, emulator: dict) -> None:
+    import time
+
+    started = time.monotonic()
+    proc = cli("verify", "job-events", "--json")
+    assert proc.returncode == 1
+    report = json.loads(proc.stdout)
+    assert report["passed"] == 0 and all(not c["ok"] for c in report["checks"])
+    assert "Nothing of job-events exists" in proc.stderr and "codecraft setup job-events" in proc.stderr
+    assert time.monotonic() - started < 8  # no polling for evidence that cannot come (10 s a check before)
+
+
 def test_teardown_expired_with_nothing_expired_says_so(cli: Cli, emulator: dict) -> None:
     cli.json("setup", "anycompany-orders", "--yes", "--expires", "2h")
     proc = cli("teardown", "--expired", "--yes")
