@@ -129,7 +129,7 @@ def verify(workshop: Annotated[str, typer.Argument(help="Workshop id.")], roster
                          table.update, parallel)
     path = output or Path(f"{w.id}-grades.csv")
     write_grades(path, w.id, runs)
-    console().print(f"Grades written: [bold]{path}[/bold]")
+    console().print(f"\nGrades written: [bold]{path}[/bold]")
     _finish(runs, json_out, {"grades": str(path)})
     below = [r.student for r in runs if r.score is not None and r.score < 100]
     if below:

@@ -203,8 +203,9 @@ def setup(
     stage = next((deployer.outputs.get(r.id, {}) for r in chosen if r.type == "apigateway.deployment"), {})
     if stage.get("invoke_url") and not dry_run:
         out.print(f"Invoke URL: [cyan]{stage['invoke_url']}[/cyan]")
-        out.print(f"Next: [bold]codecraft test-api --workshop {w.id}[/bold] · "
-                  f"[bold]codecraft verify {w.id}[/bold]")
+        who = f" --student {ctx.student}" if ctx.student else ""
+        out.print(f"Next: [bold]codecraft test-api --workshop {w.id}{who}[/bold] · "
+                  f"[bold]codecraft verify {w.id}{who}[/bold]")
     if json_out:
         print_json({
             "workshop": w.id, "student": ctx.student, "target": target.name, "dry_run": dry_run,

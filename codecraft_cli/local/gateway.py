@@ -87,6 +87,9 @@ def permission_allows(policy_statements: list[dict[str, Any]], source_arn: str) 
     return False
 
 
+MAX_PAYLOAD = 10 * 1024 * 1024  # REST API payload quota: 10 MB
+
+
 class Gateway:
     """The WSGI application of the local API gateway."""
 
@@ -125,6 +128,10 @@ class Gateway:
         try:
             if request.path == "/_codecraft/health":
                 return _json_response(start_response, 200, {"ok": True, **self.status()})
+            if (request.content_length or 0) > MAX_PAYLOAD:  # API Gateway's limit, before anything runs
+                return _json_response(start_response, 413, {"message": "Request Too Long"},
+                                      {"x-codecraft-error": f"API Gateway accepts at most {MAX_PAYLOAD} bytes "
+                                                            f"(10 MB); this request has {request.content_length}"})
             return self._serve(request, start_response)
         except Exception as exc:  # never let one request take the gateway down
             return _json_response(start_response, 500, {"message": "Internal server error"},

@@ -93,6 +93,21 @@ def test_an_unknown_route_answers_like_api_gateway(cli: Cli, deployed: dict) -> 
     assert answer["body"] == {"message": "Missing Authentication Token"}
 
 
+def test_a_body_over_api_gateways_10_mb_is_refused_before_the_function_runs(emulator: dict, deployed: dict) -> None:
+    import urllib.error
+    import urllib.request
+
+    (api,) = aws(emulator, "apigateway").get_rest_apis()["items"]
+    body = json.dumps({"order_id": "big", "product": "x" * (10 * 1024 * 1024), "price": 1}).encode()
+    request = urllib.request.Request(f"{emulator['gateway']}/{api['id']}/prod/orders", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 413
+    table = aws(emulator, "dynamodb").get_item(TableName="Orders", Key={"order_id": {"S": "big"}})
+    assert "Item" not in table
+
+
 def test_a_method_added_but_not_deployed_is_not_served(cli: Cli, emulator: dict, deployed: dict) -> None:
     apigw = aws(emulator, "apigateway")
     (api,) = apigw.get_rest_apis()["items"]
