@@ -117,7 +117,13 @@ def _confirm(message: str, yes: bool, required: bool) -> None:
             raise UserError(f"{message} needs a confirmation.", hint="Add --yes to confirm.")
         return
     if not typer.confirm(message, default=False, err=True):
-        raise typer.Abort()
+        declined()
+
+
+def declined() -> None:
+    """The user answered no: nothing was done, exit 1 (Ctrl-C stays 130)."""
+    console().print("Not confirmed: nothing was changed.")
+    raise typer.Exit(1)
 
 
 def _step_range(workshop: Any, start: str | None, end: str | None) -> list[Any]:

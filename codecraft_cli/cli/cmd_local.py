@@ -67,7 +67,9 @@ def reset(yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] 
     from ..local import process
 
     if not yes and sys.stdin.isatty() and not typer.confirm("Erase every local deployment?", err=True):
-        raise typer.Abort()
+        from .cmd_deploy import declined
+
+        declined()
     process.reset()
     if json_out:
         print_json({"reset": True, **process.status()})

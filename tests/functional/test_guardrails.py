@@ -57,7 +57,7 @@ def test_the_aws_target_states_the_hourly_cost_and_stops_when_refused(
     monkeypatch.setattr("sys.stdin", Terminal("n\n"))
     code = run(["--target", "aws", "--region", "eu-west-3", "setup", "workshop1"])
     err = capsys.readouterr().err
-    assert code == 130
+    assert code == 1 and "Not confirmed: nothing was changed." in err  # declined: not Ctrl-C's 130
     assert "Cost: about $0.047/hour while it exists" in err
     assert "RDS db.t3.micro + 20 GB gp2" in err and "VPC endpoint (secretsmanager, 2 AZ)" in err
     assert "AWS account 111122223333 (eu-west-3) (≈ $0.047/h)?" in err
