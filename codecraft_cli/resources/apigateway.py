@@ -56,8 +56,9 @@ def invoke_url(ctx: Context, api_id: str, stage: str) -> str:
     return f"https://{api_id}.execute-api.{ctx.region}.amazonaws.com/{stage}"
 
 
-def live_fingerprint(client: Any, api_id: str) -> str:
-    """A hash of every method of the API as it is now: path, method, integration, authorizer."""
+def live_state(client: Any, api_id: str) -> tuple[str, list[str]]:
+    """The API as it is now: a hash of every method (path, method, integration, authorizer),
+    and its methods as "METHOD /path" (one listing of its resources for both)."""
     items = [item for page in client.get_paginator("get_resources").paginate(restApiId=api_id)
              for item in page.get("items", [])]
     methods = []
@@ -67,13 +68,7 @@ def live_fingerprint(client: Any, api_id: str) -> str:
             integration = got.get("methodIntegration") or {}
             methods.append([item["path"], method, got.get("authorizationType"), got.get("authorizerId"),
                             integration.get("type"), integration.get("uri")])
-    return _fingerprint(methods)
-
-
-def live_methods(client: Any, api_id: str) -> list[str]:
-    items = [item for page in client.get_paginator("get_resources").paginate(restApiId=api_id)
-             for item in page.get("items", [])]
-    return sorted(f"{m} {item['path']}" for item in items for m in (item.get("resourceMethods") or {}))
+    return _fingerprint(methods), sorted(f"{method} {path}" for path, method, *_ in methods)
 
 
 def _fingerprint(value: Any) -> str:
@@ -138,18 +133,6 @@ def _segments(path: str) -> list[str]:
 @register
 class Route(Handler):
     type = "apigateway.route"
-
-    def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
-        return (f"API Gateway › Resources: create {props['path']} and its {props['method']} method with a "
-                "Lambda proxy integration, then deploy the API")
-
-    def explain(self, ctx: Context, res: ResourceSpec, call: Call) -> str:
-        if call.method == "put_integration":
-            return ("API Gateway › Resources › the method › Integration request › Edit: Lambda function, "
-                    "Lambda proxy integration ON, the workshop's function")
-        return ("API Gateway › Resources › the method › Method request › Edit: Authorization: "
-                f"{'the Cognito authorizer' if 'COGNITO' in str(call.params) else 'NONE'}")
-
     service = "apigateway"
     console = "API Gateway › Resources"
     named = False
@@ -166,6 +149,17 @@ class Route(Handler):
     }
     outputs = ("id", "path", "method", "execute_arn", "fingerprint")
     permissions = ("apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:DELETE")
+
+    def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        return (f"API Gateway › Resources: create {props['path']} and its {props['method']} method with a "
+                "Lambda proxy integration, then deploy the API")
+
+    def explain(self, ctx: Context, res: ResourceSpec, call: Call) -> str:
+        if call.method == "put_integration":
+            return ("API Gateway › Resources › the method › Integration request › Edit: Lambda function, "
+                    "Lambda proxy integration ON, the workshop's function")
+        return ("API Gateway › Resources › the method › Method request › Edit: Authorization: "
+                f"{'the Cognito authorizer' if 'COGNITO' in str(call.params) else 'NONE'}")
 
     def serialize_key(self, props: Mapping[str, Any]) -> str | None:
         # Two routes of one API may share path parts (/jobs and /jobs/{job_id}): one at a time,
@@ -288,14 +282,6 @@ class Route(Handler):
 @register
 class Deployment(Handler):
     type = "apigateway.deployment"
-
-    def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
-        return f"API Gateway: the stage is not deployed: Deploy API › New stage › {props['stage']}"
-
-    def explain(self, ctx: Context, res: ResourceSpec, call: Call) -> str:
-        return ("API Gateway: the stage is not deployed with the latest changes: "
-                f"Deploy API › stage {call.params.get('stageName')}")
-
     service = "apigateway"
     console = "API Gateway › Stages"
     named = False
@@ -309,12 +295,19 @@ class Deployment(Handler):
     outputs = ("stage", "id", "invoke_url")
     permissions = ("apigateway:POST", "apigateway:GET", "apigateway:DELETE")
 
+    def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        return f"API Gateway: the stage is not deployed: Deploy API › New stage › {props['stage']}"
+
+    def explain(self, ctx: Context, res: ResourceSpec, call: Call) -> str:
+        return ("API Gateway: the stage is not deployed with the latest changes: "
+                f"Deploy API › stage {call.params.get('stageName')}")
+
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         if has_unresolved(props["api"]):
             return Observed(False)
         client = ctx.client("apigateway")
         try:
-            live = live_fingerprint(client, str(props["api"]))
+            live, methods = live_state(client, str(props["api"]))
         except Exception as exc:
             if is_client_error(exc) and error_code(exc) in _GONE:
                 return Observed(False)
@@ -332,7 +325,7 @@ class Deployment(Handler):
                                "description": deployment.get("description", ""),
                                "deployed_methods": sorted(f"{m} {p}" for p, ms in summary.items() for m in ms)
                                if summary else None,
-                               "live_methods": live_methods(client, str(props["api"]))})
+                               "live_methods": methods})
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Call]:
