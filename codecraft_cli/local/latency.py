@@ -41,17 +41,12 @@ class LatencyHook:
         self.role_created: dict[str, float] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        import io
-
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD")
         if method == "POST" and "Action=CreateRole" in _peek(environ):
             self._remember_role(environ)
         if method != "POST" or not _CREATE_FUNCTION.match(path):
             return self.app(environ, start_response)
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
-        request = json.loads(body or b"{}")
+        request = json.loads(_peek(environ) or "{}")
         role = str(request.get("Role", "")).rsplit("/", 1)[-1]
         created = self.role_created.get(role)
         if created is not None and time.monotonic() - created < self.latency.get("iam", 0):
@@ -89,15 +84,10 @@ class LatencyHook:
 
 
 def _peek(environ: dict[str, Any]) -> str:
-    """The form body of a query-protocol request, left readable for the next application."""
-    import io
+    """The body of a request as text, left readable for the next application."""
+    from .server import buffered_body
 
-    if "codecraft.body" not in environ:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ["codecraft.body"] = body.decode("utf-8", "replace")
-    return str(environ["codecraft.body"])
+    return buffered_body(environ).decode("utf-8", "replace")
 
 
 def rds_available_later(db: Any, seconds: float) -> None:

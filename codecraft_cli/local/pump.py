@@ -46,7 +46,7 @@ def route_s3_notifications(pump: EventPump) -> None:
     from moto.s3 import notifications
 
     def invoke(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
-        threading.Thread(target=pump.invoke_async, args=(fn_arn, event_body), daemon=True).start()
+        pump.invoke_in_background(fn_arn, event_body)
 
     notifications._invoke_awslambda = invoke  # type: ignore[assignment]
 
@@ -74,8 +74,8 @@ def route_sns_to_lambda(pump: EventPump) -> None:
             return None
         if message_structure == "json":
             message = self._parse_message_structure(message, self.protocol)
-        threading.Thread(target=pump.invoke_async, args=(self.endpoint, sns_event(
-            self.arn, self.topic.arn, message_id, message, subject, message_attributes)), daemon=True).start()
+        pump.invoke_in_background(self.endpoint, sns_event(
+            self.arn, self.topic.arn, message_id, message, subject, message_attributes))
         return None
 
     Subscription.publish = publish  # type: ignore[method-assign]
@@ -264,6 +264,10 @@ class EventPump:
         return half + self._invoke_split(esm, records[half:])
 
     # -- asynchronous invocations (S3 notifications) -------------------------------------
+    def invoke_in_background(self, function_arn: str, event: Any) -> None:
+        """An asynchronous invocation (Event): accepted now, run with its retries in a thread."""
+        threading.Thread(target=self.invoke_async, args=(function_arn, event), daemon=True).start()
+
     def invoke_async(self, function_arn: str, event: Any) -> None:
         """The first try and two retries, as Lambda does for asynchronous events."""
         for attempt, delay in enumerate((0.0, *self.async_delays)):

@@ -57,7 +57,7 @@ class LambdaInvokeRoute:
             start_response("204 No Content", [])
             return [b""]
         if kind == "Event":  # queued: answered at once, run in the background with retries
-            threading.Thread(target=self.pump.invoke_async, args=(name, event), daemon=True).start()
+            self.pump.invoke_in_background(name, event)
             start_response("202 Accepted", [("Content-Length", "0")])
             return [b""]
         try:
@@ -82,6 +82,17 @@ def _lambda_error(start_response: Any, status: int, code: str, message: str) -> 
     return [body]
 
 
+def buffered_body(environ: dict[str, Any]) -> bytes:
+    """The request body, read once and left readable for the next application."""
+    import io
+
+    if "codecraft.body" not in environ:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        environ["codecraft.body"] = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(environ["codecraft.body"])
+    return bytes(environ["codecraft.body"])
+
+
 class RdsHook:
     """In front of moto: an RDS DB instance gets a real MariaDB server.
 
@@ -99,16 +110,12 @@ class RdsHook:
         self.latency = latency or {}
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        import io
         from urllib.parse import parse_qs
 
         auth = environ.get("HTTP_AUTHORIZATION", "")
         if environ.get("REQUEST_METHOD") != "POST" or "/rds/aws4_request" not in auth:
             return self.app(environ, start_response)
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
-        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+        form = {k: v[0] for k, v in parse_qs(buffered_body(environ).decode("utf-8", "replace")).items()}
         action = form.get("Action")
         region = auth.split("/rds/aws4_request")[0].rsplit("/", 1)[-1]
         if action == "CreateDBInstance":

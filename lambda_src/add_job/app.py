@@ -17,7 +17,7 @@ from typing import Any
 
 import boto3
 
-from proxy import BadRequest, json_body, response
+from proxy import BadRequest, json_body, path_id, response
 
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
@@ -57,10 +57,7 @@ def create(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def show(event: dict[str, Any]) -> dict[str, Any]:
-    params = event.get("pathParameters")
-    job_id = (params.get("job_id") if isinstance(params, dict) else None) or ""
-    if not isinstance(job_id, str) or not job_id.isalnum() or len(job_id) > 64:
-        raise BadRequest("invalid job id")
+    job_id = path_id(event, "job_id", "job")
     item = _jobs().get_item(Key={"job_id": job_id}).get("Item")
     if not item:
         raise BadRequest(f"no job {job_id}", 404)

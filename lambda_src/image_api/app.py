@@ -17,7 +17,7 @@ from typing import Any
 
 import boto3
 
-from proxy import BadRequest, decode_base64, json_body, response, text
+from proxy import BadRequest, decode_base64, json_body, path_id, response, text
 
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
@@ -67,10 +67,7 @@ def upload(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def metadata(event: dict[str, Any]) -> dict[str, Any]:
-    params = event.get("pathParameters")
-    image_id = (params.get("id") if isinstance(params, dict) else None) or ""
-    if not isinstance(image_id, str) or not image_id.isalnum() or len(image_id) > 64:
-        raise BadRequest("invalid image id")
+    image_id = path_id(event, "id", "image")
     _, table = _clients()
     item = table.get_item(Key={"ImageID": image_id}).get("Item")
     if not item:

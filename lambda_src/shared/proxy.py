@@ -82,3 +82,12 @@ def decode_base64(value: Any, field: str, limit: int) -> bytes:
     if len(data) > limit:
         raise BadRequest(f"{field} is larger than {limit // (1024 * 1024)} MB", 413)
     return data
+
+
+def path_id(event: dict[str, Any], name: str, what: str) -> str:
+    """An id from the route's path ({name}): letters and digits, at most 64, or BadRequest."""
+    params = event.get("pathParameters")
+    value = (params.get(name) if isinstance(params, dict) else None) or ""
+    if not isinstance(value, str) or not value.isalnum() or len(value) > 64:
+        raise BadRequest(f"invalid {what} id")
+    return value
