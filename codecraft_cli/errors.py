@@ -6,6 +6,8 @@ Exit codes (the command-line contract):
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class CodecraftError(Exception):
     """An error with a message and a hint, rendered by the CLI's error boundary."""
@@ -40,3 +42,13 @@ class CheckFailed(CodecraftError):
     """A check or a test did not pass (exit 1)."""
 
     exit_code = 1
+
+
+def read_user_file(path: Path, what: str, utf8_hint: str, missing_hint: str, encoding: str = "utf-8") -> str:
+    """A text file the user named (``what``: "the roster"), or one UserError saying why not."""
+    try:
+        return path.read_text(encoding=encoding)
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{what[:1].upper()}{what[1:]} {path} is not UTF-8 text.", hint=utf8_hint) from exc
+    except OSError as exc:
+        raise UserError(f"Cannot read {what} {path}: {exc.strerror}.", hint=missing_hint) from exc

@@ -7,9 +7,17 @@ import os
 LANGS = ("fr", "en")
 
 
+def require_lang(value: str | None) -> None:
+    """An explicit --lang must be one of LANGS (empty: not given)."""
+    if value and value.lower()[:2] not in LANGS:
+        from .errors import UserError
+
+        raise UserError(f"Unknown language {value!r}.", hint="Use --lang fr or --lang en.")
+
+
 def pick_lang(explicit: str | None = None) -> str:
     for candidate in (explicit, os.environ.get("CODECRAFT_LANG")):
-        if candidate and candidate.lower()[:2] in ("fr", "en"):
+        if candidate and candidate.lower()[:2] in LANGS:
             return candidate.lower()[:2]
     if os.environ.get("LANG", "").lower().startswith("fr"):
         return "fr"

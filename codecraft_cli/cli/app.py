@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..i18n import pick_lang
+from ..i18n import pick_lang, require_lang
 from .options import Options
 
 app = typer.Typer(
@@ -43,8 +43,7 @@ def _global(
     if target.lower() not in ("local", "aws"):
         raise UserError(f"Unknown target {target!r}.", hint="Use --target local (the embedded emulator) or "
                         "--target aws (or set CODECRAFT_TARGET to one of them).")
-    if lang and lang.lower()[:2] not in ("fr", "en"):
-        raise UserError(f"Unknown language {lang!r}.", hint="Use --lang fr or --lang en.")
+    require_lang(lang)
     OPTIONS.target = target.lower()
     OPTIONS.profile = profile
     OPTIONS.region = region

@@ -21,12 +21,11 @@ LABELS = {
 
 def workshops(json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False) -> None:
     """List the workshops of the catalogue."""
-    from ..workshop import catalogue, load_workshop_file
+    from ..workshop import all_workshops
     from .app import OPTIONS
 
     items = []
-    for path in catalogue():
-        w = load_workshop_file(path)
+    for w in all_workshops():
         items.append({"id": w.id, "title": text(w.title, OPTIONS.lang), "seed": w.seed,
                       "requires": list(w.requires), "services": list(w.services)})
     if json_out:
@@ -81,12 +80,11 @@ def show(
     """Show each step: the console click-path, the calls codecraft makes, the checks, the pitfalls."""
     from rich.panel import Panel
 
-    from ..i18n import pick_lang
+    from ..i18n import pick_lang, require_lang
     from ..workshop import load_workshop
     from .app import OPTIONS
 
-    if lang and lang.lower()[:2] not in LABELS:
-        raise UserError(f"Unknown language {lang!r}.", hint="Use --lang fr or --lang en.")
+    require_lang(lang)
     chosen = pick_lang(lang) if lang else OPTIONS.lang
     if fmt not in ("text", "md"):
         raise UserError(f"Unknown format {fmt!r}.", hint="Use --format text or --format md.")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import CheckFailed, UserError
+from ..errors import CheckFailed, UserError, read_user_file
 from ..i18n import text
 from .output import console, ok_mark, print_json
 
@@ -24,7 +24,7 @@ def verify(
     A probe order goes through the API; the checks look for it in the table, the queue and the
     logs, then remove it. Exit 1 if a check fails (the JSON report is still printed).
     """
-    from ..engine.checks import run_checks, score
+    from ..engine.checks import NOTHING_BUILT, run_checks, score
     from ..engine.session import open_context, open_target
     from ..workshop import load_workshop
     from .app import OPTIONS
@@ -60,8 +60,7 @@ def verify(
         for item in w.rubric:
             ok = all(any(r.ok and (r.check == c or f"{r.step}.{r.check}" == c) for r in results) for c in item.checks)
             out.print(f"  {ok_mark(ok)} {text(item.criterion, OPTIONS.lang)} ({item.points:g} pts)")
-    if passed == 0 and results and all(not r.ok for r in results) and any(
-            r.detail.startswith("not run:") for r in results):
+    if passed == 0 and any(r.detail == NOTHING_BUILT for r in results):
         raise CheckFailed(f"Nothing of {w.id} exists on the {target.name} target"
                           + (f" for {student}" if student else "") + ".",
                           hint=f"Run `codecraft setup {w.id}`, or build it by hand following "
@@ -79,13 +78,8 @@ def _parse_payload(raw: str | None) -> Any:
     source = "--payload"
     if raw.startswith("@"):
         path = Path(raw[1:])
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise UserError(f"The payload file {path} is not UTF-8 text.", hint="Save it as UTF-8 JSON.") from exc
-        except OSError as exc:
-            raise UserError(f"Cannot read the payload file {path}: {exc.strerror}.",
-                            hint="Write --payload @path/to/file.json with an existing file.") from exc
+        raw = read_user_file(path, "the payload file", utf8_hint="Save it as UTF-8 JSON.",
+                             missing_hint="Write --payload @path/to/file.json with an existing file.")
         source = str(path)
     try:
         return json.loads(raw)
@@ -135,7 +129,7 @@ def test_api(
     from ..engine.api import parse_route, route_needs_token, send, sign_in, stage_of
     from ..engine.context import check_student
     from ..engine.session import open_context, open_target, resolve_region, state_for
-    from ..workshop import catalogue, load_workshop, load_workshop_file
+    from ..workshop import all_workshops, load_workshop
     from .app import OPTIONS
 
     body = _parse_payload(payload)  # bad JSON: exit 2 before anything else
@@ -143,7 +137,7 @@ def test_api(
     name = workshop or _deployed_workshop(OPTIONS.target, resolve_region(OPTIONS), student)
     w = load_workshop(name)
     if not w.api:
-        with_api = [o.id for o in map(load_workshop_file, catalogue()) if o.api]
+        with_api = [o.id for o in all_workshops() if o.api]
         raise UserError(f"The workshop {w.id} has no REST API to test.",
                         hint=f"Pick one that has: --workshop {' | '.join(with_api)}.")
     if not (route or w.default_route):

@@ -160,7 +160,7 @@ def teardown(workshop: Annotated[str, typer.Argument(help="Workshop id.")], rost
     _finish(runs, json_out, {"remaining": left})
     if left:
         raise AwsFailure(f"{len(left)} resource(s) are still there: " + ", ".join(left[:5]),
-                         hint="Run the same command again; `codecraft teardown --sweep` (coming) finds strays by tag.")
+                         hint="Run the same command again; `codecraft teardown --sweep --student NAME` finds strays by tag.")
 
 
 @app.command("status")
@@ -173,8 +173,9 @@ def status(workshop: Annotated[str, typer.Argument(help="Workshop id.")], roster
 
     w, target, students = _begin(workshop, roster, start=False)
     rows = []
+    recorded = list(all_states(target.name))  # the state files, read once for the class
     for student in students:
-        states = [s for s in all_states(target.name) if s.data.get("student") == student]
+        states = [s for s in recorded if s.data.get("student") == student]
         mine = [s for s in states if s.data.get("workshop") == w.id]
         rows.append({"student": student, "deployed": bool(mine and mine[0].resources),
                      "resources": sum(len(s.resources) for s in states),

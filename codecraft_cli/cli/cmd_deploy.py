@@ -21,6 +21,7 @@ YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confir
 ExpiresOpt = Annotated[str | None, typer.Option(
     "--expires", help="When the deployment should be gone (e.g. 3h, 2d): tagged on every resource, "
     "removed by `teardown --expired`. Default on AWS: 24h.")]
+DryOpt = Annotated[bool, typer.Option("--dry-run", help="Show the API calls; change nothing.")]
 
 
 def parse_duration(value: str) -> float:
@@ -47,7 +48,6 @@ def cost_line(workshops: list[Any], region: str, students: int = 1) -> tuple[flo
         return 0.0, "nothing bills by the hour (pay-per-request services only)"
     per = f" × {students} students" if students > 1 else ""
     return total, f"about ${total:.3f}/hour{per} while it exists ({'; '.join(parts)})"
-DryOpt = Annotated[bool, typer.Option("--dry-run", help="Show the API calls; change nothing.")]
 
 _MARKS = {"created": "[green]+ created[/green]", "updated": "[yellow]~ updated[/yellow]",
           "unchanged": "[dim]= unchanged[/dim]", "deleted": "[red]- deleted[/red]",
@@ -126,14 +126,15 @@ def declined() -> None:
     raise typer.Exit(1)
 
 
-def _step_range(workshop: Any, start: str | None, end: str | None) -> list[Any]:
+def _steps_between(workshop: Any, start: str | None, end: str | None) -> list[Any]:
+    """The steps from --from to --to (both included), each id checked."""
     ids = [step.id for step in workshop.steps]
     for value in (start, end):
         if value is not None and value not in ids:
             raise UserError(f"Unknown step {value!r} in {workshop.id}.", hint=f"Steps: {', '.join(ids)}.")
     lo = ids.index(start) if start else 0
     hi = ids.index(end) if end else len(ids) - 1
-    return [res for step in workshop.steps[lo: hi + 1] for res in step.resources]
+    return list(workshop.steps[lo: hi + 1])
 
 
 def setup(
@@ -160,7 +161,7 @@ def setup(
     from .app import OPTIONS
 
     w = load_workshop(workshop)
-    chosen = _step_range(w, from_step, to_step)
+    chosen = [res for step in _steps_between(w, from_step, to_step) for res in step.resources]
     out = console()
     target = open_target(OPTIONS, on_start=lambda: out.print("[dim]Starting the embedded emulator…[/dim]"))
     for required in w.requires:
@@ -231,10 +232,6 @@ def _step_by_step(ctx: Any, state: Any, w: Any, from_step: str | None, to_step: 
     if not sys.stdin.isatty():
         raise UserError("--step-by-step asks before each step and needs a terminal.",
                         hint="Run it in a terminal, or drop --step-by-step (with --from/--to to limit the steps).")
-    ids = [step.id for step in w.steps]
-    lo = ids.index(from_step) if from_step else 0
-    hi = ids.index(to_step) if to_step else len(ids) - 1
-
     @contextlib.contextmanager
     def progress() -> Any:
         with Progress(w, ctx.lang, 1, "working") as bar:
@@ -247,7 +244,7 @@ def _step_by_step(ctx: Any, state: Any, w: Any, from_step: str | None, to_step: 
         except EOFError:
             return "q"
 
-    results = StepByStep(ctx, state, console(), ask, progress).run(list(w.steps[lo: hi + 1]))
+    results = StepByStep(ctx, state, console(), ask, progress).run(_steps_between(w, from_step, to_step))
     if json_out and results is not None:
         print_json({"workshop": w.id, "checks": [r.as_json() for r in results],
                     "passed": sum(r.ok for r in results), "total": len(results)})
@@ -305,8 +302,9 @@ def teardown(
     out = console()
     target = open_target(OPTIONS)
     now = time.time()
-    states = [s for s in all_states(target.name) if s.data.get("region") == target.region
-              and (all_ or expired or s.data.get("workshop") == workshop)
+    recorded = [s for s in all_states(target.name) if s.data.get("region") == target.region]  # read once
+    states = [s for s in recorded
+              if (all_ or expired or s.data.get("workshop") == workshop)
               and (not expired or (s.data.get("expires_at") or now + 1) < now)
               and (not workshop or s.data.get("workshop") == workshop)
               and (student is None or s.data.get("student") == student)]
@@ -316,7 +314,6 @@ def teardown(
     remaining: list[dict[str, Any]] = []
     api_calls = 0
     if not states:
-        recorded = [s for s in all_states(target.name) if s.data.get("region") == target.region]
         if expired and recorded:
             out.print(f"Nothing to tear down: none of the {len(recorded)} deployment(s) on the {target.name} "
                       "target has expired (`codecraft status` shows when each expires).")
@@ -332,9 +329,9 @@ def teardown(
     # a prerequisite cannot go while a deployment that uses it stays
     wanted = {s.data["workshop"] for s in states}
     chosen = {s.path for s in states}
-    for other in all_states(target.name):
+    for other in recorded:
         name = other.data.get("workshop")
-        if other.path in chosen or other.data.get("region") != target.region or not other.resources:
+        if other.path in chosen or not other.resources:
             continue
         if any(s.data.get("student") == other.data.get("student") for s in states):
             try:
@@ -424,6 +421,7 @@ def status(
     json_out: JsonOpt = False,
 ) -> None:
     """What codecraft has deployed on this target: resources, since when, and what it costs per hour."""
+    from ..engine.costs import deployment_cost
     from ..engine.session import open_target
     from ..engine.state import all_states
     from .app import OPTIONS
@@ -433,8 +431,6 @@ def status(
     lookups = {name for name, handler in all_handlers().items() if handler.lookup}
     target = open_target(OPTIONS, start=False)
     deployments = []
-    from ..engine.costs import deployment_cost
-
     for state in all_states(target.name):
         if workshop and state.data.get("workshop") != workshop:
             continue

@@ -253,6 +253,9 @@ CHECK_TYPES: dict[str, CheckType] = {
 }
 
 
+NOTHING_BUILT = "not run: none of the workshop's resources exists"
+
+
 def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
                on_result: Callable[[CheckResult], None] | None = None,
                only_steps: set[str] | None = None,
@@ -302,12 +305,8 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
             if observed is not None:
                 state.outputs[res.id] = handler.resolve_outputs(ctx, res, props, observed, {})
                 found += bool(observed.exists and not handler.lookup)
-        except CodecraftError as exc:
-            ok, detail, fix = False, exc.message, ""
         except Exception as exc:
-            if not type(exc).__module__.startswith("botocore"):
-                raise
-            ok, detail, fix = False, f"{error_code(exc) or type(exc).__name__}: {exc}"[:300], ""
+            ok, detail, fix = False, _failure(exc), ""
         by_step[res.step].append(CheckResult(res.step, res.id, ok, detail, title, fix))
     # a whole verify that found nothing of the workshop: nothing to probe (a step-by-step check of
     # one step observes that step's resources only, so it always runs its checks)
@@ -319,8 +318,7 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
             add(result)
         for check in step.checks:
             if nothing:  # say so at once rather than poll for evidence that cannot come
-                add(CheckResult(check.step, check.id, False, "not run: none of the workshop's resources exists",
-                                text(check.title, ctx.lang)))
+                add(CheckResult(check.step, check.id, False, NOTHING_BUILT, text(check.title, ctx.lang)))
                 continue
             add(_run_explicit(state, check))
     if outputs is not None:
@@ -334,13 +332,18 @@ def _run_explicit(state: RunState, check: CheckSpec) -> CheckResult:
     params["_raw"] = json.dumps(check.params)
     try:
         ok, detail = CHECK_TYPES[check.type].run(state, params)
-    except CodecraftError as exc:
-        ok, detail = False, exc.message
     except Exception as exc:
-        if not type(exc).__module__.startswith("botocore"):
-            raise
-        ok, detail = False, f"{error_code(exc) or type(exc).__name__}: {exc}"[:300]
+        ok, detail = False, _failure(exc)
     return CheckResult(check.step, check.id, ok, detail, text(check.title, lang), text(check.fix, lang))
+
+
+def _failure(exc: Exception) -> str:
+    """What a check says of a codecraft error or an AWS error; anything else is a bug: raised."""
+    if isinstance(exc, CodecraftError):
+        return exc.message
+    if not type(exc).__module__.startswith("botocore"):
+        raise exc
+    return f"{error_code(exc) or type(exc).__name__}: {exc}"[:300]
 
 
 def score(workshop: Any, results: list[CheckResult]) -> float:

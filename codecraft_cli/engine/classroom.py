@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..aws.clients import Clients, Target
-from ..errors import CodecraftError, UserError
+from ..errors import CodecraftError, UserError, read_user_file
 from ..workshop import load_workshop
 from ..workshop.loader import _closure
 from .checks import CheckResult, run_checks, score
@@ -47,13 +47,8 @@ def read_roster(path: Path) -> list[str]:
     """Student names from a CSV (comma, semicolon or tab separated): the first of the columns in
     COLUMNS (English or French headers), else the first column of every line; names become
     --student names (lowercase, ascii, hyphens)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"The roster {path} is not UTF-8 text.", hint="Save the CSV as UTF-8.") from exc
-    except OSError as exc:
-        raise UserError(f"Cannot read the roster {path}: {exc.strerror}.",
-                        hint="Give a CSV file with one student per line (a 'student' column).") from exc
+    text = read_user_file(path, "the roster", utf8_hint="Save the CSV as UTF-8.", encoding="utf-8-sig",
+                          missing_hint="Give a CSV file with one student per line (a 'student' column).")
     lines = text.splitlines()
     try:  # French spreadsheets write ';' between columns
         delimiter = csv.Sniffer().sniff(lines[0] if lines else "", delimiters=",;\t").delimiter

@@ -11,7 +11,7 @@ from typing import Any
 from .. import paths
 from ..aws.clients import Clients, Target
 from ..resources.base import handler_for
-from ..workshop import catalogue, load_workshop, load_workshop_file
+from ..workshop import all_workshops, load_workshop
 
 LEARNER_LAB_REGIONS = ("us-east-1", "us-west-2")
 
@@ -108,4 +108,4 @@ def _policy_source(arn: str) -> str:
 
 
 def all_workshop_ids() -> list[str]:
-    return [load_workshop_file(p).id for p in catalogue()]
+    return [w.id for w in all_workshops()]

@@ -33,10 +33,8 @@ _KNOWN_REGIONS: set[str] | None = None
 def check_region(region: str) -> str:
     """A region botocore knows (any partition), or a clear error before any call is made."""
     global _KNOWN_REGIONS
-    if _KNOWN_REGIONS is None:
-        import botocore.session
-
-        session = botocore.session.Session()
+    if _KNOWN_REGIONS is None:  # from the process's shared botocore data (the clients reuse it)
+        session = open_session(None, None, local=True)
         _KNOWN_REGIONS = {r for partition in session.get_available_partitions()
                           for r in session.get_available_regions("sts", partition_name=partition)}
     if region in _KNOWN_REGIONS or not _KNOWN_REGIONS:

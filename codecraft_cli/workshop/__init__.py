@@ -1,6 +1,6 @@
 """Workshop definitions: YAML -> validated, typed model; references; dependency order."""
 
-from .loader import catalogue, load_workshop, load_workshop_file
+from .loader import all_workshops, catalogue, load_workshop, load_workshop_file
 from .model import CheckSpec, ResourceSpec, RubricItem, Step, Workshop
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "RubricItem",
     "Step",
     "Workshop",
+    "all_workshops",
     "catalogue",
     "load_workshop",
     "load_workshop_file",

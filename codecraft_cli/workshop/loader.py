@@ -127,9 +127,7 @@ def parse(raw: Any, path: Path) -> Workshop:
                 problems.add(rwhere, "each resource must be a mapping")
                 continue
             rid = raw_res.get("id")
-            if isinstance(rid, str) and rid and rid in seen_ids:
-                rwhere = f"{where}, resource '{rid}'"
-            elif isinstance(rid, str) and rid:
+            if isinstance(rid, str) and rid:
                 rwhere = f"{where}, resource '{rid}'"
             else:
                 problems.add(rwhere, "'id' is required")
@@ -360,6 +358,11 @@ def _load_workshop_file(path: Path) -> Workshop:
 def catalogue() -> list[Path]:
     folder = paths.workshops_dir()
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def all_workshops() -> list[Workshop]:
+    """Every workshop of the catalogue, in file order."""
+    return [load_workshop_file(path) for path in catalogue()]
 
 
 def load_workshop(ref: str) -> Workshop:
