@@ -134,3 +134,11 @@ def machine_note() -> str:
     """Cores and load average: other work on the machine shows in every figure."""
     one, five, _ = os.getloadavg()
     return f"{os.cpu_count()} cores, load average {one:.2f} (1 min) / {five:.2f} (5 min)"
+
+
+def print_list(title: str, items: list[str]) -> None:
+    """What went wrong during a benchmark, after its tables (nothing when the list is empty)."""
+    if items:
+        print(f"\n{title}:")
+        for item in items:
+            print(f"  - {item}")

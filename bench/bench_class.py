@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from _bench import Codecraft, machine_note, median, table
+from _bench import Codecraft, machine_note, median, print_list, table
 
 NAMES = ["alice", "bob", "chloe", "david", "emma", "farid", "gabriel", "hugo", "ines", "jules", "karim", "lea",
          "manon", "nathan", "oceane", "paul", "quentin", "rose", "sami", "theo", "ugo", "victor", "wassim",
@@ -100,10 +100,7 @@ def main() -> int:
         print(f"\nlocal start: {start.seconds:.2f} s · machine at end: {machine_note()}")
     finally:
         cc.close()
-    if problems:
-        print("\nPROBLEMS:")
-        for p in problems:
-            print(f"  - {p}")
+    print_list("PROBLEMS", problems)
     return 0
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from _bench import Codecraft, Run, machine_note, median, secs, table
+from _bench import Codecraft, Run, machine_note, median, print_list, secs, table
 
 
 def closure(workshop: str, requires: dict[str, list[str]]) -> list[str]:
@@ -136,10 +136,7 @@ def main() -> int:
         print(f"machine at end: {machine_note()}")
     finally:
         cc.close()
-    if failures:
-        print("\nFAILURES:")
-        for f in failures:
-            print(f"  - {f}")
+    print_list("FAILURES", failures)
     return 0
 
 

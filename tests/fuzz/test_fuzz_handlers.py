@@ -32,7 +32,6 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from moto import mock_aws
 from PIL import Image, UnidentifiedImageError
 
 LAMBDA_SRC = Path(__file__).resolve().parents[2] / "lambda_src"
@@ -76,18 +75,6 @@ def import_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], 
     for name in _TOP_LEVEL:
         sys.modules.pop(name, None)
     sys.modules.update(saved)
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
-    with mock_aws():
-        yield
 
 
 def _table(name: str, key: str) -> Any:
@@ -254,7 +241,7 @@ ORDER_FIELDS = {
 
 
 @pytest.fixture
-def process_order(aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Callable[[str], ModuleType]) -> Any:
+def process_order(lambda_aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Callable[[str], ModuleType]) -> Any:
     table = _table("Orders", "order_id")
     sns = boto3.client("sns", region_name=REGION)
     topic_arn = sns.create_topic(Name="OrderNotifications")["TopicArn"]
@@ -292,7 +279,7 @@ UPLOAD_FIELDS = {
 
 
 @pytest.fixture
-def upload_file(aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Callable[[str], ModuleType]) -> Any:
+def upload_file(lambda_aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Callable[[str], ModuleType]) -> Any:
     s3 = _bucket()
     table = _table("FileMetadata", "fileID")
     monkeypatch.setenv("BUCKET_NAME", BUCKET)
@@ -355,7 +342,7 @@ IMAGE_PATHS = st.one_of(
 
 
 @pytest.fixture
-def image_api(aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Callable[[str], ModuleType]) -> Any:
+def image_api(lambda_aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Callable[[str], ModuleType]) -> Any:
     s3 = _bucket()
     table = _table("ImageMetadata", "ImageID")
     monkeypatch.setenv("BUCKET_NAME", BUCKET)
@@ -410,7 +397,7 @@ JOB_PATHS = st.one_of(
 
 
 @pytest.fixture
-def add_job(aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Callable[[str], ModuleType]) -> Any:
+def add_job(lambda_aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Callable[[str], ModuleType]) -> Any:
     table = _table("Jobs", "job_id")
     monkeypatch.setenv("JOBS_TABLE", "Jobs")
     return SimpleNamespace(app=import_handler("add_job"), table=table)
@@ -561,7 +548,7 @@ def test_manage_projects_sqs_batch_is_only_logged(manage_projects: Any) -> None:
 
 
 @pytest.fixture
-def job_worker(aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Callable[[str], ModuleType]) -> Any:
+def job_worker(lambda_aws: None, monkeypatch: pytest.MonkeyPatch, import_handler: Callable[[str], ModuleType]) -> Any:
     jobs = _table("Jobs", "job_id")
     results = _table("Results", "job_id")
     s3 = _bucket("fuzz-results")

@@ -20,7 +20,6 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from moto import mock_aws
 
 APP = Path(__file__).resolve().parents[2] / "lambda_src" / "process_order" / "app.py"
 REGION = "us-east-1"
@@ -133,33 +132,26 @@ def load_app() -> ModuleType:
 
 
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch):
-    for var in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
-    with mock_aws():
-        dynamodb = boto3.resource("dynamodb", region_name=REGION)
-        table = dynamodb.create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": "order_id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "order_id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        table.wait_until_exists()
-        sns = boto3.client("sns", region_name=REGION)
-        topic_arn = sns.create_topic(Name=TOPIC)["TopicArn"]
-        sqs = boto3.client("sqs", region_name=REGION)
-        queue_url = sqs.create_queue(QueueName=QUEUE)["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"]["QueueArn"]
-        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn,
-                      Attributes={"RawMessageDelivery": "true"}, ReturnSubscriptionArn=True)
-        monkeypatch.setenv("TABLE_NAME", TABLE)
-        monkeypatch.setenv("TOPIC_ARN", topic_arn)
-        yield Stack(load_app(), table, sqs, queue_url, topic_arn)
+def stack(lambda_aws: None, monkeypatch: pytest.MonkeyPatch):
+    dynamodb = boto3.resource("dynamodb", region_name=REGION)
+    table = dynamodb.create_table(
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "order_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "order_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    table.wait_until_exists()
+    sns = boto3.client("sns", region_name=REGION)
+    topic_arn = sns.create_topic(Name=TOPIC)["TopicArn"]
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue_url = sqs.create_queue(QueueName=QUEUE)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn,
+                  Attributes={"RawMessageDelivery": "true"}, ReturnSubscriptionArn=True)
+    monkeypatch.setenv("TABLE_NAME", TABLE)
+    monkeypatch.setenv("TOPIC_ARN", topic_arn)
+    yield Stack(load_app(), table, sqs, queue_url, topic_arn)
 
 
 def assert_json_response(resp: Any, status: int) -> dict[str, Any]:
