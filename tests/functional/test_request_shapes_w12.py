@@ -462,11 +462,11 @@ def test_create_vpc_function_request_without_any_password(w2: Harness, monkeypat
 
 def test_delete_vpc_function_detaches_the_vpc_before_deleting(w2: Harness) -> None:
     record = {"outputs": {"name": "ManageProjects", "arn": FUNCTION_ARN, "vpc": True}}
-    calls = handler_for("lambda.function").plan_delete(record, {"mappings": ["uuid-1"]})
+    calls = handler_for("lambda.function").plan_delete(record, {"mappings": ["a1b2c3d4-0000-4000-8000-000000000001"]})
     assert [c.method for c in calls] == ["delete_event_source_mapping", "update_function_configuration",
                                          "wait:function_updated_v2", "delete_function"]
     stub = w2.stub("lambda")
-    stub.add_response("delete_event_source_mapping", {"UUID": "uuid-1", "State": "Deleting"}, {"UUID": "uuid-1"})
+    stub.add_response("delete_event_source_mapping", {"UUID": "a1b2c3d4-0000-4000-8000-000000000001", "State": "Deleting"}, {"UUID": "a1b2c3d4-0000-4000-8000-000000000001"})
     stub.add_response("update_function_configuration", {"FunctionName": "ManageProjects",
                                                         "LastUpdateStatus": "InProgress"}, {
         "FunctionName": "ManageProjects",
@@ -502,12 +502,12 @@ def test_delete_vpc_function_already_gone_is_success(w2: Harness) -> None:
     stub = w2.stub("lambda")
     stub.add_client_error("get_function", "ResourceNotFoundException", not_found, 404,
                           expected_params={"FunctionName": "ManageProjects"})
-    stub.add_response("list_event_source_mappings", {"EventSourceMappings": [{"UUID": "uuid-left"}]},
+    stub.add_response("list_event_source_mappings", {"EventSourceMappings": [{"UUID": "a1b2c3d4-0000-4000-8000-00000000000f"}]},
                       {"FunctionName": "ManageProjects"})
-    stub.add_response("delete_event_source_mapping", {"UUID": "uuid-left"}, {"UUID": "uuid-left"})
+    stub.add_response("delete_event_source_mapping", {"UUID": "a1b2c3d4-0000-4000-8000-00000000000f"}, {"UUID": "a1b2c3d4-0000-4000-8000-00000000000f"})
     handler = handler_for("lambda.function")
     found = handler.observe_for_delete(w2.ctx, record)
-    assert found == {"mappings": ["uuid-left"], "gone": True}
+    assert found == {"mappings": ["a1b2c3d4-0000-4000-8000-00000000000f"], "gone": True}
     calls = handler.plan_delete(record, found)
     assert [c.method for c in calls] == ["delete_event_source_mapping"]
     w2.executor().run(calls)  # a function deleted by hand must not fail the teardown
