@@ -24,15 +24,15 @@ def verify(
     A probe order goes through the API; the checks look for it in the table, the queue and the
     logs, then remove it. Exit 1 if a check fails (the JSON report is still printed).
     """
-    from ..engine.checks import NOTHING_BUILT, run_checks, score
+    from ..engine.grading import score
     from ..engine.session import open_context, open_target
+    from ..engine.verifier import NOTHING_BUILT, run_checks
     from ..workshop import load_workshop
     from .app import OPTIONS
 
     w = load_workshop(workshop)
     target = open_target(OPTIONS)
     ctx = open_context(w, target, student, OPTIONS.lang)
-    ctx.verify_mode = True  # resources built by hand in the console count, found by their names
     out = console()
     titles = {step.id: f"{n}. {text(step.title, OPTIONS.lang)}" for n, step in enumerate(w.steps, start=1)}
     shown: set[str] = set()
@@ -48,7 +48,8 @@ def verify(
         if not result.ok and result.fix:
             out.print(f"      [yellow]fix:[/yellow] {result.fix}")
 
-    results = run_checks(ctx, on_result=show)
+    # resources built by hand in the console count, found by their names
+    results = run_checks(ctx, on_result=show, by_hand=True)
     passed = sum(r.ok for r in results)
     pct = score(w, results)
     if json_out:

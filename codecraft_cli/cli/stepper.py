@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..engine.checks import CheckResult, run_checks
 from ..engine.context import DeployContext
 from ..engine.deploy import Deployer
 from ..engine.executor import Executor
 from ..engine.narrate import step_calls
 from ..engine.state import StateStore
+from ..engine.verifier import CheckResult, run_checks
 from ..i18n import text
 from .output import ok_mark
 
@@ -111,22 +111,15 @@ class StepByStep:
         return False
 
     def _check(self, steps: list[str] | None) -> list[CheckResult]:
-        self.ctx.verify_mode = True  # what was built by hand counts, found by its name
-        try:
-            return run_checks(self.ctx, only_steps=set(steps) if steps else None, outputs=self.outputs)
-        finally:
-            self.ctx.verify_mode = False
+        # what was built by hand counts, found by its name
+        return run_checks(self.ctx, only_steps=set(steps) if steps else None, outputs=self.outputs, by_hand=True)
 
     def _learn_outputs(self) -> None:
         """Outputs of earlier resources (built by codecraft or by hand) for the next plans."""
         self.outputs.update({rid: dict(rec.get("outputs") or {}) for rid, rec in self.state.resources.items()})
         missing = [r.step for r in self.ctx.workshop.resources if r.id not in self.outputs]
         if missing:
-            self.ctx.verify_mode = True
-            try:
-                run_checks(self.ctx, only_steps=set(), outputs=self.outputs)
-            finally:
-                self.ctx.verify_mode = False
+            run_checks(self.ctx, only_steps=set(), outputs=self.outputs, by_hand=True)
 
     def _report(self, results: list[CheckResult]) -> None:
         for r in results:

@@ -50,7 +50,11 @@ class UserPool(Handler):
     permissions = ("cognito-idp:CreateUserPool", "cognito-idp:DescribeUserPool", "cognito-idp:ListUserPools",
                    "cognito-idp:DeleteUserPool", "cognito-idp:DeleteUserPoolDomain", "cognito-idp:TagResource")
 
-    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+    def observe_by_hand(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        return self.observe(ctx, res, props, by_hand=True)
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                by_hand: bool = False) -> Observed:
         # Pool names are not unique: only a pool carrying this deployment's tags is ours.
         client = ctx.client("cognito-idp")
         name = self.name(ctx, res)
@@ -64,7 +68,7 @@ class UserPool(Handler):
                 if all(tags.get(k) == v for k, v in ctx.identity_tags.items()):
                     return Observed(True, {"id": pool["Id"], "arn": described.get("Arn")}, tags)
                 by_name = by_name or Observed(True, {"id": pool["Id"], "arn": described.get("Arn")}, None)
-        if ctx.verify_mode and by_name:  # built by hand in the console
+        if by_hand and by_name:  # built by hand in the console
             return by_name
         return Observed(False)
 

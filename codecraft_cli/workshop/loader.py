@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import paths
 from ..errors import UserError
+from .check_types import CHECK_TYPES
 from .model import (
     CheckSpec,
     ResourceSpec,
@@ -87,8 +88,7 @@ def _unknown(keys: Any, allowed: set[str], where: str, problems: _Problems) -> N
 
 
 def parse(raw: Any, path: Path) -> Workshop:
-    from ..engine.checks import CHECK_TYPES
-    from ..resources.base import all_handlers
+    from ..resources import all_handlers
 
     handlers = all_handlers()
     problems = _Problems(path)
@@ -273,7 +273,7 @@ def parse(raw: Any, path: Path) -> Workshop:
 def _check_external(ref: Any, requires: tuple[str, ...], cache: dict[str, Workshop | None],
                     where: str, problems: _Problems) -> None:
     """``${workshop:resource.attr}`` must name a prerequisite, one of its resources, and an output."""
-    from ..resources.base import handler_for
+    from ..resources import handler_for
 
     if ref.workshop not in _closure(requires):
         problems.add(where, f"reference {ref} names {ref.workshop}, which is not in 'requires'")

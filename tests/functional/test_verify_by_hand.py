@@ -14,7 +14,7 @@ import pytest
 from moto import mock_aws
 
 from codecraft_cli.aws.clients import Clients, Target
-from codecraft_cli.engine.checks import run_checks
+from codecraft_cli.engine.verifier import run_checks
 from codecraft_cli.engine.context import DeployContext
 from codecraft_cli.workshop import load_workshop
 
@@ -30,8 +30,7 @@ def aws() -> Iterator[None]:
 
 def verify(student: str | None = None) -> dict[str, object]:
     ctx = DeployContext(W, Target("aws", REGION), Clients(Target("aws", REGION)), student)
-    ctx.verify_mode = True
-    return {r.check: r for r in run_checks(ctx, wait_seconds=0) if "." not in r.check and r.step != "test"}
+    return {r.check: r for r in run_checks(ctx, wait_seconds=0, by_hand=True) if "." not in r.check and r.step != "test"}
 
 
 def build_by_hand(runtime: str = "python3.12", fifo: bool = False, deploy: bool = True,
@@ -127,6 +126,5 @@ def test_a_missing_stream_trigger_is_reported_with_the_console_fix(aws: None) ->
     client = boto3.client("lambda", region_name=REGION)
     (esm,) = client.list_event_source_mappings(FunctionName="Worker")["EventSourceMappings"]
     client.delete_event_source_mapping(UUID=esm["UUID"])
-    ctx.verify_mode = True
-    (trigger,) = [r for r in run_checks(ctx, wait_seconds=0) if r.check == "stream_trigger"]
+    (trigger,) = [r for r in run_checks(ctx, wait_seconds=0, by_hand=True) if r.check == "stream_trigger"]
     assert not trigger.ok and trigger.fix == "Lambda › Worker › Add trigger › DynamoDB: Jobs"

@@ -1,0 +1,271 @@
+"""The probes: one registered runner per explicit check type, which exercises the workshop end
+to end and returns ``(ok, detail)``.
+
+    http            send a request through the API and expect a status
+    dynamodb_item   an item with this key exists (optionally with these attribute values)
+    sqs_message     a message containing a text is in the queue (peeked, not consumed)
+    log_events      the function's log group holds a line containing a text
+    cognito_sign_in the test user signs in and receives an ID token
+    db_query        the database function runs a query (optionally returning a row with a text)
+    s3_object       an object is in the bucket (these bytes, this text, this JPEG size)
+
+Each type and its required params are declared in ``workshop/check_types.py`` (the loader checks
+a file against them); :func:`probe` registers the runner of a declared type. ``{probe}`` in check
+parameters is replaced by a unique id for this run, so the evidence found is the evidence this
+run produced; ``{last.field}`` by a field of the previous API answer's JSON body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..aws.errors import error_code
+from ..workshop.check_types import CHECK_TYPES, CheckType
+from ..workshop.model import CheckSpec
+from .context import DeployContext
+
+
+@dataclass
+class RunState:
+    """What the probes of one verification share: the outputs found, the answers received."""
+
+    ctx: DeployContext
+    outputs: dict[str, dict[str, Any]]
+    probe: str = field(default_factory=lambda: "probe-" + uuid.uuid4().hex[:10])
+    responses: dict[str, Any] = field(default_factory=dict)
+    wait_seconds: float = 10.0
+
+
+ProbeFn = Callable[[RunState, Mapping[str, Any]], tuple[bool, str]]
+
+
+@dataclass(frozen=True)
+class Probe:
+    schema: CheckType
+    run: ProbeFn
+
+
+PROBES: dict[str, Probe] = {}
+
+
+def probe(type_name: str) -> Callable[[ProbeFn], ProbeFn]:
+    """Register the runner of the check type ``type_name`` (declared in workshop.check_types)."""
+    schema = CHECK_TYPES[type_name]
+
+    def register(run: ProbeFn) -> ProbeFn:
+        PROBES[type_name] = Probe(schema, run)
+        return run
+
+    return register
+
+
+class Absent(Exception):
+    """A resource the check names does not exist: the check fails with this detail."""
+
+
+def run_probe(state: RunState, check: CheckSpec) -> tuple[bool, str]:
+    """Run one explicit check with its ``{probe}`` and ``{last.*}`` placeholders filled in."""
+    params = dict(_with_last(_with_probe(dict(check.params), state.probe), state))
+    params["_raw"] = json.dumps(check.params)
+    try:
+        return PROBES[check.type].run(state, params)
+    except Absent as exc:
+        return False, str(exc)
+
+
+def _with_probe(value: Any, probe_id: str) -> Any:
+    if isinstance(value, str):
+        return value.replace("{probe}", probe_id)
+    if isinstance(value, Mapping):
+        return {k: _with_probe(v, probe_id) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_probe(v, probe_id) for v in value]
+    return value
+
+
+def _with_last(value: Any, state: RunState) -> Any:
+    """``{last.field}``: a field of the previous API answer's JSON body (e.g. a new id)."""
+    if isinstance(value, str) and "{last." in value:
+        body = getattr(state.responses.get("last"), "body", None)
+        body = body if isinstance(body, dict) else {}
+        return re.sub(r"\{last\.([A-Za-z_]+)\}", lambda m: str(body.get(m.group(1), "<missing>")), value)
+    if isinstance(value, Mapping):
+        return {k: _with_last(v, state) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_last(v, state) for v in value]
+    return value
+
+
+def _uses_probe(params: Mapping[str, Any]) -> bool:
+    """The check wrote its own evidence (``{probe}``): it removes it once found."""
+    return "{probe}" in str(params.get("_raw", ""))
+
+
+def _output(state: RunState, params: Mapping[str, Any], key: str, attr: str, what: str) -> str:
+    """An output of the resource named by ``params[key]``; :class:`Absent` when it does not exist."""
+    value = state.outputs.get(str(params[key]), {}).get(attr)
+    if not value:
+        raise Absent(f"the {what} {params[key]} does not exist")
+    return str(value)
+
+
+def _poll(state: RunState, attempt: Callable[[], tuple[bool, str]]) -> tuple[bool, str]:
+    deadline = state.ctx.clock() + state.wait_seconds
+    while True:
+        ok, detail = attempt()
+        if ok or state.ctx.clock() >= deadline:
+            return ok, detail
+        state.ctx.sleep(0.25)
+
+
+@probe("http")
+def _http(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    from .api import parse_route, route_needs_token, send, stage_of
+
+    method, path = parse_route(str(params["route"]))
+    api_id, stage = stage_of(state.ctx.workshop, state.outputs)
+    headers = {}
+    if params.get("auth", True) and route_needs_token(state.ctx.workshop, method, path):
+        headers["Authorization"] = _token(state)
+    response = send(state.ctx, api_id, stage, method, path, params.get("payload"), headers)
+    state.responses[str(params["route"])] = response
+    state.responses["last"] = response
+    want = int(params.get("expect_status", 200))
+    body = json.dumps(response.body)[:200]
+    if response.status == want:
+        return True, f"{method} {path} answered {response.status}"
+    return False, f"{method} {path} answered {response.status} (expected {want}): {body}"
+
+
+def _token(state: RunState) -> str:
+    from .api import sign_in
+
+    if "token" not in state.responses:
+        test_user = state.ctx.workshop.test_user or {}
+        state.responses["token"] = sign_in(state.ctx, state.outputs, str(test_user.get("client")),
+                                           str(test_user.get("user")))
+    return str(state.responses["token"])
+
+
+@probe("cognito_sign_in")
+def _sign_in(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    from .api import sign_in
+
+    token = sign_in(state.ctx, state.outputs, str(params["client"]), str(params["user"]))
+    state.responses["token"] = token
+    username = state.outputs.get(str(params["user"]), {}).get("username")
+    return True, f"{username} signed in and received an ID token"
+
+
+@probe("db_query")
+def _db_query(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    from ..resources.database import invoke_admin
+
+    function = _output(state, params, "function", "name", "database function")
+    answer = invoke_admin(state.ctx, function, {"action": "query", "sql": params["sql"], "limit": 1000})
+    rows = answer.get("rows", [])
+    needle = params.get("contains")
+    if needle is not None and not any(str(needle) in map(str, row) for row in rows):
+        return False, f"{params['sql']!r} returned no row with {needle!r}"
+    return True, f"{params['sql']!r} ran ({len(rows)} row(s))"
+
+
+@probe("dynamodb_item")
+def _item(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    table = _output(state, params, "table", "name", "table")
+    key = {k: {"S": str(v)} for k, v in params["key"].items()}
+    client = state.ctx.client("dynamodb")
+
+    def attempt() -> tuple[bool, str]:
+        item = client.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+        if not item:
+            return False, f"no item {params['key']} in {table}"
+        for attr, want in (params.get("expect") or {}).items():
+            got = next(iter(item.get(attr, {}).values()), None)
+            if str(got) != str(want):
+                return False, f"item {params['key']}: {attr} is {got!r}, expected {want!r}"
+        return True, f"item {params['key']} is in {table}"
+
+    ok, detail = _poll(state, attempt)
+    if ok and _uses_probe(params):
+        client.delete_item(TableName=table, Key=key)  # leave the student's table as it was
+    return ok, detail
+
+
+@probe("sqs_message")
+def _message(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    url = _output(state, params, "queue", "url", "queue")
+    client = state.ctx.client("sqs")
+    needle = str(params["contains"])
+
+    def attempt() -> tuple[bool, str]:
+        got = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
+                                     WaitTimeSeconds=0).get("Messages", [])
+        for message in got:
+            if needle in message.get("Body", ""):
+                if _uses_probe(params):  # leave the queue as it was
+                    client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                return True, f"a message with {needle!r} is in the queue"
+        return False, f"no message containing {needle!r} in the queue"
+
+    return _poll(state, attempt)
+
+
+@probe("s3_object")
+def _object(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    bucket = _output(state, params, "bucket", "name", "bucket")
+    key = str(params["key"])
+    client = state.ctx.client("s3")
+
+    def attempt() -> tuple[bool, str]:
+        try:
+            got = client.get_object(Bucket=bucket, Key=key)
+        except Exception as exc:
+            return False, f"no object {key} in {bucket} ({error_code(exc) or exc})"
+        data: bytes = got["Body"].read()
+        problem = _object_problem(key, data, params)
+        return (False, problem) if problem else (True, f"{key} is in {bucket} ({len(data)} bytes)")
+
+    return _poll(state, attempt)
+
+
+def _object_problem(key: str, data: bytes, params: Mapping[str, Any]) -> str | None:
+    """How the object's bytes differ from what the check expects (None: as expected)."""
+    import base64
+    import io
+
+    if "equals_base64" in params and data != base64.b64decode(str(params["equals_base64"])):
+        return f"{key} does not hold the uploaded bytes ({len(data)} bytes)"
+    if "contains" in params and str(params["contains"]).encode() not in data:
+        return f"{key} does not contain {params['contains']!r}"
+    if "image_size" in params:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as image:
+            size, fmt = list(image.size), image.format
+        if size != list(params["image_size"]) or fmt != "JPEG":
+            return f"{key} is a {fmt} of {size[0]}x{size[1]}, expected JPEG {params['image_size']}"
+    return None
+
+
+@probe("log_events")
+def _logs(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
+    group = "/aws/lambda/" + _output(state, params, "function", "name", "function")
+    needle = str(params.get("contains", ""))
+    client = state.ctx.client("logs")
+
+    def attempt() -> tuple[bool, str]:
+        try:
+            events = client.filter_log_events(logGroupName=group, limit=1000).get("events", [])
+        except Exception as exc:  # the group may not exist yet
+            return False, f"cannot read {group}: {error_code(exc) or exc}"
+        if any(needle in event.get("message", "") for event in events):
+            return True, f"{group} holds the function's output"
+        return False, f"no log line containing {needle!r} in {group}"
+
+    return _poll(state, attempt)
