@@ -17,10 +17,12 @@ import time
 import urllib.request
 from typing import Any
 
+from .clients import EmulatorClients
+
 
 class CognitoAuthorizers:
-    def __init__(self, endpoint: str) -> None:
-        self.endpoint = endpoint
+    def __init__(self, clients: EmulatorClients) -> None:
+        self.clients = clients
         self._jwks: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -29,7 +31,7 @@ class CognitoAuthorizers:
 
         with self._lock:
             if pool_id not in self._jwks:
-                request = urllib.request.Request(f"{self.endpoint}/{pool_id}/.well-known/jwks.json",
+                request = urllib.request.Request(f"{self.clients.endpoint}/{pool_id}/.well-known/jwks.json",
                                                  headers={"Host": f"cognito-idp.{region}.amazonaws.com"})
                 with urllib.request.urlopen(request, timeout=5) as response:
                     self._jwks[pool_id] = KeySet.import_key_set(json.loads(response.read()))
@@ -70,10 +72,7 @@ class CognitoAuthorizers:
         return None
 
     def _clients(self, region: str, pool_id: str) -> set[str]:
-        import boto3
-
-        client = boto3.client("cognito-idp", region_name=region, endpoint_url=self.endpoint,
-                              aws_access_key_id="codecraft", aws_secret_access_key="codecraft")
+        client = self.clients.client("cognito-idp", region)
         clients = client.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60).get("UserPoolClients", [])
         return {c["ClientId"] for c in clients}
 

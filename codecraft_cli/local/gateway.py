@@ -20,7 +20,9 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from .runner import ACCOUNT_ID, LambdaRunner
+from .clients import EmulatorClients
+from .lambda_.service import LambdaRunner
+from .moto_adapter import ACCOUNT_ID, rest_api_region
 
 _URI_RE = re.compile(r"functions/(arn:aws:lambda:[^/]+)/invocations")
 
@@ -93,33 +95,14 @@ MAX_PAYLOAD = 10 * 1024 * 1024  # REST API payload quota: 10 MB
 class Gateway:
     """The WSGI application of the local API gateway."""
 
-    def __init__(self, endpoint: str, runner: LambdaRunner, default_region: str,
+    def __init__(self, clients: EmulatorClients, runner: LambdaRunner, default_region: str,
                  authorizers: Any = None, snapshots: dict[tuple[str, str], list[dict[str, Any]]] | None = None) -> None:
-        self.endpoint = endpoint
+        self.clients = clients
         self.runner = runner
         self.default_region = default_region
         self.authorizers = authorizers
         self.snapshots = snapshots if snapshots is not None else {}
         self.status: Any = lambda: {}
-        self._clients: dict[tuple[str, str], Any] = {}
-
-    def client(self, service: str, region: str) -> Any:
-        key = (service, region)
-        if key not in self._clients:
-            import boto3
-
-            self._clients[key] = boto3.client(service, region_name=region, endpoint_url=self.endpoint,
-                                              aws_access_key_id="codecraft",
-                                              aws_secret_access_key="codecraft")
-        return self._clients[key]
-
-    def region_of(self, api_id: str) -> str | None:
-        from moto.apigateway.models import apigateway_backends
-
-        for region, backend in apigateway_backends[ACCOUNT_ID].items():
-            if api_id in backend.apis:
-                return str(region)
-        return None
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         from werkzeug.wrappers import Request
@@ -143,10 +126,10 @@ class Gateway:
             return _json_response(start_response, 403, {"message": "Forbidden"})
         api_id, stage = parts[0], parts[1]
         path = "/" + (parts[2] if len(parts) > 2 else "")
-        region = self.region_of(api_id)
+        region = rest_api_region(api_id)
         if region is None:
             return _json_response(start_response, 403, {"message": "Forbidden"})
-        apigw = self.client("apigateway", region)
+        apigw = self.clients.client("apigateway", region)
         try:
             stage_def = apigw.get_stage(restApiId=api_id, stageName=stage)
         except apigw.exceptions.NotFoundException:
@@ -209,7 +192,7 @@ class Gateway:
         return self._proxy_response(start_response, result.payload)
 
     def _allowed(self, function_arn: str, region: str, source_arn: str) -> bool:
-        client = self.client("lambda", region)
+        client = self.clients.client("lambda", region)
         try:
             policy = client.get_policy(FunctionName=function_arn)["Policy"]
         except client.exceptions.ResourceNotFoundException:

@@ -18,6 +18,9 @@ import threading
 import time
 from typing import Any
 
+from . import moto_adapter
+from .wsgi import aws_json_error, body_text, signed_for, signed_region
+
 _CREATE_FUNCTION = re.compile(r"^/2015-03-31/functions/?$")
 
 
@@ -42,19 +45,16 @@ class LatencyHook:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD")
-        if method == "POST" and "Action=CreateRole" in _peek(environ):
+        if method == "POST" and "Action=CreateRole" in body_text(environ):
             self._remember_role(environ)
         if method != "POST" or not _CREATE_FUNCTION.match(path):
             return self.app(environ, start_response)
-        request = json.loads(_peek(environ) or "{}")
+        request = json.loads(body_text(environ) or "{}")
         role = str(request.get("Role", "")).rsplit("/", 1)[-1]
         created = self.role_created.get(role)
         if created is not None and time.monotonic() - created < self.latency.get("iam", 0):
-            payload = json.dumps({"Type": "User", "message": "The role defined for the function cannot be "
-                                  "assumed by Lambda."}).encode()
-            start_response("400 Bad Request", [("Content-Type", "application/json"),
-                                               ("x-amzn-ErrorType", "InvalidParameterValueException")])
-            return [payload]
+            return aws_json_error(start_response, "400 Bad Request", "InvalidParameterValueException", {
+                "Type": "User", "message": "The role defined for the function cannot be assumed by Lambda."})
         chunks = list(self.app(environ, start_response))
         if self.latency.get("lambda"):
             self._pending(str(request.get("FunctionName", "")), environ)
@@ -63,31 +63,19 @@ class LatencyHook:
     def _remember_role(self, environ: dict[str, Any]) -> None:
         from urllib.parse import parse_qs
 
-        form = parse_qs(_peek(environ))
+        form = parse_qs(body_text(environ))
         name = (form.get("RoleName") or [""])[0]
         if name:
             self.role_created[name] = time.monotonic()
 
     def _pending(self, name: str, environ: dict[str, Any]) -> None:
-        from moto.awslambda.models import lambda_backends
-
-        from .runner import ACCOUNT_ID
-
-        auth = environ.get("HTTP_AUTHORIZATION", "")
-        region = auth.split("/lambda/aws4_request")[0].rsplit("/", 1)[-1] if "/lambda/" in auth else "us-east-1"
+        region = signed_region(environ, "lambda") if signed_for(environ, "lambda") else "us-east-1"
         try:
-            fn = lambda_backends[ACCOUNT_ID][region].get_function(name)
+            fn = moto_adapter.lambda_function(region, name)
         except Exception:
             return
         fn.state = "Pending"
         later(self.latency["lambda"], lambda: setattr(fn, "state", "Active"))
-
-
-def _peek(environ: dict[str, Any]) -> str:
-    """The body of a request as text, left readable for the next application."""
-    from .server import buffered_body
-
-    return buffered_body(environ).decode("utf-8", "replace")
 
 
 def rds_available_later(db: Any, seconds: float) -> None:

@@ -100,7 +100,7 @@ def read_info() -> dict[str, Any] | None:
 
 def status() -> dict[str, Any]:
     info = read_info()
-    alive = bool(info) and _pid_alive(int(info["pid"])) and _is_our_emulator(int(info["pid"]))
+    alive = info is not None and bool(info) and _pid_alive(int(info["pid"])) and _is_our_emulator(int(info["pid"]))
     health = _health(info) if alive and info else None
     running = health is not None
     servers = (health or {}).get("mysql") or []

@@ -21,64 +21,25 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .runner import ACCOUNT_ID, LambdaRunner
+from . import moto_adapter
+from .clients import EmulatorClients
+from .lambda_.service import LambdaRunner
 
 ACTIVE = ("Enabled", "Enabling", "Creating", "Updating")
 
 
-def neutralise_moto_delivery() -> None:
-    """moto tries to run the mapped function in Docker on every send_message: turn it off."""
+def route_deliveries(pump: EventPump) -> None:
+    """The emulator delivers what moto would run in Docker: mappings (the pump polls them), S3
+    notifications and SNS subscriptions (asynchronous invocations with Lambda's events)."""
+    moto_adapter.neutralise_lambda_delivery()
+    moto_adapter.route_s3_notifications(pump.invoke_in_background)
 
-    class Inert(dict):  # type: ignore[type-arg]
-        def __setitem__(self, key: Any, value: Any) -> None:
-            return None
+    def sns(function_arn: str, subscription_arn: str, topic_arn: str, message_id: str, message: str,
+            subject: str | None, attributes: dict[str, Any] | None) -> None:
+        pump.invoke_in_background(function_arn, sns_event(subscription_arn, topic_arn, message_id, message,
+                                                          subject, attributes))
 
-    from moto.dynamodb.models.table import Table
-    from moto.sqs.models import Queue
-
-    inert = property(lambda self: Inert(), lambda self, value: None)
-    Queue.lambda_event_source_mappings = inert  # type: ignore[assignment]
-    Table.lambda_event_source_mappings = inert  # type: ignore[assignment]
-
-
-def route_s3_notifications(pump: EventPump) -> None:
-    """S3 → Lambda notifications: moto builds the event, the runner runs the function."""
-    from moto.s3 import notifications
-
-    def invoke(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
-        pump.invoke_in_background(fn_arn, event_body)
-
-    notifications._invoke_awslambda = invoke  # type: ignore[assignment]
-
-
-def route_sns_to_lambda(pump: EventPump) -> None:
-    """SNS → Lambda subscriptions: the function runs asynchronously with Lambda's SNS event.
-
-    moto would build a placeholder event (fixed ids, test attributes) and run it in Docker; here
-    the event carries the subscription, topic, message id, subject and attributes of the
-    publish, and the runner runs the function with the retries of an asynchronous invocation.
-    Other protocols (SQS, HTTP) keep moto's own delivery.
-    """
-    from moto.sns.models import Subscription
-
-    original = Subscription.publish
-
-    def publish(self: Any, message: str, message_id: str, subject: str | None = None,
-                message_attributes: dict[str, Any] | None = None, group_id: str | None = None,
-                deduplication_id: str | None = None, message_structure: str | None = None) -> None:
-        if self.protocol != "lambda":
-            return original(self, message, message_id, subject, message_attributes, group_id,
-                            deduplication_id, message_structure)
-        matcher = getattr(self, "_filter_policy_matcher", None)
-        if matcher is not None and not matcher.matches(message_attributes, message):
-            return None
-        if message_structure == "json":
-            message = self._parse_message_structure(message, self.protocol)
-        pump.invoke_in_background(self.endpoint, sns_event(
-            self.arn, self.topic.arn, message_id, message, subject, message_attributes))
-        return None
-
-    Subscription.publish = publish  # type: ignore[method-assign]
+    moto_adapter.route_sns_to_lambda(sns)
 
 
 def sns_event(subscription_arn: str, topic_arn: str, message_id: str, message: str, subject: str | None,
@@ -99,15 +60,14 @@ def sns_event(subscription_arn: str, topic_arn: str, message_id: str, message: s
 
 
 class EventPump:
-    def __init__(self, endpoint: str, runner: LambdaRunner, interval: float = 0.2) -> None:
-        self.endpoint = endpoint
+    def __init__(self, clients: EmulatorClients, runner: LambdaRunner, interval: float = 0.2) -> None:
+        self.clients = clients
         self.runner = runner
         self.interval = interval
         self._stop = threading.Event()
         self._busy: set[str] = set()
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pump")
-        self._clients: dict[tuple[str, str], Any] = {}
         self._iterators: dict[str, dict[str, str]] = {}  # mapping UUID -> shard id -> iterator
         self._attempts: dict[str, int] = {}  # failed stream batches -> attempts so far
         self._not_before: dict[str, float] = {}  # mapping UUID -> monotonic time of the next try
@@ -121,15 +81,6 @@ class EventPump:
         self._stop.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def client(self, service: str, region: str) -> Any:
-        key = (service, region)
-        if key not in self._clients:
-            import boto3
-
-            self._clients[key] = boto3.client(service, region_name=region, endpoint_url=self.endpoint,
-                                              aws_access_key_id="codecraft", aws_secret_access_key="codecraft")
-        return self._clients[key]
-
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
@@ -139,12 +90,8 @@ class EventPump:
             self._stop.wait(self.interval)
 
     def tick(self) -> None:
-        from moto.awslambda.models import lambda_backends
-
-        for region in list(lambda_backends[ACCOUNT_ID].keys()):
-            if not lambda_backends[ACCOUNT_ID][region].list_functions():
-                continue
-            pages = self.client("lambda", region).get_paginator("list_event_source_mappings").paginate()
+        for region in moto_adapter.regions_with_functions():
+            pages = self.clients.client("lambda", region).get_paginator("list_event_source_mappings").paginate()
             for page in pages:
                 for esm in page.get("EventSourceMappings", []):
                     if esm.get("State") not in ACTIVE:
@@ -172,7 +119,7 @@ class EventPump:
         self._pool.submit(run)
 
     def _sqs_batch(self, region: str, esm: dict[str, Any]) -> None:
-        sqs = self.client("sqs", region)
+        sqs = self.clients.client("sqs", region)
         queue_name = esm["EventSourceArn"].rsplit(":", 1)[-1]
         url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
         got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=max(1, min(int(esm.get("BatchSize") or 10), 10)),
@@ -197,7 +144,7 @@ class EventPump:
         uuid = esm["UUID"]
         if time.monotonic() < self._not_before.get(uuid, 0.0):
             return  # backing off after a failed batch
-        streams = self.client("dynamodbstreams", region)
+        streams = self.clients.client("dynamodbstreams", region)
         arn = esm["EventSourceArn"]
         iterators = self._iterators.setdefault(uuid, {})
         description = streams.describe_stream(StreamArn=arn)["StreamDescription"]

@@ -16,7 +16,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from .wsgi import aws_json_error, buffered_body, call_capturing, signed_for, signed_region
+
+if TYPE_CHECKING:
+    from .clients import EmulatorClients
 
 _INVOKE_RE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
 
@@ -38,7 +43,7 @@ class LambdaInvokeRoute:
             return self.moto_app(environ, start_response)
         from werkzeug.wrappers import Request
 
-        from .runner import FunctionNotFound
+        from .lambda_.function import FunctionNotFound
 
         request = Request(environ)
         raw = request.get_data()
@@ -50,7 +55,7 @@ class LambdaInvokeRoute:
             return _lambda_error(start_response, 400, "InvalidRequestContentException",
                                  "Could not parse request body into json")
         try:
-            self.runner._function(name)
+            self.runner.function(name)
         except FunctionNotFound as exc:
             return _lambda_error(start_response, 404, "ResourceNotFoundException", str(exc))
         if kind == "DryRun":  # permissions and parameters only: nothing runs
@@ -76,21 +81,8 @@ class LambdaInvokeRoute:
         return [result.payload_bytes]
 
 
-def _lambda_error(start_response: Any, status: int, code: str, message: str) -> list[bytes]:
-    body = json.dumps({"Type": "User", "Message": message}).encode()
-    start_response(f"{status} Error", [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)])
-    return [body]
-
-
-def buffered_body(environ: dict[str, Any]) -> bytes:
-    """The request body, read once and left readable for the next application."""
-    import io
-
-    if "codecraft.body" not in environ:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        environ["codecraft.body"] = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(environ["codecraft.body"])
-    return bytes(environ["codecraft.body"])
+def _lambda_error(start_response: Any, status: int, code: str, message: str) -> Any:
+    return aws_json_error(start_response, f"{status} Error", code, {"Type": "User", "Message": message})
 
 
 class RdsHook:
@@ -102,36 +94,29 @@ class RdsHook:
     If mariadbd is not installed, CreateDBInstance fails with the install command.
     """
 
-    def __init__(self, app: Any, endpoint_holder: dict[str, str], mysql: Any,
+    def __init__(self, app: Any, clients: EmulatorClients, mysql: Any,
                  latency: dict[str, float] | None = None) -> None:
         self.app = app
-        self.endpoint_holder = endpoint_holder
+        self.clients = clients
         self.mysql = mysql
         self.latency = latency or {}
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         from urllib.parse import parse_qs
 
-        auth = environ.get("HTTP_AUTHORIZATION", "")
-        if environ.get("REQUEST_METHOD") != "POST" or "/rds/aws4_request" not in auth:
+        if environ.get("REQUEST_METHOD") != "POST" or not signed_for(environ, "rds"):
             return self.app(environ, start_response)
         form = {k: v[0] for k, v in parse_qs(buffered_body(environ).decode("utf-8", "replace")).items()}
         action = form.get("Action")
-        region = auth.split("/rds/aws4_request")[0].rsplit("/", 1)[-1]
+        region = signed_region(environ, "rds")
         if action == "CreateDBInstance":
             from .mysql import INSTALL_HINT, mariadbd_path
 
             if not mariadbd_path():
                 return _rds_error(start_response, "CodecraftMariaDBMissing",
                                   f"The emulator needs mariadbd to run an RDS instance. {INSTALL_HINT}")
-        status_holder: dict[str, str] = {}
-
-        def capture(status: str, headers: Any, exc_info: Any = None) -> Any:
-            status_holder["status"] = status
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
-
-        chunks = list(self.app(environ, capture))
-        if status_holder.get("status", "").startswith("200"):
+        status, chunks = call_capturing(self.app, environ, start_response)
+        if status.startswith("200"):
             instance = (form.get("DBInstanceIdentifier") or "").lower()
             if action == "CreateDBInstance":
                 self._start(region, instance, form)
@@ -140,24 +125,19 @@ class RdsHook:
         return chunks
 
     def _start(self, region: str, instance: str, form: dict[str, str]) -> None:
-        import boto3
-        from moto.rds.models import rds_backends
+        from . import moto_adapter
 
-        from .runner import ACCOUNT_ID
-
-        db = rds_backends[ACCOUNT_ID][region].databases[instance]
+        db = moto_adapter.db_instance(region, instance)
         user = form.get("MasterUsername") or "admin"
         password = form.get("MasterUserPassword")
         secret = getattr(db, "master_user_secret", None)
         if not password and secret is not None:
-            client = boto3.client("secretsmanager", region_name=region, endpoint_url=self.endpoint_holder["url"],
-                                  aws_access_key_id="codecraft", aws_secret_access_key="codecraft")
+            client = self.clients.client("secretsmanager", region)
             arn = secret.secret_arn
             value = json.loads(client.get_secret_value(SecretId=arn)["SecretString"])
             user, password = value.get("username", user), value["password"]
         server = self.mysql.start(instance, user, password or "", form.get("DBName"))
-        db.__dict__["codecraft_address"] = "127.0.0.1"
-        db.port = server.port
+        moto_adapter.serve_instance_at(db, "127.0.0.1", server.port)
         if self.latency.get("rds"):
             from .latency import rds_available_later
 
@@ -174,35 +154,25 @@ class DeploymentSnapshots:
 
     _PATH = re.compile(r"^/restapis/([^/]+)/deployments/?$")
 
-    def __init__(self, app: Any, endpoint_holder: dict[str, str]) -> None:
+    def __init__(self, app: Any, clients: EmulatorClients) -> None:
         self.app = app
-        self.endpoint_holder = endpoint_holder
+        self.clients = clients
         self.snapshots: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        auth = environ.get("HTTP_AUTHORIZATION", "")
         found = self._PATH.match(environ.get("PATH_INFO", ""))
-        if environ.get("REQUEST_METHOD") != "POST" or not found or "/apigateway/aws4_request" not in auth:
+        if environ.get("REQUEST_METHOD") != "POST" or not found or not signed_for(environ, "apigateway"):
             return self.app(environ, start_response)
-        status_holder: dict[str, str] = {}
-
-        def capture(status: str, headers: Any, exc_info: Any = None) -> Any:
-            status_holder["status"] = status
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
-
-        chunks = list(self.app(environ, capture))
-        if status_holder.get("status", "").startswith(("200", "201")):
-            region = auth.split("/apigateway/aws4_request")[0].rsplit("/", 1)[-1]
+        status, chunks = call_capturing(self.app, environ, start_response)
+        if status.startswith(("200", "201")):
+            region = signed_region(environ, "apigateway")
             deployment_id = json.loads(b"".join(chunks) or b"{}").get("id")
             if deployment_id:
                 self.snapshots[(found.group(1), deployment_id)] = self._snapshot(region, found.group(1))
         return chunks
 
     def _snapshot(self, region: str, api_id: str) -> list[dict[str, Any]]:
-        import boto3
-
-        client = boto3.client("apigateway", region_name=region, endpoint_url=self.endpoint_holder["url"],
-                              aws_access_key_id="codecraft", aws_secret_access_key="codecraft")
+        client = self.clients.client("apigateway", region)
         items = [item for page in client.get_paginator("get_resources").paginate(restApiId=api_id)
                  for item in page.get("items", [])]
         for item in items:
@@ -220,17 +190,6 @@ def _rds_error(start_response: Any, code: str, message: str) -> list[bytes]:
     return [body]
 
 
-def _point_rds_endpoints_at_real_servers() -> None:
-    from moto.rds.models import DBInstance
-
-    original = DBInstance.address
-
-    def address(self: Any) -> str:
-        return str(self.__dict__.get("codecraft_address") or original.fget(self))  # type: ignore[attr-defined]
-
-    DBInstance.address = property(address)  # type: ignore[assignment,method-assign]
-
-
 def _quiet_handler() -> Any:
     from werkzeug.serving import WSGIRequestHandler
 
@@ -242,54 +201,49 @@ def _quiet_handler() -> Any:
 
 
 def serve(home: Path, region: str) -> None:
-    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
+    from . import moto_adapter
     from .authorizer import CognitoAuthorizers
+    from .clients import EmulatorClients
     from .gateway import Gateway
+    from .lambda_.service import LambdaRunner
+    from .latency import LatencyHook, model
     from .mysql import MariaDBManager
-    from .pump import EventPump, neutralise_moto_delivery, route_s3_notifications, route_sns_to_lambda
-    from .runner import LambdaRunner
+    from .pump import EventPump, route_deliveries
 
     local = home / "local"
     local.mkdir(parents=True, exist_ok=True)
-    neutralise_moto_delivery()
-    _point_rds_endpoints_at_real_servers()
-    holder: dict[str, Any] = {}
-    endpoint_holder: dict[str, str] = {}
+    moto_app = moto_adapter.wsgi_app()
+    moto_adapter.point_rds_endpoints_at_real_servers()
+    clients = EmulatorClients()
     mysql = MariaDBManager(local / "mysql")
-    moto_app = DomainDispatcherApplication(create_backend_app)
-    from .latency import LatencyHook, model
-
     latency = model()
-    inner: Any = RdsHook(moto_app, endpoint_holder, mysql, latency)
+    inner: Any = RdsHook(moto_app, clients, mysql, latency)
     if latency:
         inner = LatencyHook(inner, latency)
         print(f"codecraft emulator: latency model {latency}", flush=True)
-    snapshots = DeploymentSnapshots(inner, endpoint_holder)
+    snapshots = DeploymentSnapshots(inner, clients)
     app = LambdaInvokeRoute(snapshots, None)
     moto_server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_quiet_handler())
-    endpoint = f"http://127.0.0.1:{moto_server.server_port}"
-    endpoint_holder["url"] = endpoint
-    runner = LambdaRunner(endpoint, local / "lambda", region)
+    clients.endpoint = f"http://127.0.0.1:{moto_server.server_port}"
+    runner = LambdaRunner(clients, local / "lambda", region)
     app.runner = runner
-    gateway_app = Gateway(endpoint, runner, region, CognitoAuthorizers(endpoint), snapshots.snapshots)
+    gateway_app = Gateway(clients, runner, region, CognitoAuthorizers(clients), snapshots.snapshots)
     gateway_app.status = lambda: {"mysql": mysql.endpoints()}
-    pump = EventPump(endpoint, runner)
+    pump = EventPump(clients, runner)
     app.pump = pump
-    route_s3_notifications(pump)
-    route_sns_to_lambda(pump)
+    route_deliveries(pump)
     gateway_server = make_server("127.0.0.1", 0, gateway_app, threaded=True,
                                  request_handler=_quiet_handler())
-    holder["servers"] = (moto_server, gateway_server)
-    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in holder["servers"]]
+    servers = (moto_server, gateway_server)
+    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
     for thread in threads:
         thread.start()
     pump.start()
     info = {
         "pid": os.getpid(),
-        "endpoint": endpoint,
+        "endpoint": clients.endpoint,
         "gateway": f"http://127.0.0.1:{gateway_server.server_port}",
         "region": region,
         "started_at": time.time(),
@@ -305,7 +259,7 @@ def serve(home: Path, region: str) -> None:
     while not stop.is_set():
         stop.wait(1.0)
     pump.stop()
-    for server in holder["servers"]:
+    for server in servers:
         server.shutdown()
     runner.close()
     mysql.stop_all()

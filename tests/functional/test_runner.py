@@ -14,7 +14,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from codecraft_cli.local.runner import LambdaRunner
+from codecraft_cli.local.clients import EmulatorClients
+from codecraft_cli.local.lambda_.service import LambdaRunner
 
 
 def _zip(code: str) -> bytes:
@@ -30,9 +31,9 @@ def deploy(tmp_path: Path) -> Iterator[object]:
         iam = boto3.client("iam", region_name="us-east-1")
         role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
         client = boto3.client("lambda", region_name="us-east-1")
-        runner = LambdaRunner("http://127.0.0.1:9", tmp_path / "lambda")
+        runner = LambdaRunner(EmulatorClients("http://127.0.0.1:9"), tmp_path / "lambda")
         shipped: list[tuple[str, list[str]]] = []
-        runner._ship_logs = lambda region, group, stream, lines: shipped.append((group, lines))  # type: ignore[method-assign]
+        runner.logs.ship = lambda region, group, stream, lines: shipped.append((group, lines))  # type: ignore[method-assign]
 
         def make(code: str, timeout: int = 3, env: dict[str, str] | None = None) -> str:
             runner.client = client  # type: ignore[attr-defined]
@@ -208,13 +209,13 @@ def test_concurrent_invocations_get_environments_of_their_own(deploy: tuple) -> 
 def test_idle_environments_end_and_warm_seconds_zero_means_cold_every_time(deploy: tuple) -> None:
     make, runner = deploy
     name = make(COUNTER)
-    runner.warm_seconds = 0.3
+    runner.pool.warm_seconds = 0.3
     pid = runner.invoke(name, {}).payload["pid"]
     deadline = time.monotonic() + 5
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(pid)
-    runner.warm_seconds = 0
+    runner.pool.warm_seconds = 0
     first, second = runner.invoke(name, {}).payload, runner.invoke(name, {}).payload
     assert first["calls"] == second["calls"] == 1 and first["pid"] != second["pid"]
     assert not _alive(second["pid"])
@@ -262,7 +263,7 @@ def test_an_environment_ends_when_the_emulator_is_gone_whatever_threads_it_runs(
                 "    threading.Thread(target=lambda: [time.sleep(0.1) for _ in iter(int, 1)]).start()\n"
                 "    return 'started'\n")
     assert runner.invoke(name, {}).payload == "started"
-    (env,) = [e for envs in runner._envs.values() for e in envs]
+    (env,) = runner.pool.environments()
     env.proc.stdin.close()  # what the emulator's death does to the pipe
     assert env.proc.wait(timeout=3) == 0
 
@@ -273,4 +274,4 @@ def test_no_environment_starts_once_the_runner_is_closed(deploy: tuple) -> None:
     runner.close()
     with pytest.raises(RuntimeError, match="stopping"):
         runner.invoke(name, {})
-    assert not any(runner._envs.values())
+    assert not runner.pool.environments()

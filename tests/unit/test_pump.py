@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from codecraft_cli.local.clients import EmulatorClients
+from codecraft_cli.local.lambda_.service import Invocation
 from codecraft_cli.local.pump import EventPump, _sqs_record
-from codecraft_cli.local.runner import Invocation
 
 
 class FakeRunner:
@@ -30,7 +31,7 @@ def records(*bodies: str) -> list[dict[str, Any]]:
 
 def pump() -> tuple[EventPump, FakeRunner]:
     runner = FakeRunner()
-    return EventPump("http://127.0.0.1:9", runner), runner  # type: ignore[arg-type]
+    return EventPump(EmulatorClients("http://127.0.0.1:9"), runner), runner  # type: ignore[arg-type]
 
 
 ESM = {"UUID": "u1", "FunctionArn": "arn:fn", "BisectBatchOnFunctionError": True, "MaximumRetryAttempts": 2}

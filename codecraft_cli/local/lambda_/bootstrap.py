@@ -4,8 +4,8 @@ Like Lambda's python runtime, one process serves invocations one after the other
 module is imported at the first one (the cold start, its time reported as the init duration) and
 stays loaded, with whatever it keeps at module level (clients, connections), for the next ones.
 
-Protocol with the runner (``runner.py``): each line on stdin is one invocation,
-``{"id": request id, "event": event}``. For each, everything the function prints or logs goes
+Protocol with the execution environment (``environment.py``): each line on stdin is one
+invocation, ``{"id": request id, "event": event}``. For each, everything the function prints or logs goes
 to stderr, followed by a line ``<SENTINEL><request id>``; then one JSON line with the result goes
 to the original stdout. A timed-out invocation or a module that cannot be imported ends the
 process after its answer (Lambda discards such an environment); so does stdin closing (the
