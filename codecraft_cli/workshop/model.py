@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 REF_RE = re.compile(r"\$\{(?:([a-z0-9][a-z0-9-]*):)?([A-Za-z_][A-Za-z0-9_]*)\.([a-z_]+)\}")
 
@@ -186,20 +186,25 @@ class Workshop:
         return tuple(res for step in self.steps for res in step.resources)
 
     def resource(self, logical_id: str) -> ResourceSpec:
-        for res in self.resources:
-            if res.id == logical_id:
-                return res
-        raise KeyError(logical_id)
+        return _by_id(self.resources, logical_id)
 
     @property
     def checks(self) -> tuple[CheckSpec, ...]:
         return tuple(check for step in self.steps for check in step.checks)
 
     def step(self, step_id: str) -> Step:
-        for step in self.steps:
-            if step.id == step_id:
-                return step
-        raise KeyError(step_id)
+        return _by_id(self.steps, step_id)
+
+
+_Element = TypeVar("_Element", ResourceSpec, Step)
+
+
+def _by_id(elements: tuple[_Element, ...], wanted: str) -> _Element:
+    """The element with this id (KeyError: none)."""
+    for element in elements:
+        if element.id == wanted:
+            return element
+    raise KeyError(wanted)
 
 
 def dependency_order(resources: tuple[ResourceSpec, ...]) -> list[ResourceSpec]:

@@ -1,0 +1,188 @@
+"""One reader per element of a workshop file: step, resource, check, rubric, the API entry points.
+
+Each reads its raw YAML mapping, records every problem with where it is (the step, the
+resource or check, the field) and returns the typed element, or None when the element is
+too broken to keep. The loader (``loader.parse``) calls them in file order and checks what
+spans elements: references, dependency order, prerequisites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from .check_types import CHECK_TYPES
+from .model import CheckSpec, ResourceSpec, RubricItem, Step
+from .problems import Problems
+
+if TYPE_CHECKING:
+    from ..resources.base import Handler
+
+STEP_KEYS = {"id", "title", "console", "resources", "checks", "pitfalls"}
+RESOURCE_KEYS = {"id", "type", "name", "properties", "depends_on"}
+CHECK_KEYS = {"id", "type", "title", "params", "fix"}
+
+
+class EntryPoints(TypedDict):
+    payloads: dict[str, Any]
+    api: str | None
+    default_route: str | None
+    test_user: Mapping[str, str] | None
+
+
+def parse_steps(raw_steps: Any, handlers: Mapping[str, Handler], problems: Problems) -> list[Step]:
+    if not isinstance(raw_steps, list) or not raw_steps:
+        problems.add("", "'steps' must be a non-empty list")
+        raw_steps = []
+    seen_ids: set[str] = set()  # step and resource ids share one namespace
+    steps = [parse_step(raw, index, seen_ids, handlers, problems) for index, raw in enumerate(raw_steps, start=1)]
+    return [step for step in steps if step is not None]
+
+
+def parse_step(raw: Any, index: int, seen_ids: set[str], handlers: Mapping[str, Handler],
+               problems: Problems) -> Step | None:
+    if not isinstance(raw, Mapping):
+        problems.add(f"step {index}", "each step must be a mapping")
+        return None
+    sid = raw.get("id")
+    if not isinstance(sid, str) or not sid:
+        problems.add(f"step {index}", "'id' is required")
+        sid = f"step{index}"
+    where = f"step '{sid}'"
+    problems.unknown(raw.keys(), STEP_KEYS, where)
+    if sid in seen_ids:
+        problems.add(where, "duplicate step id")
+    seen_ids.add(sid)
+    resources = [parse_resource(raw_res, rindex, sid, seen_ids, handlers, problems)
+                 for rindex, raw_res in enumerate(problems.list_of(raw.get("resources"), where, "resources"), start=1)]
+    checks = [parse_check(raw_check, cindex, sid, problems)
+              for cindex, raw_check in enumerate(problems.list_of(raw.get("checks"), where, "checks"), start=1)]
+    return Step(
+        id=sid,
+        title=problems.lang_map(raw.get("title"), where, "title"),
+        console=problems.lang_map(raw.get("console"), where, "console"),
+        resources=tuple(res for res in resources if res is not None),
+        checks=tuple(check for check in checks if check is not None),
+        pitfalls=problems.lang_map(raw.get("pitfalls"), where, "pitfalls", False),
+    )
+
+
+def parse_resource(raw: Any, index: int, sid: str, seen_ids: set[str], handlers: Mapping[str, Handler],
+                   problems: Problems) -> ResourceSpec | None:
+    where = f"step '{sid}', resource {index}"
+    if not isinstance(raw, Mapping):
+        problems.add(where, "each resource must be a mapping")
+        return None
+    rid = raw.get("id")
+    if not isinstance(rid, str) or not rid:
+        problems.add(where, "'id' is required")
+        return None
+    where = f"step '{sid}', resource '{rid}'"
+    problems.unknown(raw.keys(), RESOURCE_KEYS, where)
+    if rid in seen_ids:
+        problems.add(where, "this id is already used")
+    seen_ids.add(rid)
+    rtype = raw.get("type")
+    if not isinstance(rtype, str) or rtype not in handlers:
+        problems.add(where, f"unknown type {rtype!r} (known: {', '.join(sorted(handlers))})")
+        return None
+    handler = handlers[rtype]
+    props = problems.mapping(raw.get("properties"), where, "properties")
+    if props is None:
+        return None
+    _properties(handler, rtype, props, where, problems)
+    name = raw.get("name") if isinstance(raw.get("name"), str) else None
+    for problem in handler.validate(ResourceSpec(rid, rtype, sid, name, dict(props))):
+        problems.add(where, problem)
+    if handler.named and not props.get("function") and name is None:
+        problems.add(where, f"'name' is required for {rtype}")
+    depends = problems.texts(raw.get("depends_on"), where, "depends_on")
+    return ResourceSpec(rid, rtype, sid, name, dict(props), depends)
+
+
+def _properties(handler: Handler, rtype: str, props: Mapping[str, Any], where: str, problems: Problems) -> None:
+    """The properties against the handler's schema: known, required, of the right kind and choice."""
+    for key in props:
+        if key not in handler.schema:
+            problems.add(where, f"unknown property '{key}' for {rtype} "
+                         f"(expected one of: {', '.join(sorted(handler.schema)) or 'none'})")
+    for key, prop in handler.schema.items():
+        if key not in props:
+            if prop.required:
+                problems.add(where, f"property '{key}' is required for {rtype}")
+            continue
+        value = props[key]
+        is_ref = isinstance(value, str) and "${" in value
+        if not is_ref and not isinstance(value, prop.kind):
+            kinds = prop.kind if isinstance(prop.kind, tuple) else (prop.kind,)
+            problems.add(where, f"property '{key}' must be {' or '.join(k.__name__ for k in kinds)}")
+        elif prop.choices and not is_ref and value not in prop.choices:
+            problems.add(where, f"property '{key}' must be one of: {', '.join(map(str, prop.choices))}")
+
+
+def parse_check(raw: Any, index: int, sid: str, problems: Problems) -> CheckSpec | None:
+    where = f"step '{sid}', check {index}"
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
+        problems.add(where, "each check must be a mapping with an 'id'")
+        return None
+    where = f"step '{sid}', check '{raw['id']}'"
+    problems.unknown(raw.keys(), CHECK_KEYS, where)
+    ctype = raw.get("type")
+    if not isinstance(ctype, str) or ctype not in CHECK_TYPES:
+        problems.add(where, f"unknown check type {ctype!r} (known: {', '.join(sorted(CHECK_TYPES))})")
+        return None
+    params = problems.mapping(raw.get("params"), where, "params")
+    if params is None:
+        return None
+    for key in CHECK_TYPES[ctype].required:
+        if key not in params:
+            problems.add(where, f"param '{key}' is required for a {ctype} check")
+    return CheckSpec(raw["id"], ctype, sid, problems.lang_map(raw.get("title"), where, "title"),
+                     dict(params), problems.lang_map(raw.get("fix"), where, "fix", False))
+
+
+def parse_rubric(raw: Any, check_ids: set[str], problems: Problems) -> tuple[RubricItem, ...]:
+    """Rubric items name their checks as ``step.check`` or a resource id (``check_ids``)."""
+    rubric = []
+    for index, item in enumerate(problems.list_of(raw, "", "rubric"), start=1):
+        where = f"rubric item {index}"
+        if not isinstance(item, Mapping):
+            problems.add(where, "must be a mapping with criterion, checks, points")
+            continue
+        names = problems.texts(item.get("checks"), where, "checks")
+        for name in names:
+            if name not in check_ids:
+                problems.add(where, f"check {name!r} does not exist (use 'step.check' or a resource id)")
+        points = item.get("points", 1)
+        if not isinstance(points, int | float) or points <= 0:
+            problems.add(where, "'points' must be a positive number")
+            points = 1
+        rubric.append(RubricItem(problems.lang_map(item.get("criterion"), where, "criterion"),
+                                 tuple(names), float(points)))
+    return tuple(rubric)
+
+
+def parse_entry_points(raw: Mapping[str, Any], requires: tuple[str, ...], by_id: Mapping[str, ResourceSpec],
+                       problems: Problems) -> EntryPoints:
+    """``payloads``, ``api``, ``default_route`` and ``test_user``: how ``test-api`` calls the workshop."""
+    payloads = raw.get("payloads") or {}
+    if not isinstance(payloads, Mapping):
+        problems.add("", "'payloads' must be a mapping of name -> JSON body")
+        payloads = {}
+    api = raw.get("api")
+    if api is not None and not isinstance(api, str):
+        problems.add("", "'api' must be the id of an apigateway.rest_api resource")
+        api = None
+    if api is not None and ":" in api:
+        other = api.partition(":")[0]
+        if other not in requires:
+            problems.add("", f"'api' names {other}, which is not in 'requires'")
+    elif api is not None and (api not in by_id or by_id[api].type != "apigateway.rest_api"):
+        problems.add("", f"'api' must name an apigateway.rest_api resource, not {api!r}")
+    route = raw.get("default_route")
+    if route is not None and (not isinstance(route, str) or len(route.split()) != 2):
+        problems.add("", "'default_route' must look like 'POST /orders'")
+    test_user = raw.get("test_user")
+    if test_user is not None and (not isinstance(test_user, Mapping) or set(test_user) != {"client", "user"}):
+        problems.add("", "'test_user' must be a mapping with 'client' and 'user' (resource ids)")
+    return EntryPoints(payloads=dict(payloads), api=api, default_route=route, test_user=test_user)
