@@ -101,3 +101,12 @@ def test_invalid_yaml_gives_the_line(tmp_path: Path) -> None:
 def test_not_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="must be a YAML mapping"):
         load_workshop_file(_write(tmp_path, ["a", "b"]))
+
+
+def test_every_check_type_has_one_registered_probe() -> None:
+    """The loader's vocabulary of check types and the engine's probes stay in step."""
+    from codecraft_cli.engine.probes import PROBES
+    from codecraft_cli.workshop.check_types import CHECK_TYPES
+
+    assert set(PROBES) == set(CHECK_TYPES)
+    assert all(probe.schema is CHECK_TYPES[name] for name, probe in PROBES.items())
