@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import AwsFailure
 
-LOCAL_ACCOUNT_ID = "123456789012"  # moto's default account
+from ..local.moto_adapter import ACCOUNT_ID as LOCAL_ACCOUNT_ID  # the emulator's (moto's) account
 LOCAL_CREDENTIALS = {"aws_access_key_id": "codecraft", "aws_secret_access_key": "codecraft-local"}
 DEFAULT_REGION = "us-east-1"
 LAB_ROLE = "LabRole"  # the role AWS Academy Learner Lab provides
