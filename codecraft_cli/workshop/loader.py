@@ -87,7 +87,7 @@ def _check_external(ref: Ref, requires: tuple[str, ...], cache: dict[str, Worksh
     """``${workshop:resource.attr}`` must name a prerequisite, one of its resources, and an output."""
     from ..resources import handler_for
 
-    if ref.workshop not in _closure(requires):
+    if ref.workshop not in prerequisites_of(requires):
         problems.add(where, f"reference {ref} names {ref.workshop}, which is not in 'requires'")
         return
     if ref.workshop not in cache:
@@ -108,7 +108,7 @@ def _check_external(ref: Ref, requires: tuple[str, ...], cache: dict[str, Worksh
         problems.add(where, f"reference {ref}: a {target.type} has no '{ref.attr}'")
 
 
-def _closure(requires: tuple[str, ...]) -> list[str]:
+def prerequisites_of(requires: tuple[str, ...]) -> list[str]:
     """The prerequisites and theirs (workshop3 -> workshop2 -> workshop1)."""
     seen: list[str] = []
     pending = list(requires)
