@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar
 
 from ..errors import AwsFailure
+
+T = TypeVar("T")
 
 _HINTS = {
     "ExpiredToken": "Your AWS session has expired. On AWS Academy, open the Learner Lab, "
@@ -34,6 +37,16 @@ def is_client_error(exc: BaseException) -> bool:
     from botocore.exceptions import ClientError
 
     return isinstance(exc, ClientError)
+
+
+def if_exists(call: Callable[[], T], gone: Collection[str]) -> T | None:
+    """``call()``, or None when AWS answers with one of the ``gone`` error codes (it does not exist)."""
+    try:
+        return call()
+    except Exception as exc:
+        if is_client_error(exc) and error_code(exc) in gone:
+            return None
+        raise
 
 
 def translate(exc: BaseException, what: str, target_is_local: bool = False) -> AwsFailure:

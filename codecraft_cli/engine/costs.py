@@ -2,8 +2,8 @@
 
 Lambda, API Gateway, DynamoDB on demand, SQS, SNS, S3 and Cognito bill per request or per GB:
 an idle workshop costs nothing there. What bills every hour is the RDS instance (and its
-storage) and the interface VPC endpoints, so those are priced here. Prices are on-demand USD,
-from the public price lists (2026); other regions are estimated from us-east-1.
+storage) and the interface VPC endpoints: their handlers say what they cost
+(``hourly_cost``, prices in resources/pricing.py); this module adds them up.
 """
 
 from __future__ import annotations
@@ -11,40 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-RDS_MYSQL = {  # USD per hour, single-AZ
-    "us-east-1": {"db.t3.micro": 0.017, "db.t4g.micro": 0.016},
-    "us-west-2": {"db.t3.micro": 0.017, "db.t4g.micro": 0.016},
-    "eu-west-1": {"db.t3.micro": 0.018, "db.t4g.micro": 0.017},
-    "eu-west-3": {"db.t3.micro": 0.019, "db.t4g.micro": 0.018},
-    "ca-central-1": {"db.t3.micro": 0.019, "db.t4g.micro": 0.018},
-}
-GP2_PER_GB_MONTH = {"us-east-1": 0.115, "us-west-2": 0.115, "eu-west-1": 0.127, "eu-west-3": 0.133,
-                    "ca-central-1": 0.127}
-ENDPOINT_PER_AZ_HOUR = {"us-east-1": 0.01, "us-west-2": 0.01, "eu-west-1": 0.011, "eu-west-3": 0.012,
-                        "ca-central-1": 0.011}
-HOURS_PER_MONTH = 730.0
-OTHER_REGIONS = 1.15  # an estimate where the table has no entry
-
-
-def _price(table: Mapping[str, Any], region: str) -> tuple[Any, bool]:
-    if region in table:
-        return table[region], True
-    return table["us-east-1"], False
+from ..resources import all_handlers
 
 
 def resource_cost(type_: str, outputs: Mapping[str, Any], region: str) -> tuple[float, str] | None:
     """(USD per hour, what it is) for a resource that bills by the hour, else None."""
-    if type_ == "rds.db_instance":
-        prices, exact = _price(RDS_MYSQL, region)
-        cls = str(outputs.get("instance_class") or "db.t3.micro")
-        gp2, _ = _price(GP2_PER_GB_MONTH, region)
-        hourly = prices.get(cls, prices["db.t3.micro"]) + 20 * gp2 / HOURS_PER_MONTH
-        return hourly * (1 if exact else OTHER_REGIONS), f"RDS {cls} + 20 GB gp2"
-    if type_ == "ec2.vpc_endpoint":
-        price, exact = _price(ENDPOINT_PER_AZ_HOUR, region)
-        azs = int(outputs.get("azs") or 2)
-        return price * azs * (1 if exact else OTHER_REGIONS), f"VPC endpoint ({outputs.get('service')}, {azs} AZ)"
-    return None
+    handler = all_handlers().get(type_)
+    return handler.hourly_cost(outputs, region) if handler else None
 
 
 def deployment_cost(records: Mapping[str, Mapping[str, Any]], region: str) -> tuple[float, list[str]]:
@@ -59,12 +32,7 @@ def deployment_cost(records: Mapping[str, Mapping[str, Any]], region: str) -> tu
 
 def workshop_cost(workshop: Any, region: str) -> tuple[float, list[str]]:
     """The hourly cost of a workshop once set up (its own resources, from its definition)."""
-    records = {}
-    for res in workshop.resources:
-        outputs: dict[str, Any] = {}
-        if res.type == "rds.db_instance":
-            outputs["instance_class"] = res.properties.get("instance_class", "db.t3.micro")
-        if res.type == "ec2.vpc_endpoint":
-            outputs.update(service=res.properties.get("service"), azs=2)
-        records[res.id] = {"type": res.type, "outputs": outputs}
+    handlers = all_handlers()
+    records = {res.id: {"type": res.type, "outputs": handlers[res.type].cost_outputs(res)}
+               for res in workshop.resources}
     return deployment_cost(records, region)

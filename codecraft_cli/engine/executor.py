@@ -1,10 +1,12 @@
-"""Run a plan (a list of :class:`~codecraft_cli.resources.base.Call`), or only display it.
+"""Run a plan (a list of :class:`~codecraft_cli.resources.plan.Call` and
+:class:`~codecraft_cli.resources.plan.Wait`), or only display it.
 
-The executor is the one place that turns planned calls into botocore calls: it substitutes
-:class:`Var` values from earlier results, runs botocore waiters for ``wait:`` calls, treats
-"already gone" error codes as success, and applies bounded retries for the AWS behaviours
-that botocore's standard retry mode does not cover (IAM propagation, API Gateway's
-rate-limited deletes). Time is injected (``sleep``) so tests never wait.
+The executor is the one place that turns planned instructions into botocore calls: it
+substitutes :class:`Var` values from earlier results, runs botocore waiters for :class:`Wait`,
+treats "already gone" error codes as success, and applies a call's bounded
+:class:`~codecraft_cli.aws.retry.RetryPolicy` for the AWS behaviours that botocore's standard
+retry mode does not cover (IAM propagation, API Gateway's rate-limited deletes). Time is
+injected (``sleep``) so tests never wait.
 """
 
 from __future__ import annotations
@@ -14,20 +16,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..aws.errors import error_code, translate
+from ..aws.invoke import invocation_result
 from ..errors import AwsFailure
-from ..resources.base import Call, Var
+from ..resources.plan import Call, Step, Var, Wait
 from .context import DeployContext
-
-# name -> (error codes, message fragment or "", attempts, first delay, max delay)
-RETRY_POLICIES: dict[str, tuple[tuple[str, ...], str, int, float, float]] = {
-    # A new role is not assumable by Lambda for a few seconds, sometimes a minute or two
-    # (chalice retries 30 x 5 s): poll densely first (1, 2, 3, 3, ... s), up to about 3 minutes.
-    "iam_propagation": (("InvalidParameterValueException",), "role", 60, 1.0, 3.0),
-    # DeleteRestApi is limited to one call every 30 seconds per account.
-    "throttle": (("TooManyRequestsException", "ThrottlingException"), "", 8, 5.0, 30.0),
-    # A security group still used by Lambda's network interfaces (minutes to go away).
-    "dependency": (("DependencyViolation",), "", 60, 10.0, 30.0),
-}
 
 OnRecord = Callable[[Mapping[str, Any]], None]
 
@@ -54,28 +46,32 @@ class Executor:
         self.ctx = ctx
         self.sleep = sleep or ctx.sleep
 
-    def run(self, calls: list[Call], on_record: OnRecord | None = None) -> dict[str, Any]:
+    def run(self, calls: list[Step], on_record: OnRecord | None = None) -> dict[str, Any]:
         results: dict[str, Any] = {}
         for call in calls:
             response = self._one(call, substitute(dict(call.params), results))
-            if call.output:
+            if isinstance(call, Call) and call.output:
                 results[call.output] = response
-            if call.records and on_record is not None and response is not None:
+            if isinstance(call, Call) and call.records and on_record is not None and response is not None:
                 on_record(results)
         return results
 
-    def _one(self, call: Call, params: dict[str, Any]) -> Any:
+    def _one(self, call: Step, params: dict[str, Any]) -> Any:
+        if isinstance(call, Wait):
+            return self._wait(call, params)
+        return self._call(call, params)
+
+    def _wait(self, wait: Wait, params: dict[str, Any]) -> Any:
+        waiter = self.ctx.client(wait.service).get_waiter(wait.waiter)
+        delay = 1 if self.ctx.is_local else 5
+        try:
+            waiter.wait(**params, WaiterConfig={"Delay": delay, "MaxAttempts": 360})
+        except Exception as exc:
+            raise translate(exc, f"waiting ({wait.service}.{wait.waiter})", self.ctx.is_local) from exc
+        return {}
+
+    def _call(self, call: Call, params: dict[str, Any]) -> Any:
         client = self.ctx.client(call.service)
-        what = f"{call.service}.{call.method.removeprefix('wait:')}"
-        if call.method.startswith("wait:"):
-            waiter = client.get_waiter(call.method[5:])
-            delay = 1 if self.ctx.is_local else 5
-            try:
-                waiter.wait(**params, WaiterConfig={"Delay": delay, "MaxAttempts": 360})
-            except Exception as exc:
-                raise translate(exc, f"waiting ({what})", self.ctx.is_local) from exc
-            return {}
-        policy = RETRY_POLICIES.get(call.retry or "")
         attempt = 0
         while True:
             attempt += 1
@@ -90,23 +86,10 @@ class Executor:
                 code = error_code(exc)
                 if code and code in call.gone_ok:
                     return None
-                if policy and code in policy[0] and policy[1] in str(exc).lower() and attempt < policy[2]:
-                    self.sleep(min(policy[3] * attempt, policy[4]))
+                if call.retry and call.retry.should_retry(code, str(exc), attempt):
+                    self.sleep(call.retry.wait(attempt))
                     continue
-                raise translate(exc, what, self.ctx.is_local) from exc
-
-
-def invocation_result(response: Mapping[str, Any], function: str) -> dict[str, Any]:
-    """A direct invocation's answer; a function error is a failure of the plan."""
-    import json
-
-    raw = response["Payload"].read() if hasattr(response.get("Payload"), "read") else response.get("Payload")
-    body = json.loads(raw or b"null")
-    if response.get("FunctionError") or (isinstance(body, dict) and body.get("error")):
-        message = (body.get("errorMessage") or body.get("error")) if isinstance(body, dict) else body
-        raise AwsFailure(f"The function {function} failed: {message}",
-                         hint=f"Look at its logs: `codecraft inspect logs {function}`.")
-    return {**response, "Payload": body}
+                raise translate(exc, f"{call.service}.{call.method}", self.ctx.is_local) from exc
 
 
 class DisplayExecutor(Executor):
@@ -116,8 +99,8 @@ class DisplayExecutor(Executor):
 
     def __init__(self, ctx: DeployContext, sleep: Callable[[float], None] | None = None) -> None:
         super().__init__(ctx, sleep or time.sleep)
-        self.shown: list[Call] = []
+        self.shown: list[Step] = []
 
-    def run(self, calls: list[Call], on_record: OnRecord | None = None) -> dict[str, Any]:
+    def run(self, calls: list[Step], on_record: OnRecord | None = None) -> dict[str, Any]:
         self.shown.extend(calls)
         return {}

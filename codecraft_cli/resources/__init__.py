@@ -1,5 +1,35 @@
-"""One module per AWS resource type, registered by type name (see base.py)."""
+"""The registry: one handler per AWS resource type, by type name (``sqs.queue``).
 
-from .base import REGISTRY, Call, Handler, Observed, Var, all_handlers, handler_for
+The handler modules register themselves (``@register``, base.py) when this module loads
+them, on the first question asked: importing ``resources`` itself stays cheap.
+"""
 
-__all__ = ["REGISTRY", "Call", "Handler", "Observed", "Var", "all_handlers", "handler_for"]
+from __future__ import annotations
+
+from .base import REGISTRY, Handler
+
+
+def _load_all() -> None:
+    # importing the modules registers their handlers (idempotent: modules load once)
+    from . import (apigateway, apigateway_routes, cognito, database, dynamodb, ec2, iam,  # noqa: F401
+                   lambda_, logs, rds, s3, secrets, sns, sqs)
+
+
+def handler_for(type_name: str) -> Handler:
+    _load_all()
+    return REGISTRY[type_name]
+
+
+def all_handlers() -> dict[str, Handler]:
+    _load_all()
+    return dict(REGISTRY)
+
+
+def swept() -> list[Handler]:
+    """The types the sweep deletes, in its order (lowest ``info.sweep_rank`` first)."""
+    _load_all()
+    ranked = [h for h in REGISTRY.values() if h.info.sweep_rank is not None]
+    return sorted(ranked, key=lambda h: h.info.sweep_rank or 0)
+
+
+__all__ = ["REGISTRY", "Handler", "all_handlers", "handler_for", "swept"]

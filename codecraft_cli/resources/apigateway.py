@@ -1,5 +1,4 @@
-"""API Gateway REST APIs: the API, its routes (resource + method + Lambda proxy integration),
-and the deployment to a stage.
+"""API Gateway REST APIs and their Cognito authorizers (routes and stages: apigateway_routes.py).
 
 YAML::
 
@@ -7,37 +6,19 @@ YAML::
       type: apigateway.rest_api
       name: OrdersAPI
 
-    - id: post_orders
-      type: apigateway.route
-      properties:
-        api: ${orders_api.id}
-        path: /orders
-        method: POST
-        function: ${process_order.arn}     # AWS_PROXY integration
-
-    - id: stage
-      type: apigateway.deployment
-      properties:
-        api: ${orders_api.id}
-        stage: prod
-        routes: [${post_orders.fingerprint}]   # redeploys whenever a route changes
-
-Nothing is live until ``create_deployment``; the deployment's description carries a
-fingerprint of the routes so that a rerun redeploys exactly when something changed.
+Nothing is live until ``create_deployment`` (see apigateway_routes.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..aws.errors import error_code, is_client_error
+from ..aws.retry import THROTTLE
 from ..workshop.model import ResourceSpec, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, Var, register
+from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, register
 
-_GONE = ("NotFoundException",)
+GONE = ("NotFoundException",)
 
 
 def integration_uri(region: str, function_arn: str) -> str:
@@ -56,36 +37,22 @@ def invoke_url(ctx: Context, api_id: str, stage: str) -> str:
     return f"https://{api_id}.execute-api.{ctx.region}.amazonaws.com/{stage}"
 
 
-def live_state(client: Any, api_id: str) -> tuple[str, list[str]]:
-    """The API as it is now: a hash of every method (path, method, integration, authorizer),
-    and its methods as "METHOD /path" (one listing of its resources for both)."""
-    items = [item for page in client.get_paginator("get_resources").paginate(restApiId=api_id)
-             for item in page.get("items", [])]
-    methods = []
-    for item in sorted(items, key=lambda i: i["path"]):
-        for method in sorted(item.get("resourceMethods") or {}):
-            got = client.get_method(restApiId=api_id, resourceId=item["id"], httpMethod=method)
-            integration = got.get("methodIntegration") or {}
-            methods.append([item["path"], method, got.get("authorizationType"), got.get("authorizerId"),
-                            integration.get("type"), integration.get("uri")])
-    return _fingerprint(methods), sorted(f"{method} {path}" for path, method, *_ in methods)
-
-
-def _fingerprint(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
 @register
 class RestApi(Handler):
     type = "apigateway.rest_api"
     service = "apigateway"
     console = "API Gateway › APIs"
+    info = TypeInfo(gone=GONE, sweep_rank=20)
     schema = {"description": Prop(str)}
     outputs = ("name", "id", "arn")
     permissions = ("apigateway:POST", "apigateway:GET", "apigateway:DELETE", "apigateway:PATCH",
                    "apigateway:PUT", "apigateway:TagResource")
 
-    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+    def observe_by_hand(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        return self.observe(ctx, res, props, by_hand=True)
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                by_hand: bool = False) -> Observed:
         # API names are not unique: only an API carrying this deployment's tags is ours.
         name = self.name(ctx, res)
         mine = ctx.identity_tags
@@ -95,12 +62,12 @@ class RestApi(Handler):
             tags = dict(api.get("tags") or {})
             if all(tags.get(k) == v for k, v in mine.items()):
                 return Observed(True, {"id": api["id"]}, tags)
-        if ctx.verify_mode and named:  # built by hand in the console: found by its name
+        if by_hand and named:  # built by hand in the console: found by its name
             return Observed(True, {"id": named[0]["id"]}, None)
         return Observed(False)
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         if observed.exists:
             return []
         return [Call("apigateway", "create_rest_api", {
@@ -119,254 +86,15 @@ class RestApi(Handler):
     def physical_id(self, outputs: Mapping[str, Any]) -> str:
         return str(outputs["id"])
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return [Call("apigateway", "delete_rest_api", {"restApiId": record["outputs"]["id"]},
-                     gone_ok=_GONE, retry="throttle")]
+                     gone_ok=GONE, retry=THROTTLE)]
 
-
-def _segments(path: str) -> list[str]:
-    """'/orders/{id}' -> ['/orders', '/orders/{id}']"""
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
-
-
-@register
-class Route(Handler):
-    type = "apigateway.route"
-    service = "apigateway"
-    console = "API Gateway › Resources"
-    named = False
-    taggable = False
-    schema = {
-        "api": Prop(str, required=True),
-        "path": Prop(str, required=True),
-        "method": Prop(str, required=True, choices=("GET", "POST", "PUT", "DELETE", "PATCH", "ANY")),
-        "function": Prop(str, required=True),
-        "authorization": Prop(str, choices=("NONE", "COGNITO_USER_POOLS")),
-        "authorizer": Prop(str),
-        # a route added to another workshop's API: when it goes, that stage is redeployed
-        "redeploy_stage": Prop(str),
-    }
-    outputs = ("id", "path", "method", "execute_arn", "fingerprint")
-    permissions = ("apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:DELETE")
-
-    def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
-        return (f"API Gateway › Resources: create {props['path']} and its {props['method']} method with a "
-                "Lambda proxy integration, then deploy the API")
-
-    def explain(self, ctx: Context, res: ResourceSpec, call: Call) -> str:
-        if call.method == "put_integration":
-            return ("API Gateway › Resources › the method › Integration request › Edit: Lambda function, "
-                    "Lambda proxy integration ON, the workshop's function")
-        return ("API Gateway › Resources › the method › Method request › Edit: Authorization: "
-                f"{'the Cognito authorizer' if 'COGNITO' in str(call.params) else 'NONE'}")
-
-    def serialize_key(self, props: Mapping[str, Any]) -> str | None:
-        # Two routes of one API may share path parts (/jobs and /jobs/{job_id}): one at a time,
-        # or both would create /jobs.
-        return f"apigateway:{props['api']}"
-
-    def _want(self, ctx: Context, props: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            "type": "AWS_PROXY",
-            "uri": integration_uri(ctx.region, str(props["function"])),
-            "authorization": props.get("authorization", "NONE"),
-            "authorizer": props.get("authorizer"),
-        }
-
-    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
-        if has_unresolved(props["api"]):
-            return Observed(False, {"resources": {}})
-        client = ctx.client("apigateway")
-        api_id, method = str(props["api"]), str(props["method"]).upper()
-        try:
-            items = [item for page in client.get_paginator("get_resources").paginate(restApiId=api_id)
-                     for item in page.get("items", [])]
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) in _GONE:
-                return Observed(False, {"resources": {}})
-            raise
-        resources = {item["path"]: item["id"] for item in items}
-        target = next((item for item in items if item["path"] == props["path"]), None)
-        attrs: dict[str, Any] = {"resources": resources}
-        if target is None or method not in (target.get("resourceMethods") or {}):
-            return Observed(False, attrs)
-        got = client.get_method(restApiId=api_id, resourceId=target["id"], httpMethod=method)
-        integration = got.get("methodIntegration") or {}
-        attrs.update({
-            "resource_id": target["id"],
-            "type": integration.get("type"),
-            "uri": integration.get("uri"),
-            "authorization": got.get("authorizationType"),
-            "authorizer": got.get("authorizerId"),
-        })
-        return Observed(True, attrs)
-
-    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
-        api_id, method = props["api"], str(props["method"]).upper()
-        want = self._want(ctx, props)
-        resources: Mapping[str, str] = observed.attrs.get("resources", {})
-        calls: list[Call] = []
-        parent: Any = resources.get("/", Var("root"))
-        if "/" not in resources:
-            calls.append(Call("apigateway", "get_resources", {"restApiId": api_id}, output="root_list"))
-            parent = Var("root_list", ("items", "0", "id"))
-        created = 0
-        for seg in _segments(str(props["path"])):
-            if seg in resources:
-                parent = resources[seg]
-                continue
-            out = f"resource{created}"
-            calls.append(Call("apigateway", "create_resource",
-                              {"restApiId": api_id, "parentId": parent, "pathPart": seg.rsplit("/", 1)[1]},
-                              output=out))
-            parent, created = Var(out, ("id",)), created + 1
-        resource_id = parent
-        method_params: dict[str, Any] = {"restApiId": api_id, "resourceId": resource_id,
-                                         "httpMethod": method, "authorizationType": want["authorization"]}
-        if want["authorizer"]:
-            method_params["authorizerId"] = want["authorizer"]
-        integration = {"restApiId": api_id, "resourceId": resource_id, "httpMethod": method,
-                       "type": "AWS_PROXY", "integrationHttpMethod": "POST", "uri": want["uri"]}
-        if not observed.exists:
-            calls.append(Call("apigateway", "put_method", method_params, records=True))
-            calls.append(Call("apigateway", "put_integration", integration))
-            return calls
-        if (observed.attrs.get("authorization"), observed.attrs.get("authorizer")) != (
-                want["authorization"], want["authorizer"]):
-            calls.append(Call("apigateway", "delete_method",
-                              {"restApiId": api_id, "resourceId": resource_id, "httpMethod": method}))
-            calls.append(Call("apigateway", "put_method", method_params))
-            calls.append(Call("apigateway", "put_integration", integration))
-        elif (observed.attrs.get("type"), observed.attrs.get("uri")) != (want["type"], want["uri"]):
-            calls.append(Call("apigateway", "put_integration", integration))
-        return calls
-
-    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        method, path = str(props["method"]).upper(), str(props["path"])
-        created = [results[k]["id"] for k in sorted(results) if k.startswith("resource")]
-        resource_id = created[-1] if created else (
-            observed.attrs.get("resource_id") or observed.attrs.get("resources", {}).get(path))
-        return {
-            "id": f"{props['api']}/{resource_id}/{method}",
-            "api": props["api"],
-            "redeploy_stage": props.get("redeploy_stage"),
-            "resource_id": resource_id,
-            "created_resources": created,
-            "path": path,
-            "method": method,
-            "execute_arn": execute_arn(ctx.region, ctx.account_id, str(props["api"]), method, path),
-            "fingerprint": _fingerprint([props["api"], path, method, self._want(ctx, props)]),
-        }
-
-    def physical_id(self, outputs: Mapping[str, Any]) -> str:
-        return str(outputs["id"])
-
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
-        out = record["outputs"]
-        calls = [Call("apigateway", "delete_method", {
-            "restApiId": out["api"], "resourceId": out["resource_id"], "httpMethod": out["method"]},
-            gone_ok=_GONE)]
-        for resource_id in reversed(out.get("created_resources") or []):
-            calls.append(Call("apigateway", "delete_resource",
-                              {"restApiId": out["api"], "resourceId": resource_id}, gone_ok=_GONE))
-        if out.get("redeploy_stage"):  # the API stays: publish it without this route
-            calls.append(Call("apigateway", "create_deployment", {
-                "restApiId": out["api"], "stageName": out["redeploy_stage"],
-                "description": "codecraft: route removed"}, gone_ok=_GONE))
-        return calls
-
-
-@register
-class Deployment(Handler):
-    type = "apigateway.deployment"
-    service = "apigateway"
-    console = "API Gateway › Stages"
-    named = False
-    taggable = False
-    schema = {
-        "api": Prop(str, required=True),
-        "stage": Prop(str, required=True),
-        "routes": Prop(list, required=True),
-        "shared_stage": Prop(bool),  # the stage belongs to another workshop: never deleted here
-    }
-    outputs = ("stage", "id", "invoke_url")
-    permissions = ("apigateway:POST", "apigateway:GET", "apigateway:DELETE")
-
-    def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
-        return f"API Gateway: the stage is not deployed: Deploy API › New stage › {props['stage']}"
-
-    def explain(self, ctx: Context, res: ResourceSpec, call: Call) -> str:
-        return ("API Gateway: the stage is not deployed with the latest changes: "
-                f"Deploy API › stage {call.params.get('stageName')}")
-
-    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
-        if has_unresolved(props["api"]):
-            return Observed(False)
-        client = ctx.client("apigateway")
-        try:
-            live, methods = live_state(client, str(props["api"]))
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) in _GONE:
-                return Observed(False)
-            raise
-        try:
-            stage = client.get_stage(restApiId=props["api"], stageName=props["stage"])
-            deployment = client.get_deployment(restApiId=props["api"], deploymentId=stage["deploymentId"],
-                                               embed=["apisummary"])
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) in _GONE:
-                return Observed(False, {"live": live})
-            raise
-        summary = deployment.get("apiSummary")
-        return Observed(True, {"deployment_id": stage["deploymentId"], "live": live,
-                               "description": deployment.get("description", ""),
-                               "deployed_methods": sorted(f"{m} {p}" for p, ms in summary.items() for m in ms)
-                               if summary else None,
-                               "live_methods": methods})
-
-    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
-        # The stage is current when its deployment was made from the API as it is now: the
-        # fingerprint covers every route of the API (a workshop may add routes to another's).
-        description = f"codecraft {observed.attrs.get('live') or 'new'}"
-        if observed.exists and observed.attrs.get("description") == description:
-            return []
-        return [Call("apigateway", "create_deployment", {
-            "restApiId": props["api"], "stageName": props["stage"], "description": description,
-        }, output="created", records=not observed.exists)]
-
-    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[str]:
-        ours = f"codecraft {observed.attrs.get('live')}"
-        if observed.attrs.get("description") == ours or not ctx.verify_mode:
-            return super().check(ctx, res, props, observed)
-        # deployed from the console: compare what the deployment serves with the API now
-        deployed = observed.attrs.get("deployed_methods")
-        if deployed is not None and deployed != observed.attrs.get("live_methods"):
-            return [f"API Gateway: the stage is not deployed with the latest changes: Deploy API › stage "
-                    f"{props['stage']}"]
-        return []
-
-    def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-                        observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        deployment_id = results["created"]["id"] if "created" in results else observed.attrs.get("deployment_id")
-        return {
-            "api": props["api"], "stage": props["stage"], "id": deployment_id,
-            "shared_stage": bool(props.get("shared_stage")),
-            "invoke_url": invoke_url(ctx, str(props["api"]), str(props["stage"])),
-        }
-
-    def physical_id(self, outputs: Mapping[str, Any]) -> str:
-        return f"{outputs['api']}/{outputs['stage']}"
-
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
-        out = record["outputs"]
-        if out.get("shared_stage"):
-            return []  # its routes redeploy the stage as they go
-        return [Call("apigateway", "delete_stage", {"restApiId": out["api"], "stageName": out["stage"]},
-                     gone_ok=_GONE)]
+    def list_tagged(self, ctx: Context) -> list[Tagged]:
+        return [(f"arn:aws:apigateway:{ctx.region}::/restapis/{api['id']}", dict(api.get("tags") or {}),
+                 {"id": api["id"], "name": api.get("name")})
+                for page in ctx.client("apigateway").get_paginator("get_rest_apis").paginate()
+                for api in page.get("items", [])]
 
 
 @register
@@ -386,6 +114,7 @@ class Authorizer(Handler):
     type = "apigateway.authorizer"
     service = "apigateway"
     console = "API Gateway › Authorizers"
+    info = TypeInfo(gone=GONE)
     taggable = False
     schema = {"api": Prop(str, required=True), "user_pools": Prop(list, required=True)}
     outputs = ("id", "name")
@@ -394,19 +123,14 @@ class Authorizer(Handler):
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         if has_unresolved(props["api"]):
             return Observed(False)
-        try:
-            items = ctx.client("apigateway").get_authorizers(restApiId=props["api"]).get("items", [])
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) in _GONE:
-                return Observed(False)
-            raise
-        for item in items:
+        got = self.fetch(lambda: ctx.client("apigateway").get_authorizers(restApiId=props["api"]))
+        for item in (got or {}).get("items", []):
             if item.get("name") == self.name(ctx, res):
                 return Observed(True, {"id": item["id"], "providers": sorted(item.get("providerARNs") or []),
                                        "type": item.get("type")})
         return Observed(False)
 
-    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         pools = sorted(map(str, props["user_pools"]))
         if not observed.exists:
             return [Call("apigateway", "create_authorizer", {
@@ -427,7 +151,7 @@ class Authorizer(Handler):
     def physical_id(self, outputs: Mapping[str, Any]) -> str:
         return f"{outputs['api']}/{outputs['id']}"
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         out = record["outputs"]
         return [Call("apigateway", "delete_authorizer", {"restApiId": out["api"], "authorizerId": out["id"]},
-                     gone_ok=_GONE)]
+                     gone_ok=GONE)]

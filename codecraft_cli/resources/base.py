@@ -6,68 +6,35 @@ A handler is registered under a short type name used in the workshop YAML
 - ``schema``: the YAML properties it accepts, checked before any API call;
 - ``outputs``: the attributes other resources may reference (``${queue.arn}``);
 - ``permissions``: the IAM actions it needs to create, check and delete;
-- ``slow``: resources that take minutes (RDS) are started first.
+- ``slow``: resources that take minutes (RDS) are started first;
+- ``info``: a :class:`TypeInfo`, what the engine needs beyond plans (error codes that mean
+  "gone", the sweep's delete rank and how it finds the type), with ``from_arn``,
+  ``list_tagged`` and ``hourly_cost`` where they apply.
 
-``plan`` and ``plan_delete`` are pure: they return :class:`Call` values (service, method,
-parameters) that an executor runs, or that ``--dry-run`` only displays. Values known only
-after an earlier call of the same plan are :class:`Var` placeholders.
+``plan`` and ``plan_delete`` are pure: they return :class:`~.plan.Call` and
+:class:`~.plan.Wait` values (see plan.py) that an executor runs, or that ``--dry-run`` only
+displays. The handler modules register themselves when the registry (``resources/__init__``)
+loads them; this module never imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
+from ..aws.errors import if_exists
 from ..workshop.model import ResourceSpec
+from .plan import Call, Step, Var, Wait
+
+__all__ = ["Call", "Context", "Handler", "Observed", "Prop", "Step", "Tagged", "TypeInfo", "Var", "Wait",
+           "diff", "register", "tag_list", "tags_from_list"]
+T = TypeVar("T")
 
 TAG_WORKSHOP = "codecraft:workshop"
 TAG_STUDENT = "codecraft:student"
 TAG_DEPLOYMENT = "codecraft:deployment"
 TAG_EXPIRES = "codecraft:expires"
-
-
-@dataclass(frozen=True)
-class Var:
-    """A value produced by an earlier call of the same plan: ``vars[name][path...]``."""
-
-    name: str
-    path: tuple[str, ...] = ()
-
-    def __repr__(self) -> str:
-        return "<" + ".".join((self.name, *self.path)) + ">"
-
-
-@dataclass(frozen=True)
-class Call:
-    """One AWS API call of a plan.
-
-    ``method`` is a boto3 client method, or ``wait:<waiter>`` for a botocore waiter.
-    ``output`` stores the response under that name for later :class:`Var` lookups.
-    ``records`` marks the call after which the resource exists (the state file records it
-    at once). ``gone_ok`` lists error codes that mean "already gone" (deletions).
-    ``retry`` names a bounded retry policy for known AWS eventual-consistency errors.
-    """
-
-    service: str
-    method: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-    output: str | None = None
-    records: bool = False
-    gone_ok: tuple[str, ...] = ()
-    retry: str | None = None
-
-    def describe(self) -> str:
-        shown = {k: _short(v) for k, v in self.params.items()}
-        args = ", ".join(f"{k}={v}" for k, v in shown.items())
-        return f"{self.service}.{self.method}({args})"
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, bytes):
-        return f"<{len(value)} bytes>"
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 @dataclass
@@ -80,10 +47,16 @@ class Observed:
 
 
 class Context(Protocol):
-    """What a handler may use (see engine.context.DeployContext)."""
+    """What a handler may use (engine.context.DeployContext; narrate's OfflineContext for ``show``)."""
 
-    region: str
-    is_local: bool
+    @property
+    def region(self) -> str: ...
+
+    @property
+    def is_local(self) -> bool: ...
+
+    @property
+    def student(self) -> str | None: ...
 
     @property
     def account_id(self) -> str: ...
@@ -91,8 +64,6 @@ class Context(Protocol):
     def client(self, service: str) -> Any: ...
 
     def physical_name(self, base: str) -> str: ...
-
-    verify_mode: bool
 
     @property
     def tags(self) -> dict[str, str]: ...
@@ -118,6 +89,25 @@ class Prop:
     choices: tuple[Any, ...] = ()
 
 
+Tagged = tuple[str, dict[str, str], dict[str, Any]]  # (ARN, tags, outputs) of a resource found by listing
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    """Facts about a type that the engine asks the registry for (cloud-custodian's TypeInfo).
+
+    ``gone``: the error codes that mean "it does not exist". ``sweep_rank``: the sweep deletes
+    lower ranks first (dependants first: functions before roles, the database before its
+    security groups); None: never swept. ``arn_service``: the sweep finds it in the tagging
+    API's answer under this ARN service (``from_arn`` reads the ARN); a swept type without it
+    is listed and its tags read (``list_tagged``).
+    """
+
+    gone: tuple[str, ...] = ()
+    sweep_rank: int | None = None
+    arn_service: str = ""
+
+
 class Handler:
     type: ClassVar[str]
     service: ClassVar[str]
@@ -129,6 +119,7 @@ class Handler:
     slow: ClassVar[bool] = False
     lookup: ClassVar[bool] = False  # only observes (a default VPC): never recorded nor deleted
     console: ClassVar[str] = ""  # the console page, e.g. "SQS › Queues"
+    info: ClassVar[TypeInfo] = TypeInfo()
 
     def name(self, ctx: Context, res: ResourceSpec) -> str:
         return ctx.physical_name(res.name or res.id)
@@ -137,7 +128,8 @@ class Handler:
         """Resources with the same key are set up one at a time (they edit one shared thing)."""
         return None
 
-    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[str]:
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[str]:
         """What differs from the workshop, each said as the console fix (empty: it matches).
 
         Used by ``verify`` on resources built by codecraft or by hand in the console. By default
@@ -146,9 +138,9 @@ class Handler:
         """
         return [self.explain(ctx, res, call) for call in self.plan(ctx, res, props, observed)]
 
-    def explain(self, ctx: Context, res: ResourceSpec, call: Call) -> str:
+    def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
         name = self.name(ctx, res) if self.named else res.id
-        return f"{self.console} › {name}: differs from the workshop ({call.method.removeprefix('wait:')})"
+        return f"{self.console} › {name}: differs from the workshop ({call.action})"
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         """The console fix for a resource that does not exist."""
@@ -165,9 +157,14 @@ class Handler:
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         raise NotImplementedError
 
+    def observe_by_hand(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        """``observe`` for ``verify``, where a resource built by hand in the console counts: the
+        types that find it differently (by its name, untagged) override this."""
+        return self.observe(ctx, res, props)
+
     def plan(
         self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed
-    ) -> list[Call]:
+    ) -> list[Step]:
         raise NotImplementedError
 
     def resolve_outputs(
@@ -188,32 +185,37 @@ class Handler:
         """Read-only look-ups a deletion needs (attached policies, mappings); default none."""
         return {}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         """Calls that delete a recorded resource (``record['outputs']`` holds its attributes)."""
         raise NotImplementedError
 
+    def fetch(self, call: Callable[[], T], gone: tuple[str, ...] | None = None) -> T | None:
+        """``call()``, or None when AWS says the resource does not exist (``info.gone`` codes)."""
+        return if_exists(call, self.info.gone if gone is None else gone)
 
-REGISTRY: dict[str, Handler] = {}
+    def from_arn(self, ctx: Context, resource: str, arn: str) -> dict[str, Any] | None:
+        """The outputs a deletion needs, from an ARN's resource part (None: not of this type)."""
+        return None
+
+    def list_tagged(self, ctx: Context) -> list[Tagged]:
+        """Every resource of this type with its tags (types the tagging API does not list)."""
+        return []
+
+    def hourly_cost(self, outputs: Mapping[str, Any], region: str) -> tuple[float, str] | None:
+        """(USD per hour, what it is) for a type that bills by the hour while it exists."""
+        return None
+
+    def cost_outputs(self, res: ResourceSpec) -> dict[str, Any]:
+        """The outputs ``hourly_cost`` reads, as the workshop defines them (before setup)."""
+        return {}
+
+
+REGISTRY: dict[str, Handler] = {}  # filled as the handler modules load (see resources/__init__)
 
 
 def register(cls: type[Handler]) -> type[Handler]:
     REGISTRY[cls.type] = cls()
     return cls
-
-
-def handler_for(type_name: str) -> Handler:
-    _load_all()
-    return REGISTRY[type_name]
-
-
-def all_handlers() -> dict[str, Handler]:
-    _load_all()
-    return dict(REGISTRY)
-
-
-def _load_all() -> None:
-    # importing the modules registers their handlers (idempotent: modules load once)
-    from . import apigateway, cognito, database, dynamodb, ec2, iam, lambda_, logs, rds, s3, secrets, sns, sqs  # noqa: F401
 
 
 def tag_list(tags: Mapping[str, str], key: str = "Key", value: str = "Value") -> list[dict[str, str]]:

@@ -30,9 +30,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..aws.errors import error_code, is_client_error
 from ..workshop.model import ResourceSpec, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, Var, register
+from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, Var, register
 
 _POOL_GONE = ("ResourceNotFoundException",)
 
@@ -45,6 +44,7 @@ class UserPool(Handler):
     type = "cognito.user_pool"
     service = "cognito-idp"
     console = "Cognito › User pools"
+    info = TypeInfo(gone=_POOL_GONE, sweep_rank=30)
     schema = {"description": Prop(str)}
     outputs = ("name", "id", "arn", "issuer")
     permissions = ("cognito-idp:CreateUserPool", "cognito-idp:DescribeUserPool", "cognito-idp:ListUserPools",
@@ -73,7 +73,7 @@ class UserPool(Handler):
         return Observed(False)
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         if observed.exists:
             return []
         return [Call("cognito-idp", "create_user_pool", {
@@ -98,20 +98,18 @@ class UserPool(Handler):
         return str(outputs["id"])
 
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
-        try:
-            pool = ctx.client("cognito-idp").describe_user_pool(UserPoolId=record["outputs"]["id"])["UserPool"]
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) in _POOL_GONE:
-                return {"gone": True}
-            raise
+        got = self.fetch(lambda: ctx.client("cognito-idp").describe_user_pool(UserPoolId=record["outputs"]["id"]))
+        if got is None:
+            return {"gone": True}
+        pool = got["UserPool"]
         return {"domain": pool.get("Domain"), "protected": pool.get("DeletionProtection") == "ACTIVE"}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         found = found or {}
         if found.get("gone"):
             return []
         pool_id = record["outputs"]["id"]
-        calls = []
+        calls: list[Step] = []
         if found.get("domain"):  # Cognito refuses to delete a pool that still has a domain
             calls.append(Call("cognito-idp", "delete_user_pool_domain",
                               {"Domain": found["domain"], "UserPoolId": pool_id}, gone_ok=_POOL_GONE))
@@ -121,12 +119,22 @@ class UserPool(Handler):
         calls.append(Call("cognito-idp", "delete_user_pool", {"UserPoolId": pool_id}, gone_ok=_POOL_GONE))
         return calls
 
+    def list_tagged(self, ctx: Context) -> list[Tagged]:
+        cognito, out = ctx.client("cognito-idp"), []
+        for page in cognito.get_paginator("list_user_pools").paginate(MaxResults=60):
+            for pool in page.get("UserPools", []):
+                described = cognito.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+                out.append((described.get("Arn") or pool["Id"], dict(described.get("UserPoolTags") or {}),
+                            {"id": pool["Id"], "name": pool.get("Name")}))
+        return out
+
 
 @register
 class UserPoolClient(Handler):
     type = "cognito.user_pool_client"
     service = "cognito-idp"
     console = "Cognito › User pools › App integration › App clients"
+    info = TypeInfo(gone=_POOL_GONE)
     taggable = False
     schema = {"pool": Prop(str, required=True), "auth_flows": Prop(list, required=True)}
     outputs = ("name", "id")
@@ -139,14 +147,8 @@ class UserPoolClient(Handler):
             return Observed(False)
         client = ctx.client("cognito-idp")
         name = self.name(ctx, res)
-        try:
-            pages = client.get_paginator("list_user_pool_clients").paginate(UserPoolId=props["pool"], MaxResults=60)
-            items = [c for page in pages for c in page.get("UserPoolClients", [])]
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) in _POOL_GONE:
-                return Observed(False)
-            raise
-        for item in items:
+        pages = client.get_paginator("list_user_pool_clients").paginate(UserPoolId=props["pool"], MaxResults=60)
+        for item in self.fetch(lambda: [c for page in pages for c in page.get("UserPoolClients", [])]) or []:
             if item["ClientName"] == name:
                 got = client.describe_user_pool_client(UserPoolId=props["pool"], ClientId=item["ClientId"])
                 flows = sorted(got["UserPoolClient"].get("ExplicitAuthFlows") or [])
@@ -154,7 +156,7 @@ class UserPoolClient(Handler):
         return Observed(False)
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         flows = sorted(props["auth_flows"])
         if not observed.exists:
             return [Call("cognito-idp", "create_user_pool_client", {
@@ -176,7 +178,7 @@ class UserPoolClient(Handler):
     def physical_id(self, outputs: Mapping[str, Any]) -> str:
         return str(outputs["id"])
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         out = record["outputs"]
         return [Call("cognito-idp", "delete_user_pool_client",
                      {"UserPoolId": out["pool"], "ClientId": out["id"]}, gone_ok=_POOL_GONE)]
@@ -187,6 +189,7 @@ class User(Handler):
     type = "cognito.user"
     service = "cognito-idp"
     console = "Cognito › User pools › Users"
+    info = TypeInfo(gone=("UserNotFoundException", *_POOL_GONE))
     named = False
     taggable = False
     schema = {"pool": Prop(str, required=True), "username": Prop(str, required=True),
@@ -198,18 +201,16 @@ class User(Handler):
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         if has_unresolved(props["pool"]):
             return Observed(False)
-        try:
-            got = ctx.client("cognito-idp").admin_get_user(UserPoolId=props["pool"], Username=props["username"])
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) in ("UserNotFoundException", *_POOL_GONE):
-                return Observed(False)
-            raise
+        got = self.fetch(lambda: ctx.client("cognito-idp").admin_get_user(
+            UserPoolId=props["pool"], Username=props["username"]))
+        if got is None:
+            return Observed(False)
         return Observed(True, {"status": got.get("UserStatus")})
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         pool, username = props["pool"], props["username"]
-        calls = []
+        calls: list[Step] = []
         if not observed.exists:
             attributes = [{"Name": "email", "Value": props["email"]}, {"Name": "email_verified", "Value": "true"}] \
                 if props.get("email") else []
@@ -232,7 +233,7 @@ class User(Handler):
     def physical_id(self, outputs: Mapping[str, Any]) -> str:
         return f"{outputs['pool']}/{outputs['username']}"
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         out = record["outputs"]
         return [Call("cognito-idp", "admin_delete_user", {"UserPoolId": out["pool"], "Username": out["username"]},
-                     gone_ok=("UserNotFoundException", *_POOL_GONE))]
+                     gone_ok=self.info.gone)]

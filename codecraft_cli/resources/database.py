@@ -23,9 +23,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..aws.errors import error_code, is_client_error
+from ..aws.invoke import invocation_result
 from ..workshop.model import ResourceSpec, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, register
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, register
 
 
 READ_ONLY = re.compile(r"^\s*(select|show|describe|desc|explain|with)\b", re.IGNORECASE)
@@ -44,8 +44,6 @@ def check_read_only(sql: str) -> str:
 
 def invoke_admin(ctx: Context, function: str, payload: Mapping[str, Any]) -> Any:
     """Invoke the admin function and return its answer (raises on a function error)."""
-    from ..engine.executor import invocation_result
-
     got = ctx.client("lambda").invoke(FunctionName=function, Payload=json.dumps(payload).encode())
     return invocation_result(got, function)["Payload"]
 
@@ -55,6 +53,7 @@ class Schema(Handler):
     type = "mysql.schema"
     service = "lambda"
     console = "RDS › Query editor (or a MySQL client in the VPC)"
+    info = TypeInfo(gone=("ResourceNotFoundException",))
     named = False
     taggable = False
     schema = {"function": Prop(str, required=True), "tables": Prop(dict, required=True)}
@@ -64,16 +63,13 @@ class Schema(Handler):
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         if has_unresolved(props["function"]):
             return Observed(False)
-        try:
-            answer = invoke_admin(ctx, str(props["function"]), {"action": "tables"})
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
-                return Observed(False)
-            raise
+        answer = self.fetch(lambda: invoke_admin(ctx, str(props["function"]), {"action": "tables"}))
+        if answer is None:
+            return Observed(False)
         have = set(answer.get("tables", []))
         return Observed(all(t in have for t in props["tables"]), {"tables": sorted(have)})
 
-    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         if observed.exists:
             return []
         statements = [str(sql).strip() for sql in props["tables"].values()]
@@ -89,5 +85,5 @@ class Schema(Handler):
     def physical_id(self, outputs: Mapping[str, Any]) -> str:
         return ",".join(outputs["tables"])
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return []  # the tables go with the DB instance

@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..aws.errors import error_code, is_client_error
 from ..errors import UserError
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Wait, register, tag_list, tags_from_list
 
 
 def _key_schema(props: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -43,6 +42,7 @@ class Table(Handler):
     type = "dynamodb.table"
     service = "dynamodb"
     console = "DynamoDB › Tables"
+    info = TypeInfo(gone=("ResourceNotFoundException",), sweep_rank=50, arn_service="dynamodb")
     schema = {
         "partition_key": Prop(dict, required=True),
         "sort_key": Prop(dict),
@@ -57,12 +57,10 @@ class Table(Handler):
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         client = ctx.client("dynamodb")
-        try:
-            table = client.describe_table(TableName=self.name(ctx, res))["Table"]
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
-                return Observed(False)
-            raise
+        got = self.fetch(lambda: client.describe_table(TableName=self.name(ctx, res)))
+        if got is None:
+            return Observed(False)
+        table = got["Table"]
         stream = table.get("StreamSpecification") or {}
         attrs = {
             "key_schema": table.get("KeySchema"),
@@ -76,7 +74,7 @@ class Table(Handler):
         return Observed(True, attrs, tags_from_list(tags))
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         name = self.name(ctx, res)
         billing = props.get("billing", "PAY_PER_REQUEST")
         stream = props.get("stream")
@@ -94,7 +92,7 @@ class Table(Handler):
                 params["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream}
             return [
                 Call("dynamodb", "create_table", params, output="created", records=True),
-                Call("dynamodb", "wait:table_exists", {"TableName": name}),
+                Wait("dynamodb", "table_exists", {"TableName": name}),
             ]
         if observed.attrs["key_schema"] != _key_schema(props):
             raise UserError(
@@ -102,14 +100,14 @@ class Table(Handler):
                 f"({props['partition_key']['name']}).",
                 hint="A table's key cannot change: delete the table (codecraft teardown) and rerun setup.",
             )
-        calls = []
+        calls: list[Step] = []
         if observed.attrs["billing"] != billing:
             calls.append(Call("dynamodb", "update_table", {"TableName": name, "BillingMode": billing}))
         if observed.attrs["stream"] != stream:
             spec = {"StreamEnabled": True, "StreamViewType": stream} if stream else {"StreamEnabled": False}
             calls.append(Call("dynamodb", "update_table", {"TableName": name, "StreamSpecification": spec}))
         if calls:
-            calls.append(Call("dynamodb", "wait:table_exists", {"TableName": name}))
+            calls.append(Wait("dynamodb", "table_exists", {"TableName": name}))
         return calls
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
@@ -124,6 +122,10 @@ class Table(Handler):
             "stream_arn": stream_arn,
         }
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
-        return [Call("dynamodb", "delete_table", {"TableName": record["outputs"]["name"]},
-                     gone_ok=("ResourceNotFoundException",))]
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
+        return [Call("dynamodb", "delete_table", {"TableName": record["outputs"]["name"]}, gone_ok=self.info.gone)]
+
+    def from_arn(self, ctx: Context, resource: str, arn: str) -> dict[str, Any] | None:
+        if resource.startswith("table/") and "/stream/" not in resource:
+            return {"name": resource.split("/", 1)[1]}
+        return None

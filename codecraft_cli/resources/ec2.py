@@ -24,7 +24,7 @@ YAML::
 
 A security group still used by the network interfaces Lambda attached to a VPC function
 cannot be deleted for many minutes (``DependencyViolation``): its deletion is retried
-(``retry="dependency"``) after the function's VPC configuration has been detached.
+(``retry=DEPENDENCY``) after the function's VPC configuration has been detached.
 """
 
 from __future__ import annotations
@@ -32,9 +32,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..aws.retry import DEPENDENCY
 from ..errors import AwsFailure
 from ..workshop.model import ResourceSpec, as_list, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, register, tag_list, tags_from_list
+from .pricing import ENDPOINT_PER_AZ_HOUR, price
 
 
 def _tag_spec(kind: str, tags: Mapping[str, str], name: str | None = None) -> list[dict[str, Any]]:
@@ -69,7 +71,7 @@ class DefaultVpc(Handler):
         ordered = sorted(subnets, key=lambda s: s["AvailabilityZone"])
         return Observed(True, {"vpc_id": vpc_id, "subnet_ids": [s["SubnetId"] for s in ordered]})
 
-    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         return []
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
@@ -78,7 +80,7 @@ class DefaultVpc(Handler):
         # two availability zones are enough for a class, and each endpoint AZ bills by the hour
         return {"vpc_id": observed.attrs.get("vpc_id"), "subnet_ids": subnets, "endpoint_subnets": subnets[:2]}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return []
 
 
@@ -97,6 +99,7 @@ class SecurityGroup(Handler):
     type = "ec2.security_group"
     service = "ec2"
     console = "VPC › Security groups"
+    info = TypeInfo(gone=("InvalidGroup.NotFound",), sweep_rank=130, arn_service="ec2")
     schema = {"vpc": Prop(str, required=True), "description": Prop(str, required=True), "ingress": Prop(list)}
     outputs = ("name", "id")
     permissions = ("ec2:CreateSecurityGroup", "ec2:DescribeSecurityGroups", "ec2:AuthorizeSecurityGroupIngress",
@@ -114,11 +117,9 @@ class SecurityGroup(Handler):
         return Observed(True, {"id": group["GroupId"], "rules": _rule_keys(group.get("IpPermissions", []))},
                         tags_from_list(group.get("Tags")))
 
-    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
-        from .base import Var
-
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         ingress = list(props.get("ingress") or [])
-        calls: list[Call] = []
+        calls: list[Step] = []
         group_id: Any = observed.attrs.get("id")
         if not observed.exists:
             calls.append(Call("ec2", "create_security_group", {
@@ -141,9 +142,12 @@ class SecurityGroup(Handler):
     def physical_id(self, outputs: Mapping[str, Any]) -> str:
         return str(outputs["id"])
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return [Call("ec2", "delete_security_group", {"GroupId": record["outputs"]["id"]},
-                     gone_ok=("InvalidGroup.NotFound",), retry="dependency")]
+                     gone_ok=self.info.gone, retry=DEPENDENCY)]
+
+    def from_arn(self, ctx: Context, resource: str, arn: str) -> dict[str, Any] | None:
+        return {"id": resource.split("/", 1)[1]} if resource.startswith("security-group/") else None
 
 
 @register
@@ -151,6 +155,8 @@ class VpcEndpoint(Handler):
     type = "ec2.vpc_endpoint"
     service = "ec2"
     console = "VPC › Endpoints"
+    info = TypeInfo(gone=("InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound"), sweep_rank=120,
+                    arn_service="ec2")
     named = False
     schema = {"vpc": Prop(str, required=True), "service": Prop(str, required=True),
               "subnets": Prop((list, str), required=True), "security_groups": Prop(list, required=True)}
@@ -173,7 +179,7 @@ class VpcEndpoint(Handler):
             return Observed(False)
         return Observed(True, {"id": live[0]["VpcEndpointId"]}, tags_from_list(live[0].get("Tags")))
 
-    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         if observed.exists:
             return []
         return [Call("ec2", "create_vpc_endpoint", {
@@ -192,8 +198,17 @@ class VpcEndpoint(Handler):
     def physical_id(self, outputs: Mapping[str, Any]) -> str:
         return str(outputs["id"])
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return [Call("ec2", "delete_vpc_endpoints", {"VpcEndpointIds": [record["outputs"]["id"]]},
-                     gone_ok=("InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound"))]
+                     gone_ok=self.info.gone)]
 
+    def from_arn(self, ctx: Context, resource: str, arn: str) -> dict[str, Any] | None:
+        return {"id": resource.split("/", 1)[1]} if resource.startswith("vpc-endpoint/") else None
 
+    def hourly_cost(self, outputs: Mapping[str, Any], region: str) -> tuple[float, str] | None:
+        per_az, factor = price(ENDPOINT_PER_AZ_HOUR, region)
+        azs = int(outputs.get("azs") or 2)
+        return per_az * azs * factor, f"VPC endpoint ({outputs.get('service')}, {azs} AZ)"
+
+    def cost_outputs(self, res: ResourceSpec) -> dict[str, Any]:
+        return {"service": res.properties.get("service"), "azs": 2}

@@ -23,9 +23,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..aws.errors import error_code, is_client_error
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list
+from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, register, tag_list, tags_from_list
 
 POLICY_NAME = "codecraft"
 
@@ -67,6 +66,7 @@ class Role(Handler):
     type = "iam.role"
     service = "iam"
     console = "IAM › Roles"
+    info = TypeInfo(gone=("NoSuchEntity",), sweep_rank=110)
     schema = {
         "service": Prop(str, required=True),
         "statements": Prop(list),
@@ -84,18 +84,12 @@ class Role(Handler):
             return Observed(True, {"arn": ctx.lab_role_arn, "lab_role": True})
         client = ctx.client("iam")
         name = self.name(ctx, res)
-        try:
-            role = client.get_role(RoleName=name)["Role"]
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) == "NoSuchEntity":
-                return Observed(False)
-            raise
-        try:
-            policy = client.get_role_policy(RoleName=name, PolicyName=POLICY_NAME)["PolicyDocument"]
-        except Exception as exc:
-            if not (is_client_error(exc) and error_code(exc) == "NoSuchEntity"):
-                raise
-            policy = None
+        got = self.fetch(lambda: client.get_role(RoleName=name))
+        if got is None:
+            return Observed(False)
+        role = got["Role"]
+        inline = self.fetch(lambda: client.get_role_policy(RoleName=name, PolicyName=POLICY_NAME))
+        policy = inline["PolicyDocument"] if inline else None
         attached = client.list_attached_role_policies(RoleName=name).get("AttachedPolicies", [])
         tags = client.list_role_tags(RoleName=name).get("Tags")
         return Observed(True, {
@@ -106,14 +100,14 @@ class Role(Handler):
         }, tags_from_list(tags))
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         if observed.attrs.get("lab_role"):
             return []
         name = self.name(ctx, res)
         trust = trust_policy(props["service"])
         statements = list(props.get("statements") or [])
         managed = sorted(props.get("managed_policies") or [])
-        calls: list[Call] = []
+        calls: list[Step] = []
         if not observed.exists:
             calls.append(Call("iam", "create_role", {
                 "RoleName": name,
@@ -142,10 +136,11 @@ class Role(Handler):
         name = self.name(ctx, res)
         return {"name": name, "arn": f"arn:aws:iam::{ctx.account_id}:role/{name}"}
 
-    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[str]:
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[str]:
         # A role built in the console has its own policies: the end-to-end checks show whether
         # they allow enough; only who may use the role is checked here.
-        if observed.attrs.get("lab_role") or not ctx.verify_mode:
+        if observed.attrs.get("lab_role") or not by_hand:
             return super().check(ctx, res, props, observed)
         if _normalise(observed.attrs.get("trust") or {}) != _normalise(trust_policy(props["service"])):
             return [f"IAM › Roles › {self.name(ctx, res)} › Trust relationships: the trusted entity must be "
@@ -157,24 +152,32 @@ class Role(Handler):
             return {"gone": True}  # LabRole is the Learner Lab's, never ours to delete
         client = ctx.client("iam")
         name = record["outputs"]["name"]
-        try:
-            attached = client.list_attached_role_policies(RoleName=name).get("AttachedPolicies", [])
-            inline = client.list_role_policies(RoleName=name).get("PolicyNames", [])
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) == "NoSuchEntity":
-                return {"gone": True}
-            raise
+        attached = self.fetch(lambda: client.list_attached_role_policies(RoleName=name).get("AttachedPolicies", []))
+        inline = None if attached is None else self.fetch(
+            lambda: client.list_role_policies(RoleName=name).get("PolicyNames", []))
+        if attached is None or inline is None:
+            return {"gone": True}
         return {"attached": [p["PolicyArn"] for p in attached], "inline": list(inline)}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         found = found or {}
         if found.get("gone") or record["outputs"].get("lab_role"):
             return []
         name = record["outputs"]["name"]
-        gone = ("NoSuchEntity",)
-        calls = [Call("iam", "detach_role_policy", {"RoleName": name, "PolicyArn": arn}, gone_ok=gone)
+        gone = self.info.gone
+        calls: list[Step] = [Call("iam", "detach_role_policy", {"RoleName": name, "PolicyArn": arn}, gone_ok=gone)
                  for arn in found.get("attached", [])]
         calls += [Call("iam", "delete_role_policy", {"RoleName": name, "PolicyName": pol}, gone_ok=gone)
                   for pol in found.get("inline", [])]
         calls.append(Call("iam", "delete_role", {"RoleName": name}, gone_ok=gone))
         return calls
+
+    def list_tagged(self, ctx: Context) -> list[Tagged]:
+        iam, out = ctx.client("iam"), []
+        for page in iam.get_paginator("list_roles").paginate():
+            for role in page.get("Roles", []):
+                if role.get("Path", "/").startswith("/aws-service-role/"):
+                    continue
+                tags = tags_from_list(iam.list_role_tags(RoleName=role["RoleName"]).get("Tags"))
+                out.append((role["Arn"], tags, {"name": role["RoleName"]}))
+        return out

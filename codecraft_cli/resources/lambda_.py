@@ -22,7 +22,7 @@ YAML::
         source_arn: ${post_orders.execute_arn}
 
 A new role is not assumable by Lambda for several seconds: ``create_function`` is retried
-(``retry="iam_propagation"``) rather than trusting the ``role_exists`` waiter.
+(``retry=IAM_PROPAGATION``) rather than trusting the ``role_exists`` waiter.
 Event source mappings survive ``delete_function``: teardown deletes them first.
 """
 
@@ -32,11 +32,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..aws.errors import error_code, is_client_error
-from ..workshop.model import ResourceSpec, Unresolved
-from .base import Call, Context, Handler, Observed, Prop, register
+from ..aws.errors import if_exists
+from ..aws.retry import IAM_PROPAGATION
+from ..workshop.model import ResourceSpec, Unresolved, has_unresolved
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Wait, register
 
 RUNTIMES = ("python3.12", "python3.13")
+_GONE = ("ResourceNotFoundException",)
 
 
 @register
@@ -44,6 +46,7 @@ class Function(Handler):
     type = "lambda.function"
     service = "lambda"
     console = "Lambda › Functions"
+    info = TypeInfo(gone=_GONE, sweep_rank=10, arn_service="lambda")
     schema = {
         "source": Prop(str, required=True),
         "handler": Prop(str, required=True),
@@ -78,13 +81,9 @@ class Function(Handler):
         return config
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
-        client = ctx.client("lambda")
-        try:
-            got = client.get_function(FunctionName=self.name(ctx, res))
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
-                return Observed(False)
-            raise
+        got = self.fetch(lambda: ctx.client("lambda").get_function(FunctionName=self.name(ctx, res)))
+        if got is None:
+            return Observed(False)
         conf = got["Configuration"]
         attrs = {
             "arn": conf["FunctionArn"],
@@ -102,7 +101,7 @@ class Function(Handler):
         return Observed(True, attrs, dict(got.get("Tags") or {}))
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         name = self.name(ctx, res)
         artifact = ctx.artifact(str(props["source"]))
         config = self._config(props)
@@ -115,14 +114,14 @@ class Function(Handler):
                     "Architectures": ["x86_64"],
                     "Description": str(props.get("description") or f"codecraft: {res.step}"),
                     "Tags": ctx.tags,
-                }, output="created", records=True, retry="iam_propagation"),
-                Call("lambda", "wait:function_active_v2", {"FunctionName": name}),
+                }, output="created", records=True, retry=IAM_PROPAGATION),
+                Wait("lambda", "function_active_v2", {"FunctionName": name}),
             ]
-        calls = []
+        calls: list[Step] = []
         if observed.attrs.get("CodeSha256") != artifact.code_sha256:
             calls += [
                 Call("lambda", "update_function_code", {"FunctionName": name, "ZipFile": artifact.zip_bytes}),
-                Call("lambda", "wait:function_updated_v2", {"FunctionName": name}),
+                Wait("lambda", "function_updated_v2", {"FunctionName": name}),
             ]
         changed = {k: v for k, v in config.items() if observed.attrs.get(k) != v}
         if "VpcConfig" not in config and (observed.attrs.get("VpcConfig") or {}).get("SubnetIds"):
@@ -130,12 +129,13 @@ class Function(Handler):
         if changed:
             calls += [
                 Call("lambda", "update_function_configuration", {"FunctionName": name, **changed},
-                     retry="iam_propagation"),
-                Call("lambda", "wait:function_updated_v2", {"FunctionName": name}),
+                     retry=IAM_PROPAGATION),
+                Wait("lambda", "function_updated_v2", {"FunctionName": name}),
             ]
         return calls
 
-    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[str]:
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[str]:
         name = self.name(ctx, res)
         config = self._config(props)
         have = observed.attrs
@@ -152,7 +152,7 @@ class Function(Handler):
         for key, value in config["Environment"]["Variables"].items():
             if have_env.get(key) != value:
                 fixes.append(f"Lambda › {name} › Configuration › Environment variables: {key} = {value}")
-        if not ctx.verify_mode:  # codecraft's own function: the code and the rest must match too
+        if not by_hand:  # codecraft's own function: the code and the rest must match too
             if have.get("CodeSha256") != ctx.artifact(str(props["source"])).code_sha256:
                 fixes.append(f"Lambda › {name} › Code: deploy the code of lambda_src/{props['source']}")
             if have.get("Role") != config["Role"] or have.get("MemorySize") != config["MemorySize"]:
@@ -168,27 +168,16 @@ class Function(Handler):
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
         client = ctx.client("lambda")
         name = record["outputs"]["name"]
-        try:
-            client.get_function(FunctionName=name)
-            exists = True
-        except Exception as exc:
-            if not (is_client_error(exc) and error_code(exc) == "ResourceNotFoundException"):
-                raise
-            exists = False  # deleted by hand: its event source mappings may still be there
+        # deleted by hand: its event source mappings may still be there
+        exists = self.fetch(lambda: client.get_function(FunctionName=name)) is not None
         pages = client.get_paginator("list_event_source_mappings").paginate(FunctionName=name)
-        try:
-            uuids = [m["UUID"] for page in pages for m in page.get("EventSourceMappings", [])]
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
-                uuids = []
-            else:
-                raise
-        return {"mappings": uuids, "gone": not exists}
+        uuids = self.fetch(lambda: [m["UUID"] for page in pages for m in page.get("EventSourceMappings", [])])
+        return {"mappings": uuids or [], "gone": not exists}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
-        gone = ("ResourceNotFoundException",)
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
+        gone = self.info.gone
         name = record["outputs"]["name"]
-        calls = [Call("lambda", "delete_event_source_mapping", {"UUID": uuid}, gone_ok=gone)
+        calls: list[Step] = [Call("lambda", "delete_event_source_mapping", {"UUID": uuid}, gone_ok=gone)
                  for uuid in (found or {}).get("mappings", [])]
         if (found or {}).get("gone"):
             return calls
@@ -197,10 +186,17 @@ class Function(Handler):
             # the security groups cannot be deleted while those interfaces exist.
             calls += [Call("lambda", "update_function_configuration", {
                 "FunctionName": name, "VpcConfig": {"SubnetIds": [], "SecurityGroupIds": []}}, gone_ok=gone),
-                Call("lambda", "wait:function_updated_v2", {"FunctionName": name})]
+                Wait("lambda", "function_updated_v2", {"FunctionName": name})]
         calls.append(Call("lambda", "delete_function", {"FunctionName": record["outputs"]["name"]},
                           gone_ok=gone))
         return calls
+
+    def from_arn(self, ctx: Context, resource: str, arn: str) -> dict[str, Any] | None:
+        if not resource.startswith("function:"):
+            return None
+        name = resource.split(":")[1]
+        conf = ctx.client("lambda").get_function_configuration(FunctionName=name)
+        return {"name": name, "vpc": bool((conf.get("VpcConfig") or {}).get("SubnetIds"))}
 
 
 def _vpc_config(vpc: Mapping[str, Any] | None) -> dict[str, list[str]]:
@@ -213,13 +209,8 @@ def _vpc_config(vpc: Mapping[str, Any] | None) -> dict[str, list[str]]:
 
 
 def _statements(client: Any, function: str) -> list[dict[str, Any]]:
-    try:
-        policy = client.get_policy(FunctionName=function)["Policy"]
-    except Exception as exc:
-        if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
-            return []
-        raise
-    return list(json.loads(policy).get("Statement", []))
+    got = if_exists(lambda: client.get_policy(FunctionName=function), _GONE)
+    return list(json.loads(got["Policy"]).get("Statement", [])) if got else []
 
 
 def statement_source_arn(statement: Mapping[str, Any]) -> str | None:
@@ -236,6 +227,7 @@ class Permission(Handler):
     type = "lambda.permission"
     service = "lambda"
     console = "Lambda › Configuration › Permissions"
+    info = TypeInfo(gone=_GONE)
     named = False
     taggable = False
     schema = {
@@ -250,14 +242,18 @@ class Permission(Handler):
     def _sid(self, res: ResourceSpec) -> str:
         return f"codecraft-{res.id}"
 
-    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+    def observe_by_hand(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        return self.observe(ctx, res, props, by_hand=True)
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                by_hand: bool = False) -> Observed:
         import fnmatch
 
         statements = _statements(ctx.client("lambda"), str(props["function"]))
         for st in statements:
             if st.get("Sid") == self._sid(res):
                 return Observed(True, {"source_arn": statement_source_arn(st)})
-        if ctx.verify_mode:  # added in the console: another statement id, same effect
+        if by_hand:  # added in the console: another statement id, same effect
             for st in statements:
                 principal = st.get("Principal")
                 service = principal.get("Service") if isinstance(principal, dict) else principal
@@ -273,7 +269,7 @@ class Permission(Handler):
                 "in the integration)")
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         function, sid = str(props["function"]), self._sid(res)
         add: dict[str, Any] = {
             "FunctionName": function, "StatementId": sid, "Action": "lambda:InvokeFunction",
@@ -292,11 +288,10 @@ class Permission(Handler):
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         return {"id": self._sid(res), "function": str(props["function"])}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         out = record["outputs"]
         return [Call("lambda", "remove_permission",
-                     {"FunctionName": out["function"], "StatementId": out["id"]},
-                     gone_ok=("ResourceNotFoundException",))]
+                     {"FunctionName": out["function"], "StatementId": out["id"]}, gone_ok=self.info.gone)]
 
 
 @register
@@ -316,6 +311,7 @@ class EventSourceMapping(Handler):
     type = "lambda.event_source_mapping"
     service = "lambda"
     console = "Lambda › Configuration › Triggers"
+    info = TypeInfo(gone=_GONE)
     named = False
     taggable = False
     schema = {"function": Prop(str, required=True), "source": Prop(str, required=True),
@@ -339,27 +335,21 @@ class EventSourceMapping(Handler):
         return want
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
-        from ..workshop.model import has_unresolved
-
         if has_unresolved(props):
             return Observed(False)
-        try:
-            got = ctx.client("lambda").list_event_source_mappings(
-                FunctionName=props["function"], EventSourceArn=props["source"]).get("EventSourceMappings", [])
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
-                return Observed(False)
-            raise
-        if not got:
+        got = self.fetch(lambda: ctx.client("lambda").list_event_source_mappings(
+            FunctionName=props["function"], EventSourceArn=props["source"]))
+        mappings = (got or {}).get("EventSourceMappings", [])
+        if not mappings:
             return Observed(False)
-        esm = got[0]
+        esm = mappings[0]
         return Observed(True, {"id": esm["UUID"], "BatchSize": esm.get("BatchSize"),
                                "Enabled": esm.get("State") in ("Enabled", "Enabling", "Creating"),
                                "FunctionResponseTypes": list(esm.get("FunctionResponseTypes") or []),
                                "BisectBatchOnFunctionError": esm.get("BisectBatchOnFunctionError"),
                                "MaximumRetryAttempts": esm.get("MaximumRetryAttempts")})
 
-    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         want = self._want(props)
         if not observed.exists:
             extra = {}
@@ -367,7 +357,7 @@ class EventSourceMapping(Handler):
                 extra["StartingPosition"] = props.get("starting_position", "TRIM_HORIZON")
             return [Call("lambda", "create_event_source_mapping", {
                 "FunctionName": props["function"], "EventSourceArn": props["source"], **want, **extra},
-                output="created", records=True, retry="iam_propagation")]
+                output="created", records=True, retry=IAM_PROPAGATION)]
         changed = {k: v for k, v in want.items() if observed.attrs.get(k) != v}
         if changed:
             return [Call("lambda", "update_event_source_mapping", {"UUID": observed.attrs["id"], **changed})]
@@ -386,6 +376,6 @@ class EventSourceMapping(Handler):
     def physical_id(self, outputs: Mapping[str, Any]) -> str:
         return str(outputs["id"])
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return [Call("lambda", "delete_event_source_mapping", {"UUID": record["outputs"]["id"]},
-                     gone_ok=("ResourceNotFoundException",))]
+                     gone_ok=self.info.gone)]

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, register
+from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, register
 
 
 @register
@@ -28,6 +28,7 @@ class LogGroup(Handler):
     type = "logs.log_group"
     service = "logs"
     console = "CloudWatch › Log groups"
+    info = TypeInfo(gone=("ResourceNotFoundException",), sweep_rank=90)
     schema = {"function": Prop(str), "retention_days": Prop(int)}
     outputs = ("name", "arn")
     permissions = ("logs:CreateLogGroup", "logs:DescribeLogGroups", "logs:PutRetentionPolicy",
@@ -53,10 +54,10 @@ class LogGroup(Handler):
         return Observed(False)
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         name = self.name(ctx, res)
         days = props.get("retention_days", 7)
-        calls = []
+        calls: list[Step] = []
         if not observed.exists:
             calls.append(Call("logs", "create_log_group", {"logGroupName": name, "tags": ctx.tags},
                               records=True))
@@ -65,7 +66,8 @@ class LogGroup(Handler):
                               {"logGroupName": name, "retentionInDays": days}))
         return calls
 
-    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[str]:
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[str]:
         return []  # Lambda creates the group on the first run; its retention is housekeeping
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
@@ -77,6 +79,15 @@ class LogGroup(Handler):
         name = self.name(ctx, res)
         return {"name": name, "arn": self._arn(ctx, name)}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return [Call("logs", "delete_log_group", {"logGroupName": record["outputs"]["name"]},
-                     gone_ok=("ResourceNotFoundException",))]
+                     gone_ok=self.info.gone)]
+
+    def list_tagged(self, ctx: Context) -> list[Tagged]:
+        logs, out = ctx.client("logs"), []
+        for page in logs.get_paginator("describe_log_groups").paginate():
+            for group in page.get("logGroups", []):
+                arn = group["arn"].removesuffix(":*")
+                tags = logs.list_tags_for_resource(resourceArn=arn).get("tags", {})
+                out.append((arn, dict(tags), {"name": group["logGroupName"]}))
+        return out

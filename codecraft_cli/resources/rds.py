@@ -24,10 +24,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..aws.errors import error_code, is_client_error
 from ..errors import EmulatorError
 from ..workshop.model import ResourceSpec, as_list
-from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Wait, register, tag_list, tags_from_list
+from .pricing import GP2_PER_GB_MONTH, HOURS_PER_MONTH, RDS_MYSQL, price
 
 _GONE = ("DBInstanceNotFound", "DBInstanceNotFoundFault")
 CLASSES = ("db.t3.micro", "db.t4g.micro")
@@ -38,6 +38,7 @@ class DbInstance(Handler):
     type = "rds.db_instance"
     service = "rds"
     console = "RDS › Databases"
+    info = TypeInfo(gone=_GONE, sweep_rank=100, arn_service="rds")
     slow = True
     schema = {
         "database": Prop(str, required=True),
@@ -64,12 +65,9 @@ class DbInstance(Handler):
                                     "and mariadbd is not installed.", hint=INSTALL_HINT)
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
-        try:
-            got = ctx.client("rds").describe_db_instances(DBInstanceIdentifier=self.name(ctx, res))
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) in _GONE:
-                return Observed(False)
-            raise
+        got = self.fetch(lambda: ctx.client("rds").describe_db_instances(DBInstanceIdentifier=self.name(ctx, res)))
+        if got is None:
+            return Observed(False)
         db = got["DBInstances"][0]
         if db.get("DBInstanceStatus") == "deleting":
             return Observed(False, {"deleting": True})
@@ -80,7 +78,7 @@ class DbInstance(Handler):
                 "PubliclyAccessible": bool(props.get("publicly_accessible", False)),
                 "DeletionProtection": False}
 
-    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         name = self.name(ctx, res)
         want = self._want(props)
         if not observed.exists:
@@ -103,7 +101,7 @@ class DbInstance(Handler):
                 params["EngineVersion"] = props["engine_version"]
             return [
                 Call("rds", "create_db_instance", params, output="created", records=True),
-                Call("rds", "wait:db_instance_available", {"DBInstanceIdentifier": name}),
+                Wait("rds", "db_instance_available", {"DBInstanceIdentifier": name}),
                 Call("rds", "describe_db_instances", {"DBInstanceIdentifier": name}, output="described"),
             ]
         changed = {k: v for k, v in want.items() if observed.attrs.get(k) != v}
@@ -111,7 +109,7 @@ class DbInstance(Handler):
             return []
         return [
             Call("rds", "modify_db_instance", {"DBInstanceIdentifier": name, "ApplyImmediately": True, **changed}),
-            Call("rds", "wait:db_instance_available", {"DBInstanceIdentifier": name}),
+            Wait("rds", "db_instance_available", {"DBInstanceIdentifier": name}),
         ]
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
@@ -133,21 +131,18 @@ class DbInstance(Handler):
         return str(outputs["arn"])
 
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
-        try:
-            db = ctx.client("rds").describe_db_instances(
-                DBInstanceIdentifier=record["outputs"]["id"])["DBInstances"][0]
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) in _GONE:
-                return {"gone": True}
-            raise
+        got = self.fetch(lambda: ctx.client("rds").describe_db_instances(DBInstanceIdentifier=record["outputs"]["id"]))
+        if got is None:
+            return {"gone": True}
+        db = got["DBInstances"][0]
         return {"protected": bool(db.get("DeletionProtection")), "status": db.get("DBInstanceStatus")}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         found = found or {}
         if found.get("gone"):
             return []
         name = record["outputs"]["id"]
-        calls = []
+        calls: list[Step] = []
         if found.get("protected"):
             calls.append(Call("rds", "modify_db_instance",
                               {"DBInstanceIdentifier": name, "DeletionProtection": False, "ApplyImmediately": True}))
@@ -156,8 +151,21 @@ class DbInstance(Handler):
                 "DBInstanceIdentifier": name, "SkipFinalSnapshot": True, "DeleteAutomatedBackups": True},
                 gone_ok=_GONE))
         # the security groups it uses can only go once it is gone
-        calls.append(Call("rds", "wait:db_instance_deleted", {"DBInstanceIdentifier": name}))
+        calls.append(Wait("rds", "db_instance_deleted", {"DBInstanceIdentifier": name}))
         return calls
+
+    def from_arn(self, ctx: Context, resource: str, arn: str) -> dict[str, Any] | None:
+        return {"id": resource[3:], "name": resource[3:]} if resource.startswith("db:") else None
+
+    def hourly_cost(self, outputs: Mapping[str, Any], region: str) -> tuple[float, str] | None:
+        prices, factor = price(RDS_MYSQL, region)
+        cls = str(outputs.get("instance_class") or "db.t3.micro")
+        gp2, _ = price(GP2_PER_GB_MONTH, region)
+        hourly = prices.get(cls, prices["db.t3.micro"]) + 20 * gp2 / HOURS_PER_MONTH
+        return hourly * factor, f"RDS {cls} + 20 GB gp2"
+
+    def cost_outputs(self, res: ResourceSpec) -> dict[str, Any]:
+        return {"instance_class": res.properties.get("instance_class", "db.t3.micro")}
 
 
 def _attrs(db: Mapping[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,9 @@ from typing import Any
 from ..aws.errors import error_code, is_client_error
 from ..errors import AwsFailure, UserError
 from ..workshop.model import ResourceSpec, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, register, tag_list, tags_from_list
+
+_GONE = ("NoSuchBucket",)
 
 BUCKET_BASE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$")
 BLOCK_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
@@ -60,6 +62,7 @@ class Bucket(Handler):
     type = "s3.bucket"
     service = "s3"
     console = "S3 › Buckets"
+    info = TypeInfo(gone=_GONE, sweep_rank=40, arn_service="s3")
     schema = {"versioning": Prop(bool)}
     outputs = ("name", "arn", "account")
     permissions = ("s3:CreateBucket", "s3:ListBucket", "s3:PutBucketPublicAccessBlock",
@@ -91,24 +94,16 @@ class Bucket(Handler):
                 raise AwsFailure(f"The bucket name {name} belongs to another account.",
                                  hint="Bucket names are global: pick another name (or a --student name).") from exc
             raise
-        try:
-            tags = tags_from_list(client.get_bucket_tagging(Bucket=name).get("TagSet"))
-        except Exception as exc:
-            if not (is_client_error(exc) and error_code(exc) == "NoSuchTagSet"):
-                raise
-            tags = {}
-        try:
-            block = client.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
-        except Exception as exc:
-            if not (is_client_error(exc) and error_code(exc) == "NoSuchPublicAccessBlockConfiguration"):
-                raise
-            block = {}
+        tagging = self.fetch(lambda: client.get_bucket_tagging(Bucket=name), ("NoSuchTagSet",))
+        tags = tags_from_list((tagging or {}).get("TagSet"))
+        got = self.fetch(lambda: client.get_public_access_block(Bucket=name), ("NoSuchPublicAccessBlockConfiguration",))
+        block = got["PublicAccessBlockConfiguration"] if got else {}
         versioning = client.get_bucket_versioning(Bucket=name).get("Status") == "Enabled"
         return Observed(True, {"block": block, "versioning": versioning}, tags)
 
-    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         name = self.name(ctx, res)
-        calls = []
+        calls: list[Step] = []
         if not observed.exists:
             params: dict[str, Any] = {"Bucket": name}
             if ctx.region != "us-east-1":  # us-east-1 refuses a LocationConstraint
@@ -136,28 +131,24 @@ class Bucket(Handler):
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
         client = ctx.client("s3")
         name = record["outputs"]["name"]
-        objects: list[dict[str, str]] = []
-        try:
-            for page in client.get_paginator("list_object_versions").paginate(Bucket=name):
-                for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
-                    objects.append({"Key": item["Key"], "VersionId": item["VersionId"]})
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) == "NoSuchBucket":
-                return {"gone": True}
-            raise
-        return {"objects": objects}
+        pages = client.get_paginator("list_object_versions").paginate(Bucket=name)
+        objects = self.fetch(lambda: [{"Key": item["Key"], "VersionId": item["VersionId"]} for page in pages
+                                      for item in page.get("Versions", []) + page.get("DeleteMarkers", [])])
+        return {"gone": True} if objects is None else {"objects": objects}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         found = found or {}
         if found.get("gone"):
             return []
         name = record["outputs"]["name"]
         objects = list(found.get("objects", []))
-        calls = [Call("s3", "delete_objects", {"Bucket": name, "Delete": {"Objects": objects[i:i + 1000],
-                                                                         "Quiet": True}}, gone_ok=("NoSuchBucket",))
-                 for i in range(0, len(objects), 1000)]
-        calls.append(Call("s3", "delete_bucket", {"Bucket": name}, gone_ok=("NoSuchBucket",)))
+        calls: list[Step] = [Call("s3", "delete_objects", {"Bucket": name, "Delete": {
+            "Objects": objects[i:i + 1000], "Quiet": True}}, gone_ok=_GONE) for i in range(0, len(objects), 1000)]
+        calls.append(Call("s3", "delete_bucket", {"Bucket": name}, gone_ok=_GONE))
         return calls
+
+    def from_arn(self, ctx: Context, resource: str, arn: str) -> dict[str, Any] | None:
+        return {"name": resource}
 
 
 @register
@@ -165,6 +156,7 @@ class Notification(Handler):
     type = "s3.notification"
     service = "s3"
     console = "S3 › Bucket › Properties › Event notifications"
+    info = TypeInfo(gone=_GONE)
     named = False
     taggable = False
     schema = {"bucket": Prop(str, required=True), "function": Prop(str, required=True),
@@ -190,19 +182,16 @@ class Notification(Handler):
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         if has_unresolved(props["bucket"]):
             return Observed(False, {"others": []})
-        try:
-            got = ctx.client("s3").get_bucket_notification_configuration(Bucket=props["bucket"])
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) == "NoSuchBucket":  # not created yet (a dry run)
-                return Observed(False, {"others": []})
-            raise
+        got = self.fetch(lambda: ctx.client("s3").get_bucket_notification_configuration(Bucket=props["bucket"]))
+        if got is None:  # not created yet (a dry run)
+            return Observed(False, {"others": []})
         configs = got.get("LambdaFunctionConfigurations", [])
         mine = next((c for c in configs if c.get("Id") == self._id(res)), None)
         others = {k: v for k, v in got.items() if k.endswith("Configurations") or k == "EventBridgeConfiguration"}
         others["LambdaFunctionConfigurations"] = [c for c in configs if c.get("Id") != self._id(res)]
         return Observed(mine is not None, {"mine": mine, "others": others})
 
-    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Call]:
+    def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         want = self._want(res, props)
         if observed.exists and _same(observed.attrs.get("mine") or {}, want):
             return []
@@ -219,24 +208,22 @@ class Notification(Handler):
         return f"{outputs['bucket']}/{outputs['id']}"
 
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
-        try:
-            got = ctx.client("s3").get_bucket_notification_configuration(Bucket=record["outputs"]["bucket"])
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) == "NoSuchBucket":
-                return {"gone": True}
-            raise
+        got = self.fetch(lambda: ctx.client("s3").get_bucket_notification_configuration(
+            Bucket=record["outputs"]["bucket"]))
+        if got is None:
+            return {"gone": True}
         config = {k: v for k, v in got.items() if k.endswith("Configurations") or k == "EventBridgeConfiguration"}
         config["LambdaFunctionConfigurations"] = [c for c in got.get("LambdaFunctionConfigurations", [])
                                                   if c.get("Id") != record["outputs"]["id"]]
         return {"config": config}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         found = found or {}
         if found.get("gone"):
             return []
         return [Call("s3", "put_bucket_notification_configuration",
                      {"Bucket": record["outputs"]["bucket"], "NotificationConfiguration": found.get("config", {})},
-                     gone_ok=("NoSuchBucket",))]
+                     gone_ok=_GONE)]
 
 
 def _same(have: Mapping[str, Any], want: Mapping[str, Any]) -> bool:

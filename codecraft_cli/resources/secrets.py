@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..aws.errors import error_code, is_client_error
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, Var, register, tag_list, tags_from_list
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, register, tag_list, tags_from_list
 
 # characters that break shells, URLs or JSON when a student copies the password
 EXCLUDED = "\"'\\/@`$%&;<>|{}[]()"
@@ -32,6 +31,7 @@ class Secret(Handler):
     type = "secretsmanager.secret"
     service = "secretsmanager"
     console = "Secrets Manager › Secrets"
+    info = TypeInfo(gone=("ResourceNotFoundException",), sweep_rank=80, arn_service="secretsmanager")
     schema = {"generate_password": Prop(dict, required=True), "description": Prop(str)}
     outputs = ("name", "arn")
     permissions = ("secretsmanager:CreateSecret", "secretsmanager:DescribeSecret",
@@ -39,22 +39,19 @@ class Secret(Handler):
                    "secretsmanager:TagResource", "secretsmanager:GetSecretValue")
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
-        try:
-            got = ctx.client("secretsmanager").describe_secret(SecretId=self.name(ctx, res))
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
-                return Observed(False)
-            raise
+        got = self.fetch(lambda: ctx.client("secretsmanager").describe_secret(SecretId=self.name(ctx, res)))
+        if got is None:
+            return Observed(False)
         if got.get("DeletedDate"):
             return Observed(False, {"scheduled_for_deletion": True})
         return Observed(True, {"arn": got["ARN"]}, tags_from_list(got.get("Tags")))
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         if observed.exists:
             return []
         name = self.name(ctx, res)
-        calls = []
+        calls: list[Step] = []
         if observed.attrs.get("scheduled_for_deletion"):
             calls.append(Call("secretsmanager", "restore_secret", {"SecretId": name}))
             calls.append(Call("secretsmanager", "delete_secret",
@@ -78,7 +75,10 @@ class Secret(Handler):
         arn = results["created"]["ARN"] if "created" in results else observed.attrs.get("arn")
         return {"name": self.name(ctx, res), "arn": arn}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return [Call("secretsmanager", "delete_secret",
                      {"SecretId": record["outputs"]["arn"], "ForceDeleteWithoutRecovery": True},
-                     gone_ok=("ResourceNotFoundException",))]
+                     gone_ok=self.info.gone)]
+
+    def from_arn(self, ctx: Context, resource: str, arn: str) -> dict[str, Any] | None:
+        return {"arn": arn}

@@ -20,9 +20,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..aws.errors import error_code, is_client_error
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, register, tag_list, tags_from_list
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, register, tag_list, tags_from_list
+
+_GONE = ("NotFound", "NotFoundException")
 
 
 @register
@@ -30,6 +31,7 @@ class Topic(Handler):
     type = "sns.topic"
     service = "sns"
     console = "SNS › Topics"
+    info = TypeInfo(gone=_GONE, sweep_rank=60, arn_service="sns")
     outputs = ("name", "arn")
     permissions = ("sns:CreateTopic", "sns:GetTopicAttributes", "sns:DeleteTopic",
                    "sns:TagResource", "sns:ListTagsForResource")
@@ -40,17 +42,14 @@ class Topic(Handler):
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         client = ctx.client("sns")
         arn = self._arn(ctx, res)
-        try:
-            attrs = client.get_topic_attributes(TopicArn=arn)["Attributes"]
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) in ("NotFound", "NotFoundException"):
-                return Observed(False)
-            raise
+        got = self.fetch(lambda: client.get_topic_attributes(TopicArn=arn))
+        if got is None:
+            return Observed(False)
         tags = client.list_tags_for_resource(ResourceArn=arn).get("Tags")
-        return Observed(True, {"arn": attrs.get("TopicArn", arn)}, tags_from_list(tags))
+        return Observed(True, {"arn": got["Attributes"].get("TopicArn", arn)}, tags_from_list(tags))
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         if observed.exists:
             return []
         return [Call("sns", "create_topic",
@@ -61,9 +60,11 @@ class Topic(Handler):
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         return {"name": self.name(ctx, res), "arn": self._arn(ctx, res)}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
-        return [Call("sns", "delete_topic", {"TopicArn": record["outputs"]["arn"]},
-                     gone_ok=("NotFound", "NotFoundException"))]
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
+        return [Call("sns", "delete_topic", {"TopicArn": record["outputs"]["arn"]}, gone_ok=_GONE)]
+
+    def from_arn(self, ctx: Context, resource: str, arn: str) -> dict[str, Any] | None:
+        return None if ":" in resource else {"arn": arn, "name": resource}
 
 
 @register
@@ -71,6 +72,7 @@ class Subscription(Handler):
     type = "sns.subscription"
     service = "sns"
     console = "SNS › Topics › Subscriptions"
+    info = TypeInfo(gone=_GONE)
     named = False
     taggable = False
     schema = {
@@ -85,15 +87,9 @@ class Subscription(Handler):
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         client = ctx.client("sns")
-        try:
-            pages = client.get_paginator("list_subscriptions_by_topic").paginate(
-                TopicArn=props["topic"])
-            subs = [sub for page in pages for sub in page.get("Subscriptions", [])]
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) in ("NotFound", "NotFoundException"):
-                return Observed(False)
-            raise
-        for sub in subs:
+        pages = client.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=props["topic"])
+        subs = self.fetch(lambda: [sub for page in pages for sub in page.get("Subscriptions", [])])
+        for sub in subs or []:
             if sub["Protocol"] == props["protocol"] and sub["Endpoint"] == props["endpoint"]:
                 arn = sub["SubscriptionArn"]
                 attrs = client.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]
@@ -102,7 +98,7 @@ class Subscription(Handler):
         return Observed(False)
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         raw = bool(props.get("raw_message_delivery", False))
         if not observed.exists:
             params: dict[str, Any] = {
@@ -122,7 +118,7 @@ class Subscription(Handler):
         return (f"SNS › Topics › the topic › Create subscription: protocol {props['protocol']}, "
                 f"endpoint {str(props['endpoint']).rsplit(':', 1)[-1]}")
 
-    def explain(self, ctx: Context, res: ResourceSpec, call: Call) -> str:
+    def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
         return "SNS › Subscriptions › the subscription › Edit: enable raw message delivery"
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
@@ -131,6 +127,6 @@ class Subscription(Handler):
             return {"arn": results["created"]["SubscriptionArn"]}
         return {"arn": observed.attrs.get("arn")}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return [Call("sns", "unsubscribe", {"SubscriptionArn": record["outputs"]["arn"]},
-                     gone_ok=("NotFound", "NotFoundException", "InvalidParameter"))]
+                     gone_ok=(*_GONE, "InvalidParameter"))]

@@ -16,11 +16,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..aws.errors import error_code, is_client_error
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, register
-
-_GONE = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, register
 
 
 def queue_policy(queue_arn: str, topic_arns: list[str]) -> dict[str, Any]:
@@ -45,6 +42,8 @@ class Queue(Handler):
     type = "sqs.queue"
     service = "sqs"
     console = "SQS › Queues"
+    info = TypeInfo(gone=("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"),
+                    sweep_rank=70, arn_service="sqs")
     schema = {
         "fifo": Prop(bool),
         "visibility_timeout": Prop(int),
@@ -83,18 +82,15 @@ class Queue(Handler):
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         client = ctx.client("sqs")
-        try:
-            url = client.get_queue_url(QueueName=self.name(ctx, res))["QueueUrl"]
-            attrs = client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) in _GONE:
-                return Observed(False)
-            raise
+        url = self.fetch(lambda: client.get_queue_url(QueueName=self.name(ctx, res))["QueueUrl"])
+        got = self.fetch(lambda: client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])) if url is not None else None
+        if got is None:
+            return Observed(False)
         tags = client.list_queue_tags(QueueUrl=url).get("Tags", {})
-        return Observed(True, {"url": url, **attrs}, dict(tags))
+        return Observed(True, {"url": url, **got["Attributes"]}, dict(tags))
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
-             observed: Observed) -> list[Call]:
+             observed: Observed) -> list[Step]:
         want = self._attributes(ctx, res, props)
         if not observed.exists:
             return [Call("sqs", "create_queue",
@@ -112,18 +108,19 @@ class Queue(Handler):
         return [Call("sqs", "set_queue_attributes",
                      {"QueueUrl": observed.attrs["url"], "Attributes": changed})]
 
-    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[str]:
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[str]:
         problems = []
         want_fifo = bool(props.get("fifo"))
         if (observed.attrs.get("FifoQueue") == "true") != want_fifo:
             problems.append("SQS: the queue must be " + ("FIFO" if want_fifo else "Standard, not FIFO"))
-        if not ctx.verify_mode:  # codecraft's own queue: every attribute as the workshop sets it
+        if not by_hand:  # codecraft's own queue: every attribute as the workshop sets it
             problems += super().check(ctx, res, props, observed)
         elif props.get("dead_letter_queue") and "RedrivePolicy" not in observed.attrs:
             problems.append(f"SQS › {self.name(ctx, res)} › Edit › Dead-letter queue: enable it")
         return problems
 
-    def explain(self, ctx: Context, res: ResourceSpec, call: Call) -> str:
+    def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
         return f"SQS › {self.name(ctx, res)} › Edit: set " + ", ".join(call.params.get("Attributes", {}))
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
@@ -141,5 +138,8 @@ class Queue(Handler):
         url = results["created"]["QueueUrl"] if "created" in results else observed.attrs.get("url")
         return {"name": self.name(ctx, res), "arn": self._arn(ctx, res), "url": url}
 
-    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Call]:
-        return [Call("sqs", "delete_queue", {"QueueUrl": record["outputs"]["url"]}, gone_ok=_GONE)]
+    def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
+        return [Call("sqs", "delete_queue", {"QueueUrl": record["outputs"]["url"]}, gone_ok=self.info.gone)]
+
+    def from_arn(self, ctx: Context, resource: str, arn: str) -> dict[str, Any] | None:
+        return {"name": resource, "url": ctx.client("sqs").get_queue_url(QueueName=resource)["QueueUrl"]}

@@ -15,11 +15,11 @@ from codecraft_cli.engine.deploy import Deployer
 from codecraft_cli.engine.executor import DisplayExecutor, Executor
 from codecraft_cli.engine.session import state_for
 from codecraft_cli.errors import AwsFailure
-from codecraft_cli.resources.base import Call
+from codecraft_cli.resources.base import Step, Wait
 from codecraft_cli.workshop import load_workshop
 
 W = load_workshop("anycompany-orders")
-READ_ONLY = ("get_", "list_", "describe_", "wait:")
+READ_ONLY = ("get_", "list_", "describe_")
 
 
 @pytest.fixture()
@@ -38,8 +38,8 @@ class CountingExecutor(Executor):
         self.mutations: list[str] = []
         self.crash_after = crash_after
 
-    def _one(self, call: Call, params: dict[str, Any]) -> Any:
-        if not call.method.startswith(READ_ONLY):
+    def _one(self, call: Step, params: dict[str, Any]) -> Any:
+        if not isinstance(call, Wait) and not call.method.startswith(READ_ONLY):
             if self.crash_after is not None and len(self.mutations) >= self.crash_after:
                 raise KeyboardInterrupt("simulated crash")
             self.mutations.append(f"{call.service}.{call.method}")
@@ -139,7 +139,7 @@ def test_dry_run_shows_the_plan_and_changes_nothing(aws: None) -> None:
     executor = DisplayExecutor(ctx)
     results = Deployer(ctx, state_for(ctx), executor).setup()
     assert {r.action for r in results} == {"planned"}
-    methods = [c.method for c in executor.shown]
+    methods = [c.action for c in executor.shown]
     assert "create_table" in methods and "create_function" in methods and "create_deployment" in methods
     assert all(not v for v in leftovers().values())
     assert not state_for(ctx).path.exists()

@@ -9,7 +9,7 @@ from botocore.stub import Stubber
 from codecraft_cli.aws.clients import Clients, Target
 from codecraft_cli.aws.errors import response_error, translate
 from codecraft_cli.engine.context import DeployContext
-from codecraft_cli.resources.base import handler_for
+from codecraft_cli.resources import handler_for
 from codecraft_cli.workshop import load_workshop
 from codecraft_cli.workshop.model import resolve
 

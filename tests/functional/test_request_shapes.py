@@ -23,9 +23,16 @@ from codecraft_cli.aws.clients import Clients, Target
 from codecraft_cli.engine.context import DeployContext
 from codecraft_cli.engine.executor import Executor
 from codecraft_cli.errors import AwsFailure
-from codecraft_cli.resources.base import Observed, handler_for
+from codecraft_cli.resources import handler_for
+from codecraft_cli.resources.base import Observed, Wait
 from codecraft_cli.workshop import load_workshop
 from codecraft_cli.workshop.model import resolve
+
+
+def steps(plan: list[Any]) -> list[str]:
+    """A plan's API methods, waits as ``wait:<waiter>``."""
+    return [f"wait:{c.waiter}" if isinstance(c, Wait) else c.method for c in plan]
+
 
 REGION = "eu-west-3"
 ACCOUNT = "111122223333"
@@ -150,7 +157,7 @@ def test_create_function_request(aws: Harness) -> None:
 
     aws.assert_done()
     assert results["created"]["FunctionArn"] == FUNCTION_ARN
-    assert [c.method for c in calls] == ["create_function", "wait:function_active_v2"]
+    assert steps(calls) == ["create_function", "wait:function_active_v2"]
     sent_zip = aws.sent_params("CreateFunction")[0]["Code"]["ZipFile"]
     assert sent_zip == calls[0].params["Code"]["ZipFile"]
     with zipfile.ZipFile(io.BytesIO(calls[0].params["Code"]["ZipFile"])) as zf:

@@ -23,9 +23,16 @@ from codecraft_cli.aws.clients import Clients, Target
 from codecraft_cli.engine.context import DeployContext
 from codecraft_cli.engine.executor import Executor
 from codecraft_cli.errors import AwsFailure
-from codecraft_cli.resources.base import Call, Observed, handler_for
+from codecraft_cli.resources import handler_for
+from codecraft_cli.resources.base import Observed, Step, Wait
 from codecraft_cli.workshop import load_workshop
 from codecraft_cli.workshop.model import resolve
+
+
+def steps(plan: list[Any]) -> list[str]:
+    """A plan's API methods, waits as ``wait:<waiter>``."""
+    return [f"wait:{c.waiter}" if isinstance(c, Wait) else c.method for c in plan]
+
 
 REGION = "eu-west-3"
 ACCOUNT = "111122223333"
@@ -92,7 +99,7 @@ class Harness:
         return Executor(self.ctx, sleep=self.sleeps.append)
 
     def plan(self, logical_id: str, observed: Observed | None = None,
-             extra: dict[str, dict[str, Any]] | None = None) -> tuple[Any, Any, dict, list[Call]]:
+             extra: dict[str, dict[str, Any]] | None = None) -> tuple[Any, Any, dict, list[Step]]:
         res = self.ctx.workshop.resource(logical_id)
         props = resolve(res.properties, {**self.outputs, **(extra or {})})
         handler = handler_for(res.type)
@@ -200,7 +207,7 @@ AVAILABLE_DB = {
 
 def test_create_db_instance_request_waits_and_resolves_outputs(w1: Harness) -> None:
     handler, res, props, calls = w1.plan("db")
-    assert [c.method for c in calls] == ["create_db_instance", "wait:db_instance_available",
+    assert steps(calls) == ["create_db_instance", "wait:db_instance_available",
                                          "describe_db_instances"]
     stub = w1.stub("rds")
     stub.add_response("create_db_instance", {"DBInstance": {
@@ -256,7 +263,7 @@ def test_db_instance_plans_never_hold_a_password(w1: Harness) -> None:
     drifted = Observed(True, {"DBInstanceClass": "db.t4g.micro", "PubliclyAccessible": True,
                               "DeletionProtection": True})
     _, _, _, modify = w1.plan("db", drifted)
-    assert [c.method for c in modify] == ["modify_db_instance", "wait:db_instance_available"]
+    assert steps(modify) == ["modify_db_instance", "wait:db_instance_available"]
     assert dict(modify[0].params) == {"DBInstanceIdentifier": "projetopensourcedb", "ApplyImmediately": True,
                                       "DBInstanceClass": "db.t3.micro", "PubliclyAccessible": False,
                                       "DeletionProtection": False}
@@ -267,7 +274,7 @@ def test_db_instance_plans_never_hold_a_password(w1: Harness) -> None:
         for where, leaf in _walk(dict(call.params)):
             if isinstance(leaf, str) and "password" in leaf.lower():
                 # the only password-ish thing allowed: asking RDS to manage it itself
-                assert leaf == "ManageMasterUserPassword", f"{call.method}{where}: {leaf}"
+                assert leaf == "ManageMasterUserPassword", f"{call.action}{where}: {leaf}"
                 assert call.params["ManageMasterUserPassword"] is True
     assert "MasterUserPassword" not in create[0].params
     assert create[0].params["ManageMasterUserPassword"] is True
@@ -279,7 +286,7 @@ def test_db_instance_plans_never_hold_a_password(w1: Harness) -> None:
 def test_delete_protected_db_instance_requests(w1: Harness) -> None:
     calls = handler_for("rds.db_instance").plan_delete({"outputs": DB_OUTPUTS},
                                                        {"protected": True, "status": "available"})
-    assert [c.method for c in calls] == ["modify_db_instance", "delete_db_instance", "wait:db_instance_deleted"]
+    assert steps(calls) == ["modify_db_instance", "delete_db_instance", "wait:db_instance_deleted"]
     stub = w1.stub("rds")
     stub.add_response("modify_db_instance", {"DBInstance": {"DBInstanceIdentifier": "projetopensourcedb"}}, {
         "DBInstanceIdentifier": "projetopensourcedb", "DeletionProtection": False, "ApplyImmediately": True})
@@ -298,7 +305,7 @@ def test_delete_protected_db_instance_requests(w1: Harness) -> None:
 
 def test_delete_db_instance_already_gone_is_success(w1: Harness) -> None:
     calls = handler_for("rds.db_instance").plan_delete({"outputs": DB_OUTPUTS}, {"status": "available"})
-    assert [c.method for c in calls] == ["delete_db_instance", "wait:db_instance_deleted"]
+    assert steps(calls) == ["delete_db_instance", "wait:db_instance_deleted"]
     stub = w1.stub("rds")
     stub.add_client_error("delete_db_instance", "DBInstanceNotFound", "DBInstance projetopensourcedb not found.",
                           404, expected_params={"DBInstanceIdentifier": "projetopensourcedb",
@@ -315,7 +322,7 @@ def test_delete_db_instance_already_gone_is_success(w1: Harness) -> None:
 def test_delete_db_instance_already_deleting_only_waits(w1: Harness) -> None:
     calls = handler_for("rds.db_instance").plan_delete({"outputs": DB_OUTPUTS},
                                                        {"protected": False, "status": "deleting"})
-    assert calls == [Call("rds", "wait:db_instance_deleted", {"DBInstanceIdentifier": "projetopensourcedb"})]
+    assert calls == [Wait("rds", "db_instance_deleted", {"DBInstanceIdentifier": "projetopensourcedb"})]
     assert handler_for("rds.db_instance").plan_delete({"outputs": DB_OUTPUTS}, {"gone": True}) == []
 
 
@@ -442,7 +449,7 @@ def test_create_vpc_function_request_without_any_password(w2: Harness, monkeypat
 
     w2.assert_done()
     assert results["created"]["FunctionArn"] == FUNCTION_ARN
-    assert [c.method for c in calls] == ["create_function", "wait:function_active_v2"]
+    assert steps(calls) == ["create_function", "wait:function_active_v2"]
     assert list((tmp_path / "lambda-home" / "build").glob("manage_projects-*.zip"))
     sent = w2.sent_params("CreateFunction")[0]
     variables = sent["Environment"]["Variables"]
@@ -463,7 +470,7 @@ def test_create_vpc_function_request_without_any_password(w2: Harness, monkeypat
 def test_delete_vpc_function_detaches_the_vpc_before_deleting(w2: Harness) -> None:
     record = {"outputs": {"name": "ManageProjects", "arn": FUNCTION_ARN, "vpc": True}}
     calls = handler_for("lambda.function").plan_delete(record, {"mappings": ["a1b2c3d4-0000-4000-8000-000000000001"]})
-    assert [c.method for c in calls] == ["delete_event_source_mapping", "update_function_configuration",
+    assert steps(calls) == ["delete_event_source_mapping", "update_function_configuration",
                                          "wait:function_updated_v2", "delete_function"]
     stub = w2.stub("lambda")
     stub.add_response("delete_event_source_mapping", {"UUID": "a1b2c3d4-0000-4000-8000-000000000001", "State": "Deleting"}, {"UUID": "a1b2c3d4-0000-4000-8000-000000000001"})

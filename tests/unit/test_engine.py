@@ -14,6 +14,7 @@ from codecraft_cli.engine.deploy import run_graph
 from codecraft_cli.engine.executor import Executor, substitute
 from codecraft_cli.engine.state import StateStore
 from codecraft_cli.errors import AwsFailure
+from codecraft_cli.aws.retry import IAM_PROPAGATION
 from codecraft_cli.resources.base import Call, Var
 
 
@@ -119,13 +120,13 @@ def test_executor_retries_role_propagation_with_injected_sleep_then_gives_up() -
     client = FakeClient([("create_function", not_yet)] * 3 + [("create_function", {"FunctionArn": "arn"})])
     sleeps: list[float] = []
     ex = Executor(Ctx(client), sleep=sleeps.append)  # type: ignore[arg-type]
-    out = ex.run([Call("lambda", "create_function", {}, output="f", retry="iam_propagation")])
+    out = ex.run([Call("lambda", "create_function", {}, output="f", retry=IAM_PROPAGATION)])
     assert out == {"f": {"FunctionArn": "arn"}}
     assert sleeps == [1.0, 2.0, 3.0]
     client = FakeClient([("create_function", not_yet)] * 60)
     with pytest.raises(AwsFailure, match="cannot be assumed"):
         Executor(Ctx(client), sleep=lambda s: None).run(  # type: ignore[arg-type]
-            [Call("lambda", "create_function", {}, retry="iam_propagation")])
+            [Call("lambda", "create_function", {}, retry=IAM_PROPAGATION)])
     assert len(client.calls) == 60
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from codecraft_cli.errors import EmulatorError
 from codecraft_cli.local import mysql
-from codecraft_cli.resources.base import handler_for
+from codecraft_cli.resources import handler_for
 from codecraft_cli.workshop import load_workshop
 
 from .fakes import PlanContext

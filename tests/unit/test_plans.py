@@ -9,7 +9,9 @@ import pytest
 
 from codecraft_cli.engine.packaging import Artifact
 from codecraft_cli.errors import UserError
-from codecraft_cli.resources.base import Call, Observed, Var, all_handlers, handler_for
+from codecraft_cli.aws.retry import IAM_PROPAGATION
+from codecraft_cli.resources import all_handlers, handler_for
+from codecraft_cli.resources.base import Call, Observed, Step, Var, Wait
 from codecraft_cli.workshop import load_workshop
 from codecraft_cli.workshop.model import resolve
 
@@ -29,7 +31,12 @@ OUTPUTS = {
 }
 
 
-def plan(rid: str, observed: Observed, ctx: PlanContext | None = None) -> list[Call]:
+def steps(plan: list[Step]) -> list[str]:
+    """A plan's API methods, waits as ``wait:<waiter>``."""
+    return [f"wait:{c.waiter}" if isinstance(c, Wait) else c.method for c in plan]
+
+
+def plan(rid: str, observed: Observed, ctx: PlanContext | None = None) -> list[Step]:
     res = W.resource(rid)
     return handler_for(res.type).plan(ctx or PlanContext(), res, resolve(res.properties, OUTPUTS), observed)
 
@@ -45,7 +52,7 @@ def test_table_created_on_demand_and_waited_for() -> None:
                      {"Key": "codecraft:student", "Value": "-"},
                      {"Key": "codecraft:deployment", "Value": "anycompany-orders"}],
         }, output="created", records=True),
-        Call("dynamodb", "wait:table_exists", {"TableName": "Orders"}),
+        Wait("dynamodb", "table_exists", {"TableName": "Orders"}),
     ]
 
 
@@ -122,19 +129,19 @@ def test_function_unchanged_code_and_config_plans_nothing() -> None:
     handler = handler_for(res.type)
     assert handler.plan(ctx, res, props, Observed(True, have, {})) == []
     changed_code = handler.plan(ctx, res, props, Observed(True, {**have, "CodeSha256": "old="}, {}))
-    assert [c.method for c in changed_code] == ["update_function_code", "wait:function_updated_v2"]
+    assert steps(changed_code) == ["update_function_code", "wait:function_updated_v2"]
     changed_env = handler.plan(ctx, res, props, Observed(True, {**have, "Timeout": 3}, {}))
     assert changed_env[0] == Call("lambda", "update_function_configuration",
-                                  {"FunctionName": "ProcessOrder", "Timeout": 10}, retry="iam_propagation")
+                                  {"FunctionName": "ProcessOrder", "Timeout": 10}, retry=IAM_PROPAGATION)
 
 
 def test_function_create_retries_role_propagation_and_waits_active() -> None:
     ctx = PlanContext(artifacts={"process_order": _artifact()})
     calls = plan("process_order", Observed(False), ctx)
-    assert calls[0].method == "create_function" and calls[0].retry == "iam_propagation"
+    assert calls[0].method == "create_function" and calls[0].retry == IAM_PROPAGATION
     assert calls[0].params["Runtime"] == "python3.12"
     assert calls[0].params["Architectures"] == ["x86_64"]
-    assert calls[1] == Call("lambda", "wait:function_active_v2", {"FunctionName": "ProcessOrder"})
+    assert calls[1] == Wait("lambda", "function_active_v2", {"FunctionName": "ProcessOrder"})
 
 
 def test_route_creates_missing_path_then_method_then_proxy_integration() -> None:
