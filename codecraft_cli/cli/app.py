@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
+from ..engine.settings import Settings
 from ..i18n import pick_lang, require_lang
-from .options import Options
 
 app = typer.Typer(
     name="codecraft",
@@ -22,11 +22,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-OPTIONS = Options()
-
-
 @app.callback()
 def _global(
+    ctx: typer.Context,
     target: Annotated[str, typer.Option(
         "--target", envvar="CODECRAFT_TARGET",
         help="Where resources live: local (the embedded emulator) or aws.")] = "local",
@@ -44,18 +42,26 @@ def _global(
         raise UserError(f"Unknown target {target!r}.", hint="Use --target local (the embedded emulator) or "
                         "--target aws (or set CODECRAFT_TARGET to one of them).")
     require_lang(lang)
-    OPTIONS.target = target.lower()
-    OPTIONS.profile = profile
-    OPTIONS.region = region
-    OPTIONS.lang = pick_lang(lang)
-    OPTIONS.debug = debug
+    settings = ctx.ensure_object(Settings)  # main()'s, read by the error boundary; the commands' ctx.obj
+    settings.target = target.lower()
+    settings.profile = profile
+    settings.region = region
+    settings.lang = pick_lang(lang)
+    settings.debug = debug
 
 
 def _register() -> None:
-    from . import cmd_catalog, cmd_check, cmd_classroom, cmd_deploy, cmd_inspect, cmd_local
+    from . import (cmd_classroom, cmd_doctor, cmd_inspect, cmd_local, cmd_setup, cmd_show, cmd_status,
+                   cmd_teardown, cmd_test_api, cmd_verify, cmd_workshops)
 
-    for module in (cmd_catalog, cmd_deploy, cmd_check):
-        module.register(app)
+    app.command("workshops")(cmd_workshops.workshops)
+    app.command("show")(cmd_show.show)
+    app.command("setup")(cmd_setup.setup)
+    app.command("teardown")(cmd_teardown.teardown)
+    app.command("status")(cmd_status.status)
+    app.command("doctor")(cmd_doctor.doctor)
+    app.command("verify")(cmd_verify.verify)
+    app.command("test-api")(cmd_test_api.test_api)
     app.add_typer(cmd_inspect.app, name="inspect")
     app.add_typer(cmd_local.app, name="local")
     app.add_typer(cmd_classroom.app, name="classroom")
@@ -83,8 +89,9 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args[: args.index("--")] if "--" in args else "--debug" in args
     debug = debug or bool(os.environ.get("CODECRAFT_DEBUG"))
     command = typer.main.get_command(app)
+    settings = Settings()
     try:
-        code = command.main(args=args, prog_name="codecraft", standalone_mode=False)
+        code = command.main(args=args, prog_name="codecraft", standalone_mode=False, obj=settings)
     except exits as exc:
         code = exc.exit_code
     except aborts:
@@ -98,7 +105,7 @@ def main(argv: list[str] | None = None) -> None:
                         "command again to resume, or `codecraft teardown` to remove it.")
         code = 130
     except Exception as exc:
-        code = _render_error(exc, debug)
+        code = _render_error(exc, debug, settings.target == "local")
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -136,15 +143,13 @@ def run() -> None:
     os._exit(code)
 
 
-def _render_error(exc: Exception, debug: bool) -> int:
+def _render_error(exc: Exception, debug: bool, local: bool) -> int:
     from ..aws.errors import translate
     from ..errors import CodecraftError
     from .output import console
 
     if type(exc).__module__.startswith("botocore"):
-        from .app import OPTIONS
-
-        exc = translate(exc, "an AWS call", OPTIONS.target == "local")
+        exc = translate(exc, "an AWS call", local)
     if isinstance(exc, CodecraftError):
         if debug:
             console().print_exception()

@@ -8,15 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
-from .output import console, print_json
+from .options import JsonOpt, YesOpt, settings
+from .output import confirm, console, print_json
 
 app = typer.Typer(help="A whole class at once: every student's deployment of a workshop, with a live table.",
                   no_args_is_help=True)
 
 Roster = Annotated[Path, typer.Option("--roster", help="CSV with one student per line (a 'student' column).")]
 Workers = Annotated[int, typer.Option("--parallel", min=1, max=16, help="Students handled at the same time.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on stdout.")]
-YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
 class LiveTable:
@@ -66,15 +65,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _begin(workshop: str, roster: Path, start: bool = True) -> tuple[Any, Any, list[str]]:
+def _begin(ctx: typer.Context, workshop: str, roster: Path, start: bool = True) -> tuple[Any, Any, list[str]]:
     from ..engine.classroom import read_roster
     from ..engine.session import open_target
     from ..workshop import load_workshop
-    from .app import OPTIONS
 
     w = load_workshop(workshop)
     students = read_roster(roster)
-    return w, open_target(OPTIONS, start=start), students
+    return w, open_target(settings(ctx), start=start), students
 
 
 def _finish(runs: list[Any], json_out: bool, extra: dict[str, Any] | None = None) -> None:
@@ -91,41 +89,39 @@ def _finish(runs: list[Any], json_out: bool, extra: dict[str, Any] | None = None
 
 
 @app.command("setup")
-def setup(workshop: Annotated[str, typer.Argument(help="Workshop id.")], roster: Roster,
+def setup(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help="Workshop id.")], roster: Roster,
           parallel: Workers = 4, yes: YesOpt = False, json_out: JsonOpt = False) -> None:
     """Deploy the workshop (and its prerequisites) for every student of the roster."""
     from ..engine.classroom import for_class, setup_student
-    from .app import OPTIONS
+    from ..engine.identity import prerequisites
+    from ..engine.lifecycle import cost_line
     from ..workshop import load_workshop
-    from ..workshop.loader import _closure
-    from .cmd_deploy import _confirm, cost_line
 
-    w, target, students = _begin(workshop, roster)
+    w, target, students = _begin(ctx, workshop, roster)
     if not target.is_local:
-        chain = [w, *(load_workshop(r) for r in _closure(w.requires))]
+        chain = [w, *(load_workshop(r) for r in prerequisites(w))]
         cost, line = cost_line(chain, target.region, len(students))
         console().print(f"Cost for the class: {line}.")
-        _confirm(f"Create {w.id} for {len(students)} students in {target.region}"
+        confirm(f"Create {w.id} for {len(students)} students in {target.region}"
                  + (f" (≈ ${cost:.2f}/h)" if cost else "") + "?", yes, required=True)
     with LiveTable(f"classroom setup {w.id} · {len(students)} students", ("current", "created", "unchanged",
                                                                           "seconds")) as table:
-        runs = for_class(students, lambda run: setup_student(w.id, target, run, OPTIONS.lang, table.update),
+        runs = for_class(students, lambda run: setup_student(w.id, target, run, settings(ctx).lang, table.update),
                          table.update, parallel)
     _finish(runs, json_out)
 
 
 @app.command("verify")
-def verify(workshop: Annotated[str, typer.Argument(help="Workshop id.")], roster: Roster,
+def verify(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help="Workshop id.")], roster: Roster,
            output: Annotated[Path | None, typer.Option("--output", "-o", help="Grades CSV (default: <workshop>-grades.csv).")] = None,
            parallel: Workers = 4, json_out: JsonOpt = False) -> None:
     """Check every student's workshop (built by codecraft or by hand) and write a grades CSV."""
     from ..engine.classroom import for_class, verify_student, write_grades
     from ..errors import CheckFailed
-    from .app import OPTIONS
 
-    w, target, students = _begin(workshop, roster)
+    w, target, students = _begin(ctx, workshop, roster)
     with LiveTable(f"classroom verify {w.id} · {len(students)} students", ("current", "passed", "total", "score")) as table:
-        runs = for_class(students, lambda run: verify_student(w.id, target, run, OPTIONS.lang, table.update),
+        runs = for_class(students, lambda run: verify_student(w.id, target, run, settings(ctx).lang, table.update),
                          table.update, parallel)
     path = output or Path(f"{w.id}-grades.csv")
     write_grades(path, w.id, runs)
@@ -138,21 +134,19 @@ def verify(workshop: Annotated[str, typer.Argument(help="Workshop id.")], roster
 
 
 @app.command("teardown")
-def teardown(workshop: Annotated[str, typer.Argument(help="Workshop id.")], roster: Roster,
+def teardown(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help="Workshop id.")], roster: Roster,
              parallel: Workers = 4, yes: YesOpt = False, json_out: JsonOpt = False) -> None:
     """Remove every student's resources (the workshop and its prerequisites), then confirm none is left."""
     import sys
 
     from ..engine.classroom import for_class, leftovers, teardown_student
     from ..errors import AwsFailure
-    from .app import OPTIONS
-    from .cmd_deploy import _confirm
 
-    w, target, students = _begin(workshop, roster)
-    _confirm(f"Delete {w.id} (and its prerequisites) for {len(students)} students?", yes,
+    w, target, students = _begin(ctx, workshop, roster)
+    confirm(f"Delete {w.id} (and its prerequisites) for {len(students)} students?", yes,
              required=not target.is_local and not sys.stdin.isatty())
     with LiveTable(f"classroom teardown {w.id} · {len(students)} students", ("current", "deleted", "seconds")) as table:
-        runs = for_class(students, lambda run: teardown_student(w.id, target, run, OPTIONS.lang, table.update),
+        runs = for_class(students, lambda run: teardown_student(w.id, target, run, settings(ctx).lang, table.update),
                          table.update, parallel)
     left = leftovers(target, students)
     if not left:
@@ -164,22 +158,15 @@ def teardown(workshop: Annotated[str, typer.Argument(help="Workshop id.")], rost
 
 
 @app.command("status")
-def status(workshop: Annotated[str, typer.Argument(help="Workshop id.")], roster: Roster,
+def status(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help="Workshop id.")], roster: Roster,
            json_out: JsonOpt = False) -> None:
     """Which students have the workshop deployed, and how many resources each."""
     from rich.table import Table
 
-    from ..engine.state import all_states
+    from ..engine.classroom import class_status
 
-    w, target, students = _begin(workshop, roster, start=False)
-    rows = []
-    recorded = list(all_states(target.name))  # the state files, read once for the class
-    for student in students:
-        states = [s for s in recorded if s.data.get("student") == student]
-        mine = [s for s in states if s.data.get("workshop") == w.id]
-        rows.append({"student": student, "deployed": bool(mine and mine[0].resources),
-                     "resources": sum(len(s.resources) for s in states),
-                     "workshops": sorted({str(s.data.get("workshop")) for s in states if s.resources})})
+    w, target, students = _begin(ctx, workshop, roster, start=False)
+    rows = class_status(target.name, w.id, students)
     if json_out:
         print_json({"workshop": w.id, "students": rows})
         return

@@ -6,22 +6,21 @@ from typing import Annotated
 
 import typer
 
+from .options import JsonOpt, settings
 from .output import console, print_json
 
 app = typer.Typer(help="The embedded local AWS emulator (moto server + API gateway + Lambda runner).",
                   no_args_is_help=True)
-JsonOpt = Annotated[bool, typer.Option("--json", help="JSON on stdout.")]
 
 
 @app.command("start")
-def start(json_out: JsonOpt = False) -> None:
+def start(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     """Start the emulator in the background (commands also start it when they need it)."""
     from ..engine.session import resolve_region
     from ..local import process
-    from .app import OPTIONS
 
     with console().status("Starting the embedded emulator…"):
-        info, started = process.start(resolve_region(OPTIONS))
+        info, started = process.start(resolve_region(settings(ctx)))
     state = process.status()
     if json_out:
         print_json(state)
@@ -67,7 +66,7 @@ def reset(yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] 
     from ..local import process
 
     if not yes and sys.stdin.isatty() and not typer.confirm("Erase every local deployment?", err=True):
-        from .cmd_deploy import declined
+        from .output import declined
 
         declined()
     process.reset()

@@ -40,3 +40,28 @@ def say(message: str) -> None:
 
 def ok_mark(ok: bool) -> str:
     return "[green]✔[/green]" if ok else "[red]✘[/red]"
+
+
+def confirm(message: str, yes: bool, required: bool) -> None:
+    """Ask before changing anything (``yes``: already confirmed). Without a terminal, a
+    ``required`` confirmation is an error; otherwise it goes on."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        if required:
+            from ..errors import UserError
+
+            raise UserError(f"{message} needs a confirmation.", hint="Add --yes to confirm.")
+        return
+    import typer
+
+    if not typer.confirm(message, default=False, err=True):
+        declined()
+
+
+def declined() -> None:
+    """The user answered no: nothing was done, exit 1 (Ctrl-C stays 130)."""
+    import typer
+
+    console().print("Not confirmed: nothing was changed.")
+    raise typer.Exit(1)

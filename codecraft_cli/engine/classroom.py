@@ -20,12 +20,12 @@ from pathlib import Path
 from ..aws.clients import Clients, Target
 from ..errors import CodecraftError, UserError, read_user_file
 from ..workshop import load_workshop
-from ..workshop.loader import _closure
 from .context import DeployContext, check_student
 from .deploy import Deployer, ResourceResult
 from .executor import Executor
 from .grading import score
-from .state import StateStore, all_states
+from .identity import Deployments, prerequisites
+from .state import StateStore
 from .verifier import CheckResult, run_checks
 
 COLUMNS = ("student", "étudiant", "etudiant", "élève", "eleve", "login", "identifiant", "id", "name",
@@ -114,14 +114,12 @@ def _context(workshop_id: str, target: Target, student: str, lang: str) -> Deplo
 
 
 def _state(ctx: DeployContext) -> StateStore:
-    from .session import state_for
-
-    return state_for(ctx)
+    return ctx.key.store()
 
 
 def setup_student(workshop_id: str, target: Target, run: StudentRun, lang: str, update: Update) -> None:
     """The workshop and its prerequisites, for one student."""
-    for wid in [*reversed(_closure(load_workshop(workshop_id).requires)), workshop_id]:
+    for wid in [*reversed(prerequisites(load_workshop(workshop_id))), workshop_id]:
         ctx = _context(wid, target, run.student, lang)
 
         def event(kind: str, result: ResourceResult) -> None:
@@ -152,7 +150,7 @@ def verify_student(workshop_id: str, target: Target, run: StudentRun, lang: str,
 
 def teardown_student(workshop_id: str, target: Target, run: StudentRun, lang: str, update: Update) -> None:
     """The workshop, then the prerequisites no other of the student's deployments uses."""
-    order = [workshop_id, *_closure(load_workshop(workshop_id).requires)]
+    order = [workshop_id, *prerequisites(load_workshop(workshop_id))]
     for wid in order:
         ctx = _context(wid, target, run.student, lang)
         state = _state(ctx)
@@ -199,7 +197,7 @@ def for_class(students: list[str], work: Callable[[StudentRun], None], update: U
 def leftovers(target: Target, students: list[str]) -> list[str]:
     """Resources still recorded for these students, and resources still tagged with their names."""
     left = [f"{s.data.get('workshop')}/{s.data.get('student')}: {rid}"
-            for s in all_states(target.name) if s.data.get("student") in students for rid in s.resources]
+            for s in Deployments(target.name).all() if s.data.get("student") in students for rid in s.resources]
     clients = Clients(target)
     try:
         pages = clients.client("resourcegroupstaggingapi").get_paginator("get_resources").paginate(
@@ -209,6 +207,19 @@ def leftovers(target: Target, students: list[str]) -> list[str]:
         if not type(exc).__module__.startswith("botocore"):
             raise
     return sorted(set(left))
+
+
+def class_status(target: str, workshop_id: str, students: list[str]) -> list[dict[str, object]]:
+    """Per student: is the workshop deployed, how many resources, which workshops."""
+    recorded = Deployments(target)  # the state files, read once for the class
+    rows: list[dict[str, object]] = []
+    for student in students:
+        states = recorded.find(student=student, any_student=False)
+        mine = [s for s in states if s.data.get("workshop") == workshop_id]
+        rows.append({"student": student, "deployed": bool(mine and mine[0].resources),
+                     "resources": sum(len(s.resources) for s in states),
+                     "workshops": sorted({str(s.data.get("workshop")) for s in states if s.resources})})
+    return rows
 
 
 def write_grades(path: Path, workshop_id: str, runs: list[StudentRun]) -> None:

@@ -11,9 +11,10 @@ from typing import Any
 
 from ..aws.clients import Clients, Target
 from ..errors import UserError
-from ..resources.base import TAG_DEPLOYMENT, TAG_EXPIRES, TAG_STUDENT, TAG_WORKSHOP
+from ..resources.base import TAG_EXPIRES
 from ..workshop.model import Workshop
 from . import packaging
+from .identity import DeploymentKey, Deployments, prerequisites
 
 STUDENT_RE = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
 
@@ -30,10 +31,6 @@ def check_student(student: str | None) -> str | None:
     return student
 
 
-def deployment_id(workshop: str, student: str | None) -> str:
-    return f"{workshop}--{student}" if student else workshop
-
-
 @dataclass
 class DeployContext:
     workshop: Workshop
@@ -42,7 +39,6 @@ class DeployContext:
     student: str | None = None
     lang: str = "en"
     expires_at: float | None = None  # epoch seconds: `teardown --expired` removes it after
-    verify_mode: bool = False  # find resources by their prescribed names, tagged or not
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     _artifacts: dict[str, packaging.Artifact] = field(default_factory=dict)
@@ -65,8 +61,12 @@ class DeployContext:
         return self.clients.account_id
 
     @property
+    def key(self) -> DeploymentKey:
+        return DeploymentKey(self.target.name, self.region, self.workshop.id, self.student)
+
+    @property
     def deployment(self) -> str:
-        return deployment_id(self.workshop.id, self.student)
+        return self.key.id
 
     @property
     def lab_role_arn(self) -> str | None:
@@ -86,11 +86,7 @@ class DeployContext:
     @property
     def identity_tags(self) -> dict[str, str]:
         """The tags that prove a resource belongs to this deployment."""
-        return {
-            TAG_WORKSHOP: self.workshop.id,
-            TAG_STUDENT: self.student or "-",
-            TAG_DEPLOYMENT: self.deployment,
-        }
+        return self.key.tags
 
     @property
     def tags(self) -> dict[str, str]:
@@ -107,17 +103,13 @@ class DeployContext:
 
     def prerequisite_outputs(self) -> dict[str, dict[str, Any]]:
         """Outputs of the prerequisite workshops' resources, as ``workshop:resource`` keys."""
-        from .state import StateStore
+        return Deployments(self.target.name, self.region).outputs(self.key, prerequisites(self.workshop))
 
-        from ..workshop.loader import _closure
-
-        outputs: dict[str, dict[str, Any]] = {}
-        for required in _closure(self.workshop.requires):
-            store = StateStore.for_deployment(self.target.name, self.region, required, self.student,
-                                              deployment_id(required, self.student))
-            for rid, rec in store.resources.items():
-                outputs[f"{required}:{rid}"] = dict(rec.get("outputs") or {})
-        return outputs
+    def known_outputs(self, own: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+        """The prerequisites' outputs, then this deployment's own (``own``: resource id -> outputs;
+        default: as its state file records them)."""
+        return Deployments(self.target.name, self.region).outputs(
+            self.key, prerequisites(self.workshop), self.key.store().outputs if own is None else own)
 
     def artifact(self, source: str) -> packaging.Artifact:
         with self._lock:

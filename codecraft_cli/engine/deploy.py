@@ -14,14 +14,15 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..aws.errors import translate
 from ..errors import AwsFailure, CodecraftError
-from ..resources.base import Call, all_handlers, handler_for
+from ..resources import all_handlers, handler_for
+from ..resources.plan import Step
 from ..workshop.model import ResourceSpec, dependency_order, resolve
 from .context import DeployContext
 from .executor import Executor
@@ -37,7 +38,7 @@ class ResourceResult:
     step: str
     name: str
     action: str  # created | updated | unchanged | deleted | gone | failed | planned
-    calls: list[Call] = field(default_factory=list)
+    calls: list[Step] = field(default_factory=list)
     seconds: float = 0.0
     started: float = 0.0  # seconds after the start of the run
     error: str | None = None
@@ -58,15 +59,15 @@ def run_graph(items: Iterable[str], deps: Mapping[str, Iterable[str]],
     An item whose dependency failed is not started. Lower priority values start first.
     """
     pending = list(items)
-    deps = {item: set(deps.get(item, ())) & set(pending) for item in pending}
+    needs = {item: set(deps.get(item, ())) & set(pending) for item in pending}
     done: set[str] = set()
     failed: dict[str, BaseException] = {}
     running: dict[Future[None], str] = {}
     order = priority or (lambda item: 0)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="codecraft") as pool:
         while pending or running:
-            ready = [i for i in pending if deps[i] <= done]
-            blocked = [i for i in pending if deps[i] & set(failed)]
+            ready = [i for i in pending if needs[i] <= done]
+            blocked = [i for i in pending if needs[i] & set(failed)]
             for item in blocked:
                 pending.remove(item)
             for item in sorted(ready, key=order):
@@ -93,8 +94,7 @@ class Deployer:
         self.state = state
         self.executor = executor
         self.on_event = on_event
-        self.outputs: dict[str, dict[str, Any]] = ctx.prerequisite_outputs()
-        self.outputs.update({rid: dict(rec.get("outputs") or {}) for rid, rec in state.resources.items()})
+        self.outputs: dict[str, dict[str, Any]] = ctx.known_outputs(state.outputs)
         self.results: dict[str, ResourceResult] = {}
         self.t0 = time.monotonic()
         self._lock = threading.Lock()
@@ -125,10 +125,7 @@ class Deployer:
         handler = handler_for(res.type)
         name = handler.name(self.ctx, res) if handler.named else res.id
         result = ResourceResult(res.id, res.type, res.step, name, "planned")
-        self.on_event("start", result)
-        started = time.monotonic()
-        result.started = started - self.t0
-        try:
+        with self._tracking(result, f"{handler.console}: {name}"):
             with self._lock:
                 props = resolve(res.properties, self.outputs)
             handler.prepare(self.ctx, res, props)
@@ -145,20 +142,30 @@ class Deployer:
             else:
                 result.action = "unchanged" if not calls else ("updated" if observed.exists else "created")
             result.calls = calls
+
+    @contextlib.contextmanager
+    def _tracking(self, result: ResourceResult, what: str) -> Iterator[None]:
+        """Announce ``result``, time it, record it; if the work fails, mark it failed with the
+        error's message (a botocore error translated, naming ``what``)."""
+        self.on_event("start", result)
+        started = time.monotonic()
+        result.started = started - self.t0
+        try:
+            yield
         except BaseException as exc:
             result.action = "failed"
             if type(exc).__module__.startswith("botocore"):
-                exc = translate(exc, f"{handler.console}: {name}", self.ctx.is_local)
+                exc = translate(exc, what, self.ctx.is_local)
             result.error = getattr(exc, "message", None) or str(exc)
             raise exc
         finally:
             result.seconds = time.monotonic() - started
             with self._lock:
-                self.results[res.id] = result
+                self.results[result.id] = result
             self.on_event("done", result)
 
     def _converge(self, handler: Any, res: ResourceSpec, name: str,
-                  props: Mapping[str, Any]) -> tuple[Any, list[Call], dict[str, Any]]:
+                  props: Mapping[str, Any]) -> tuple[Any, list[Step], dict[str, Any]]:
         """Observe, check ownership, plan and execute one resource; record it as it is created."""
         observed = handler.observe(self.ctx, res, props)
         if observed.exists and handler.taggable and not self.ctx.owns(observed.tags):
@@ -194,9 +201,7 @@ class Deployer:
         handlers = all_handlers()
         result = ResourceResult(rid, record["type"], record.get("step", ""),
                                 str(record.get("outputs", {}).get("name") or rid), "deleted")
-        self.on_event("start", result)
-        started = time.monotonic()
-        try:
+        with self._tracking(result, f"deleting {result.type} {result.name}"):
             handler = handlers.get(record["type"])
             if handler is None:
                 raise AwsFailure(f"Unknown resource type {record['type']} in {self.state.path}.",
@@ -213,17 +218,6 @@ class Deployer:
             if not self.executor.dry_run:
                 self.state.remove(rid)
             result.action = "planned" if self.executor.dry_run else "deleted"
-        except BaseException as exc:
-            result.action = "failed"
-            if type(exc).__module__.startswith("botocore"):
-                exc = translate(exc, f"deleting {result.type} {result.name}", self.ctx.is_local)
-            result.error = getattr(exc, "message", None) or str(exc)
-            raise exc
-        finally:
-            result.seconds = time.monotonic() - started
-            with self._lock:
-                self.results[rid] = result
-            self.on_event("done", result)
 
     @staticmethod
     def _raise_first(failures: list[tuple[str, BaseException]]) -> None:

@@ -1,4 +1,4 @@
-"""Open a target and a deployment context from the command-line options (no Typer here)."""
+"""Open a target and a deployment context from the run's settings (no Typer here)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,16 @@ import os
 from collections.abc import Callable
 
 from ..aws.clients import DEFAULT_REGION, Clients, Target, open_session
-from ..cli.options import Options
 from ..errors import UserError
 from ..workshop.model import Workshop
-from .context import DeployContext, check_student, deployment_id
+from .context import DeployContext, check_student
+from .settings import Settings
 from .state import StateStore
 
 TARGETS = ("local", "aws")
 
 
-def resolve_region(options: Options) -> str:
+def resolve_region(options: Settings) -> str:
     if options.region:
         return check_region(options.region)
     if options.target == "local":
@@ -47,7 +47,7 @@ def check_region(region: str) -> str:
                     + "Regions look like us-east-1 or eu-west-3 (AWS Academy Learner Lab: us-east-1 or us-west-2).")
 
 
-def open_target(options: Options, start: bool = True,
+def open_target(options: Settings, start: bool = True,
                 on_start: Callable[[], None] | None = None) -> Target:
     if options.target not in TARGETS:
         raise UserError(f"Unknown target {options.target!r}.", hint="Use --target local or --target aws.")
@@ -75,5 +75,4 @@ def open_context(workshop: Workshop, target: Target, student: str | None, lang: 
 
 
 def state_for(ctx: DeployContext) -> StateStore:
-    return StateStore.for_deployment(ctx.target.name, ctx.region, ctx.workshop.id, ctx.student,
-                                     deployment_id(ctx.workshop.id, ctx.student))
+    return ctx.key.store()

@@ -2,7 +2,7 @@
 
 Every resource is recorded the moment the call that creates it returns (before the next
 call), and every write is atomic (temporary file + fsync + rename), so a crash at any point
-leaves a readable file that names everything that exists. Teardown works from this file;
+leaves a readable file that names everything that exists. Teardown works from this file (named by its deployment's key, see identity.py);
 ``teardown --sweep`` works without it, from tags.
 
 No secret value is ever written here: only names, ids, ARNs and non-secret attributes.
@@ -15,18 +15,11 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .. import paths
-
 VERSION = 1
-
-
-def state_file_name(target: str, region: str, deployment: str) -> str:
-    safe = deployment.replace("/", "_")
-    return f"{target}-{region}-{safe}.json"
 
 
 class StateStore:
@@ -38,16 +31,15 @@ class StateStore:
         else:
             self.data = {"version": VERSION, **(header or {}), "resources": {}}
 
-    @classmethod
-    def for_deployment(cls, target: str, region: str, workshop: str, student: str | None,
-                       deployment: str) -> StateStore:
-        path = paths.state_dir() / state_file_name(target, region, deployment)
-        return cls(path, {"workshop": workshop, "student": student, "target": target,
-                          "region": region, "deployment": deployment})
-
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
-        return self.data["resources"]
+        resources: dict[str, dict[str, Any]] = self.data["resources"]
+        return resources
+
+    @property
+    def outputs(self) -> dict[str, dict[str, Any]]:
+        """Each recorded resource's outputs (names, ids, ARNs), by logical id."""
+        return {rid: dict(rec.get("outputs") or {}) for rid, rec in self.resources.items()}
 
     @property
     def exists(self) -> bool:
@@ -112,16 +104,3 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
-
-
-def all_states(target: str | None = None) -> Iterator[StateStore]:
-    folder = paths.state_dir()
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.glob("*.json")):
-        try:
-            store = StateStore(path)
-        except (OSError, json.JSONDecodeError):
-            continue
-        if target is None or store.data.get("target") == target:
-            yield store

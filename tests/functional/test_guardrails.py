@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 
 from codecraft_cli.aws.clients import Clients
 from codecraft_cli.cli.app import main
-from codecraft_cli.cli.cmd_deploy import parse_duration
+from codecraft_cli.engine.lifecycle import parse_duration
 from codecraft_cli.engine.classroom import read_roster, slug
 from codecraft_cli.engine.costs import workshop_cost
 from codecraft_cli.errors import UserError

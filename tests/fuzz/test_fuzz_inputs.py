@@ -262,7 +262,7 @@ def test_loader_wrong_type_for_a_list_field_is_a_user_error(mutate: Callable[[di
 
 @pytest.mark.parametrize("item", [5, None, ["workshop1"]])
 def test_loader_non_text_prerequisite_is_a_user_error(item: Any) -> None:
-    raw = copy.deepcopy(BASES["workshop2"])  # has ${workshop1:...} references, so _closure runs
+    raw = copy.deepcopy(BASES["workshop2"])  # has ${workshop1:...} references, so prerequisites_of runs
     raw["requires"] = [item]
     with pytest.raises(UserError):
         parse(raw, Path("fuzz.yaml"))
@@ -312,7 +312,7 @@ JSON_TEXTS = st.recursive(
 @example(text="@/no/such/file.json")
 @given(text=st.text() | JSON_TEXTS | st.text(st.sampled_from(list('{}[]":,0123456789.eE+-tfnrul \\')), max_size=40))
 def test_parse_payload_returns_a_value_or_a_user_error(text: str) -> None:
-    from codecraft_cli.cli.cmd_check import _parse_payload
+    from codecraft_cli.cli.cmd_test_api import parse_payload as _parse_payload
 
     assume(not text.startswith("@/"))  # "@path" reads a file: no random absolute paths (/dev/stdin, ...)
     try:
@@ -324,7 +324,7 @@ def test_parse_payload_returns_a_value_or_a_user_error(text: str) -> None:
 @pytest.mark.parametrize("text", ["1" * 5000, '{"order_id": ' + "9" * 5000 + "}", "[" * 100_000],
                          ids=["int_of_5000_digits", "field_of_5000_digits", "deep_nesting"])
 def test_parse_payload_huge_or_deep_json_is_a_user_error(text: str) -> None:
-    from codecraft_cli.cli.cmd_check import _parse_payload
+    from codecraft_cli.cli.cmd_test_api import parse_payload as _parse_payload
 
     with pytest.raises(UserError) as info:
         _parse_payload(text)
@@ -332,7 +332,7 @@ def test_parse_payload_huge_or_deep_json_is_a_user_error(text: str) -> None:
 
 
 def test_parse_payload_non_utf8_file_is_a_user_error(tmp_path: Path) -> None:
-    from codecraft_cli.cli.cmd_check import _parse_payload
+    from codecraft_cli.cli.cmd_test_api import parse_payload as _parse_payload
 
     path = tmp_path / "order.json"
     path.write_bytes('{"product": "caf\xe9"}'.encode("latin-1"))

@@ -1,4 +1,4 @@
-"""codecraft workshops · codecraft show"""
+"""codecraft show"""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import typer
 
 from ..errors import UserError
 from ..i18n import text
-from .output import console, print_json
+from .options import settings
+from .output import console
 
 LABELS = {
     "fr": {"requires": "Prérequis", "tool": "codecraft appelle", "checks": "Vérifications", "pitfall": "Piège",
@@ -17,31 +18,6 @@ LABELS = {
     "en": {"requires": "Requires", "tool": "codecraft calls", "checks": "Checks", "pitfall": "Pitfall",
            "seed": "Original workshop", "step": "Step"},
 }
-
-
-def workshops(json_out: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False) -> None:
-    """List the workshops of the catalogue."""
-    from ..workshop import all_workshops
-    from .app import OPTIONS
-
-    items = []
-    for w in all_workshops():
-        items.append({"id": w.id, "title": text(w.title, OPTIONS.lang), "seed": w.seed,
-                      "requires": list(w.requires), "services": list(w.services)})
-    if json_out:
-        print_json(items)
-        return
-    from rich.table import Table
-
-    table = Table(title="codecraft workshops", title_justify="left")
-    for col in ("id", "title", "requires", "services"):
-        table.add_column(col)
-    for item in items:
-        table.add_row(item["id"], item["title"], ", ".join(item["requires"]) or "-",
-                      ", ".join(item["services"]))
-    console().print(table)
-    console().print("Next: [bold]codecraft show <id>[/bold] to read the steps, "
-                    "[bold]codecraft setup <id>[/bold] to build it.")
 
 
 def _steps(w: Any, lang: str) -> list[dict[str, Any]]:
@@ -71,6 +47,7 @@ def markdown(w: Any, lang: str) -> str:
 
 
 def show(
+    ctx: typer.Context,
     workshop: Annotated[str, typer.Argument(help="Workshop id (see `codecraft workshops`).")],
     lang: Annotated[str | None, typer.Option("--lang", help="fr or en.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text (the terminal) or md (a Markdown handout).")] = "text",
@@ -82,10 +59,9 @@ def show(
 
     from ..i18n import pick_lang, require_lang
     from ..workshop import load_workshop
-    from .app import OPTIONS
 
     require_lang(lang)
-    chosen = pick_lang(lang) if lang else OPTIONS.lang
+    chosen = pick_lang(lang) if lang else settings(ctx).lang
     if fmt not in ("text", "md"):
         raise UserError(f"Unknown format {fmt!r}.", hint="Use --format text or --format md.")
     w = load_workshop(workshop)
@@ -108,8 +84,3 @@ def show(
         if step["pitfall"]:
             body += ["", f"[yellow]{labels['pitfall']}:[/yellow] {step['pitfall']}"]
         out.print(Panel("\n".join(body), title=f"{step['number']}. {step['title']}", title_align="left", expand=False))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("workshops")(workshops)
-    app.command("show")(show)

@@ -1,0 +1,75 @@
+"""codecraft test-api"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import CheckFailed, UserError, read_user_file
+from .options import json_flag, settings
+from .output import console, print_json
+
+
+def parse_payload(raw: str | None) -> Any:
+    if raw is None:
+        return None
+    source = "--payload"
+    if raw.startswith("@"):
+        path = Path(raw[1:])
+        raw = read_user_file(path, "the payload file", utf8_hint="Save it as UTF-8 JSON.",
+                             missing_hint="Write --payload @path/to/file.json with an existing file.")
+        source = str(path)
+    try:
+        return json.loads(raw)
+    except RecursionError as exc:
+        raise UserError(f"{source} is nested too deeply.", hint="Send a simpler JSON body; nothing was sent.") from exc
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).",
+                        hint="""Quote it for your shell, e.g. --payload '{"order_id": "12345"}'; """
+                        "nothing was sent.") from exc
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise UserError(f"{source} cannot be read as JSON: {exc}.", hint="Nothing was sent.") from exc
+
+
+def test_api(
+    ctx: typer.Context,
+    payload: Annotated[str | None, typer.Option(
+        "--payload", help="JSON body, or @file.json (default: the workshop's sample payload).")] = None,
+    workshop: Annotated[str | None, typer.Option("--workshop", "-w", help="Workshop id.")] = None,
+    route: Annotated[str | None, typer.Option("--route", help='e.g. "POST /orders" (default: the workshop\'s).')] = None,
+    student: Annotated[str | None, typer.Option("--student", help="Call this student's API.")] = None,
+    no_auth: Annotated[bool, typer.Option("--no-auth", help="Send no token, even to a protected route.")] = False,
+    json_out: Annotated[bool, json_flag("also for a non-2xx answer")] = False,
+) -> None:
+    """Send a request through the deployed API, as a client would: status, headers and body.
+
+    On the local target it goes through the emulator's gateway (route, method, authorizer, Lambda
+    integration); on AWS through the stage's invoke URL. Exit 1 on a non-2xx answer.
+    """
+    from ..engine.api_request import ApiRequest, call_api
+
+    body = parse_payload(payload)  # bad JSON: exit 2 before anything else
+    method, response = call_api(settings(ctx), ApiRequest(body, workshop, route, student, not no_auth),
+                                on_signed_in=lambda: console().print(
+                                    "[dim]Signed in as the workshop's test user; sending its ID token.[/dim]"))
+    if json_out:
+        print_json(response.as_json())
+    else:
+        out = console()
+        colour = "green" if 200 <= response.status < 300 else "red"
+        out.print(f"{method} {response.url} → [bold {colour}]{response.status}[/bold {colour}] "
+                  f"[dim]({response.elapsed_ms:.0f} ms)[/dim]")
+        for key, value in response.headers.items():
+            out.print(f"  [dim]{key}: {value}[/dim]")
+        from rich.json import JSON
+
+        if isinstance(response.body, dict | list):
+            out.print(JSON(json.dumps(response.body, ensure_ascii=False)))
+        else:
+            out.print(str(response.body))
+    if not 200 <= response.status < 300:
+        hint = response.headers.get("x-codecraft-error") or "Read the body above for the reason."
+        raise CheckFailed(f"The API answered {response.status}.", hint=hint)

@@ -1,0 +1,35 @@
+"""codecraft workshops"""
+
+from __future__ import annotations
+
+import typer
+
+from ..i18n import text
+from .options import JsonOpt, settings
+from .output import console, print_json
+
+
+def workshops(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """List the workshops of the catalogue."""
+    from ..workshop import all_workshops
+
+    lang = settings(ctx).lang
+
+    items = []
+    for w in all_workshops():
+        items.append({"id": w.id, "title": text(w.title, lang), "seed": w.seed,
+                      "requires": list(w.requires), "services": list(w.services)})
+    if json_out:
+        print_json(items)
+        return
+    from rich.table import Table
+
+    table = Table(title="codecraft workshops", title_justify="left")
+    for col in ("id", "title", "requires", "services"):
+        table.add_column(col)
+    for item in items:
+        table.add_row(item["id"], item["title"], ", ".join(item["requires"]) or "-",
+                      ", ".join(item["services"]))
+    console().print(table)
+    console().print("Next: [bold]codecraft show <id>[/bold] to read the steps, "
+                    "[bold]codecraft setup <id>[/bold] to build it.")

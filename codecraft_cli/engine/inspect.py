@@ -1,0 +1,151 @@
+"""``inspect``: the evidence the console would show (items, messages, objects, subscriptions,
+log lines, rows), read without changing or consuming anything. Each function returns the
+``--json`` document; a name that does not exist is bad input naming those that do."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..aws.clients import Clients
+from ..errors import UserError
+from .session import open_context, open_target
+from .settings import Settings
+
+# the error codes that mean "no such table/queue/bucket/topic/log group"
+_NOT_FOUND = ("ResourceNotFoundException", "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue",
+              "NoSuchBucket", "NotFound", "NotFoundException")
+
+
+def clients(settings: Settings) -> Clients:
+    return Clients(open_target(settings))
+
+
+def _reading(what: str, kind: str, name: str, existing: Callable[[], Iterable[str]], call: Callable[[], Any]) -> Any:
+    """``call()``; a name that does not exist is a UserError (exit 2) listing the names that do."""
+    from ..aws.errors import error_code, is_client_error, translate
+
+    try:
+        return call()
+    except Exception as exc:
+        if not (is_client_error(exc) and error_code(exc) in _NOT_FOUND):
+            raise translate(exc, what) from exc
+        try:
+            names = sorted(existing())
+        except Exception:  # listing is a courtesy: say what is known
+            names = []
+        listed = f"{', '.join(names[:15])}{' …' if len(names) > 15 else ''}."
+        if kind == "function":  # a log group appears with the function's first run
+            raise UserError(f"No logs for a function named {name!r}.",
+                            hint=f"Functions with logs: {listed}" if names else
+                            "No function has logs yet: set up a workshop and call its API (codecraft test-api).") from exc
+        hint = (f"Existing {kind}s: {listed}" if names
+                else f"There is no {kind} at all: run `codecraft setup <workshop>` first (or check --region).")
+        raise UserError(f"No {kind} named {name!r}.", hint=hint) from exc
+
+
+def _iso(millis: str) -> str:
+    """An epoch in milliseconds as UTC ISO 8601, as the console shows it."""
+    import datetime
+
+    return datetime.datetime.fromtimestamp(int(millis) / 1000, datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def table(settings: Settings, name: str, limit: int) -> dict[str, Any]:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    client = clients(settings).client("dynamodb")
+    got = _reading(f"dynamodb.scan({name})", "table", name, lambda: client.list_tables().get("TableNames", []),
+                   lambda: client.scan(TableName=name, Limit=limit))
+    des = TypeDeserializer()
+    items = [{k: des.deserialize(v) for k, v in item.items()} for item in got.get("Items", [])]
+    return {"table": name, "items": items, "count": len(items)}
+
+
+def queue(settings: Settings, name: str, limit: int) -> dict[str, Any]:
+    client = clients(settings).client("sqs")
+
+    def read() -> tuple[Any, Any]:
+        url = client.get_queue_url(QueueName=name)["QueueUrl"]
+        attrs = client.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+        return attrs, client.receive_message(QueueUrl=url, MaxNumberOfMessages=min(limit, 10), VisibilityTimeout=0,
+                                             WaitTimeSeconds=0, AttributeNames=["SentTimestamp"])
+
+    attrs, got = _reading(f"sqs: reading {name}", "queue", name,
+                          lambda: [u.rsplit("/", 1)[-1] for u in client.list_queues().get("QueueUrls", [])], read)
+    messages = []
+    for msg in got.get("Messages", []):
+        try:
+            body: Any = json.loads(msg["Body"])
+        except json.JSONDecodeError:
+            body = msg["Body"]
+        sent = msg.get("Attributes", {}).get("SentTimestamp")
+        messages.append({"id": msg["MessageId"], "body": body, "sent_at": _iso(sent) if sent else None})
+    count = int(attrs["Attributes"].get("ApproximateNumberOfMessages", len(messages)))
+    return {"queue": name, "messages": messages, "approximate_count": count}
+
+
+def bucket(settings: Settings, name: str, prefix: str, limit: int) -> dict[str, Any]:
+    client = clients(settings).client("s3")
+    got = _reading(f"s3: listing {name}", "bucket", name,
+                   lambda: [b["Name"] for b in client.list_buckets().get("Buckets", [])],
+                   lambda: client.list_objects_v2(Bucket=name, Prefix=prefix, MaxKeys=limit))
+    objects = [{"key": o["Key"], "size": o["Size"], "last_modified": o["LastModified"].isoformat()}
+               for o in got.get("Contents", [])]
+    return {"bucket": name, "objects": objects, "count": len(objects)}
+
+
+def topic(settings: Settings, name: str) -> dict[str, Any]:
+    found = clients(settings)
+    client = found.client("sns")
+    arn = f"arn:aws:sns:{found.region}:{found.account_id}:{name}"
+    attrs, subs = _reading(f"sns: reading {name}", "topic", name,
+                           lambda: [t["TopicArn"].rsplit(":", 1)[-1] for t in client.list_topics().get("Topics", [])],
+                           lambda: (client.get_topic_attributes(TopicArn=arn)["Attributes"],
+                                    client.list_subscriptions_by_topic(TopicArn=arn).get("Subscriptions", [])))
+    return {"topic": name, "arn": arn,
+            "subscriptions": [{"protocol": s["Protocol"], "endpoint": s["Endpoint"], "arn": s["SubscriptionArn"]}
+                              for s in subs],
+            "attributes": {k: v for k, v in attrs.items() if k != "Policy"}}
+
+
+def logs(settings: Settings, function: str, limit: int) -> dict[str, Any]:
+    client = clients(settings).client("logs")
+    group = f"/aws/lambda/{function}"
+    events = _reading(f"logs: reading {group}", "function", function,
+                      lambda: [g["logGroupName"].rsplit("/", 1)[-1] for g in client.describe_log_groups(
+                          logGroupNamePrefix="/aws/lambda/").get("logGroups", [])],
+                      lambda: client.filter_log_events(logGroupName=group, limit=10_000).get("events", []))
+    events = sorted(events, key=lambda e: e.get("timestamp", 0))[-limit:]
+    return {"log_group": group, "events": [{"timestamp": e.get("timestamp"), "stream": e.get("logStreamName"),
+                                            "message": e.get("message")} for e in events]}
+
+
+def db(settings: Settings, workshop: str, sql: str, student: str | None, limit: int) -> tuple[str, dict[str, Any]]:
+    """(the statement, its answer): a read-only query, run in the workshop's database function
+    (the database is private)."""
+    from ..resources.database import check_read_only, invoke_admin
+    from ..workshop import load_workshop
+
+    sql = check_read_only(sql)
+    w = load_workshop(workshop)
+    ctx = open_context(w, open_target(settings), student, settings.lang)
+    answer = invoke_admin(ctx, _db_function(ctx), {"action": "query", "sql": sql, "limit": limit})
+    return sql, {"columns": answer.get("columns", []), "rows": answer.get("rows", [])}
+
+
+def _db_function(ctx: Any) -> str:
+    """The deployed database function of the workshop or of one of its prerequisites."""
+    from ..workshop import load_workshop
+
+    outputs = ctx.known_outputs()
+    for w in [ctx.workshop, *(load_workshop(r) for r in ctx.workshop.requires)]:
+        for res in w.resources:
+            if res.type == "lambda.function" and res.properties.get("source") == "db_admin":
+                key = res.id if w is ctx.workshop else f"{w.id}:{res.id}"
+                name = (outputs.get(key) or {}).get("name")
+                if name:
+                    return str(name)
+    raise UserError(f"No database is deployed for {ctx.workshop.id}.",
+                    hint=f"Run `codecraft setup {ctx.workshop.id}` first (it sets up its prerequisites).")
