@@ -49,7 +49,7 @@ def stage_of(workshop: Workshop, outputs: Mapping[str, Mapping[str, Any]]) -> tu
     api_id = (outputs.get(workshop.api) or {}).get("id")
     stage = None
     for res in workshop.resources:
-        if res.type == Deployment.type and res.properties.get("api") == "${%s.id}" % workshop.api:
+        if res.type == Deployment.info.type and res.properties.get("api") == "${%s.id}" % workshop.api:
             stage = (outputs.get(res.id) or {}).get("stage") or res.properties.get("stage")
     if not api_id or not stage:
         raise UserError(f"The API of {workshop.id} is not deployed.",
@@ -109,7 +109,7 @@ def sign_in(ctx: DeployContext, outputs: Mapping[str, Mapping[str, Any]], client
 
 def route_needs_token(workshop: Workshop, method: str, path: str) -> bool:
     for res in workshop.resources:
-        if (res.type == Route.type and str(res.properties.get("method", "")).upper() == method
+        if (res.type == Route.info.type and str(res.properties.get("method", "")).upper() == method
                 and res.properties.get("path") == path):
             return res.properties.get("authorization") == "COGNITO_USER_POOLS"
     return False

@@ -39,10 +39,8 @@ def invoke_url(ctx: Context, api_id: str, stage: str) -> str:
 
 @register
 class RestApi(Handler):
-    type = "apigateway.rest_api"
-    service = "apigateway"
-    console = "API Gateway › APIs"
-    info = TypeInfo(gone=GONE, sweep_rank=20)
+    info = TypeInfo("apigateway.rest_api", "apigateway", "API Gateway › APIs", gone=GONE, sweep_rank=20,
+                    id_output="id")
     schema = {"description": Prop(str)}
     outputs = ("name", "id", "arn")
     permissions = ("apigateway:POST", "apigateway:GET", "apigateway:DELETE", "apigateway:PATCH",
@@ -83,9 +81,6 @@ class RestApi(Handler):
         return {"name": self.name(ctx, res), "id": api_id,
                 "arn": f"arn:aws:apigateway:{ctx.region}::/restapis/{api_id}"}
 
-    def physical_id(self, outputs: Mapping[str, Any]) -> str:
-        return str(outputs["id"])
-
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return [Call("apigateway", "delete_rest_api", {"restApiId": record["outputs"]["id"]},
                      gone_ok=GONE, retry=THROTTLE)]
@@ -111,11 +106,7 @@ class Authorizer(Handler):
             user_pools: ["${workshop1:user_pool.arn}"]
     """
 
-    type = "apigateway.authorizer"
-    service = "apigateway"
-    console = "API Gateway › Authorizers"
-    info = TypeInfo(gone=GONE)
-    taggable = False
+    info = TypeInfo("apigateway.authorizer", "apigateway", "API Gateway › Authorizers", gone=GONE, taggable=False)
     schema = {"api": Prop(str, required=True), "user_pools": Prop(list, required=True)}
     outputs = ("id", "name")
     permissions = ("apigateway:POST", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE")

@@ -60,12 +60,8 @@ def _segments(path: str) -> list[str]:
 
 @register
 class Route(Handler):
-    type = "apigateway.route"
-    service = "apigateway"
-    console = "API Gateway › Resources"
-    info = TypeInfo(gone=GONE)
-    named = False
-    taggable = False
+    info = TypeInfo("apigateway.route", "apigateway", "API Gateway › Resources", gone=GONE, named=False,
+                    taggable=False, id_output="id")
     schema = {
         "api": Prop(str, required=True),
         "path": Prop(str, required=True),
@@ -187,9 +183,6 @@ class Route(Handler):
             "fingerprint": _fingerprint([props["api"], path, method, self._want(ctx, props)]),
         }
 
-    def physical_id(self, outputs: Mapping[str, Any]) -> str:
-        return str(outputs["id"])
-
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         out = record["outputs"]
         calls: list[Step] = [Call("apigateway", "delete_method", {
@@ -207,12 +200,8 @@ class Route(Handler):
 
 @register
 class Deployment(Handler):
-    type = "apigateway.deployment"
-    service = "apigateway"
-    console = "API Gateway › Stages"
-    info = TypeInfo(gone=GONE)
-    named = False
-    taggable = False
+    info = TypeInfo("apigateway.deployment", "apigateway", "API Gateway › Stages", gone=GONE, named=False,
+                    taggable=False)
     schema = {
         "api": Prop(str, required=True),
         "stage": Prop(str, required=True),

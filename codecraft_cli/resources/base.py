@@ -94,32 +94,66 @@ Tagged = tuple[str, dict[str, str], dict[str, Any]]  # (ARN, tags, outputs) of a
 
 @dataclass(frozen=True)
 class TypeInfo:
-    """Facts about a type that the engine asks the registry for (cloud-custodian's TypeInfo).
+    """Everything type-specific the engine asks the registry for (cloud-custodian's TypeInfo).
 
+    ``type``: the name in the workshop YAML; ``service``: its botocore service; ``console``:
+    its console page ("SQS › Queues"). ``named``: the YAML gives a name (student prefix
+    applied); ``taggable``: it carries codecraft's tags; ``slow``: it takes minutes (RDS) and
+    is started first; ``lookup``: only observed (a default VPC), never recorded nor deleted.
     ``gone``: the error codes that mean "it does not exist". ``sweep_rank``: the sweep deletes
     lower ranks first (dependants first: functions before roles, the database before its
     security groups); None: never swept. ``arn_service``: the sweep finds it in the tagging
     API's answer under this ARN service (``from_arn`` reads the ARN); a swept type without it
-    is listed and its tags read (``list_tagged``).
+    is listed and its tags read (``list_tagged``). ``id_output``: the output that identifies
+    it in the state file ("": its arn, id or name, the first set).
     """
 
+    type: str
+    service: str
+    console: str = ""
+    named: bool = True
+    taggable: bool = True
+    slow: bool = False
+    lookup: bool = False
     gone: tuple[str, ...] = ()
     sweep_rank: int | None = None
     arn_service: str = ""
+    id_output: str = ""
 
 
 class Handler:
-    type: ClassVar[str]
-    service: ClassVar[str]
+    info: ClassVar[TypeInfo]
     schema: ClassVar[Mapping[str, Prop]] = {}
     outputs: ClassVar[tuple[str, ...]] = ("name", "arn")
     permissions: ClassVar[tuple[str, ...]] = ()
-    named: ClassVar[bool] = True  # the YAML gives a name (student prefix applied)
-    taggable: ClassVar[bool] = True
-    slow: ClassVar[bool] = False
-    lookup: ClassVar[bool] = False  # only observes (a default VPC): never recorded nor deleted
-    console: ClassVar[str] = ""  # the console page, e.g. "SQS › Queues"
-    info: ClassVar[TypeInfo] = TypeInfo()
+
+    @property
+    def type(self) -> str:
+        return self.info.type
+
+    @property
+    def service(self) -> str:
+        return self.info.service
+
+    @property
+    def console(self) -> str:
+        return self.info.console
+
+    @property
+    def named(self) -> bool:
+        return self.info.named
+
+    @property
+    def taggable(self) -> bool:
+        return self.info.taggable
+
+    @property
+    def slow(self) -> bool:
+        return self.info.slow
+
+    @property
+    def lookup(self) -> bool:
+        return self.info.lookup
 
     def name(self, ctx: Context, res: ResourceSpec) -> str:
         return ctx.physical_name(res.name or res.id)
@@ -179,6 +213,8 @@ class Handler:
         raise NotImplementedError
 
     def physical_id(self, outputs: Mapping[str, Any]) -> str:
+        if self.info.id_output:
+            return str(outputs[self.info.id_output])
         return str(outputs.get("arn") or outputs.get("id") or outputs.get("name"))
 
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
@@ -214,7 +250,7 @@ REGISTRY: dict[str, Handler] = {}  # filled as the handler modules load (see res
 
 
 def register(cls: type[Handler]) -> type[Handler]:
-    REGISTRY[cls.type] = cls()
+    REGISTRY[cls.info.type] = cls()
     return cls
 
 

@@ -41,10 +41,8 @@ PASSWORD_POLICY = {"MinimumLength": 12, "RequireUppercase": True, "RequireLowerc
 
 @register
 class UserPool(Handler):
-    type = "cognito.user_pool"
-    service = "cognito-idp"
-    console = "Cognito › User pools"
-    info = TypeInfo(gone=_POOL_GONE, sweep_rank=30)
+    info = TypeInfo("cognito.user_pool", "cognito-idp", "Cognito › User pools", gone=_POOL_GONE, sweep_rank=30,
+                    id_output="id")
     schema = {"description": Prop(str)}
     outputs = ("name", "id", "arn", "issuer")
     permissions = ("cognito-idp:CreateUserPool", "cognito-idp:DescribeUserPool", "cognito-idp:ListUserPools",
@@ -94,9 +92,6 @@ class UserPool(Handler):
             "issuer": f"https://cognito-idp.{ctx.region}.amazonaws.com/{pool_id}",
         }
 
-    def physical_id(self, outputs: Mapping[str, Any]) -> str:
-        return str(outputs["id"])
-
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
         got = self.fetch(lambda: ctx.client("cognito-idp").describe_user_pool(UserPoolId=record["outputs"]["id"]))
         if got is None:
@@ -131,11 +126,9 @@ class UserPool(Handler):
 
 @register
 class UserPoolClient(Handler):
-    type = "cognito.user_pool_client"
-    service = "cognito-idp"
-    console = "Cognito › User pools › App integration › App clients"
-    info = TypeInfo(gone=_POOL_GONE)
-    taggable = False
+    info = TypeInfo("cognito.user_pool_client", "cognito-idp",
+                    "Cognito › User pools › App integration › App clients", gone=_POOL_GONE, taggable=False,
+                    id_output="id")
     schema = {"pool": Prop(str, required=True), "auth_flows": Prop(list, required=True)}
     outputs = ("name", "id")
     permissions = ("cognito-idp:CreateUserPoolClient", "cognito-idp:ListUserPoolClients",
@@ -175,9 +168,6 @@ class UserPoolClient(Handler):
                      else observed.attrs.get("id"))
         return {"name": self.name(ctx, res), "id": client_id, "pool": props["pool"]}
 
-    def physical_id(self, outputs: Mapping[str, Any]) -> str:
-        return str(outputs["id"])
-
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         out = record["outputs"]
         return [Call("cognito-idp", "delete_user_pool_client",
@@ -186,12 +176,8 @@ class UserPoolClient(Handler):
 
 @register
 class User(Handler):
-    type = "cognito.user"
-    service = "cognito-idp"
-    console = "Cognito › User pools › Users"
-    info = TypeInfo(gone=("UserNotFoundException", *_POOL_GONE))
-    named = False
-    taggable = False
+    info = TypeInfo("cognito.user", "cognito-idp", "Cognito › User pools › Users",
+                    gone=("UserNotFoundException", *_POOL_GONE), named=False, taggable=False)
     schema = {"pool": Prop(str, required=True), "username": Prop(str, required=True),
               "password_secret": Prop(str, required=True), "email": Prop(str)}
     outputs = ("username", "pool")

@@ -50,12 +50,8 @@ def invoke_admin(ctx: Context, function: str, payload: Mapping[str, Any]) -> Any
 
 @register
 class Schema(Handler):
-    type = "mysql.schema"
-    service = "lambda"
-    console = "RDS › Query editor (or a MySQL client in the VPC)"
-    info = TypeInfo(gone=("ResourceNotFoundException",))
-    named = False
-    taggable = False
+    info = TypeInfo("mysql.schema", "lambda", "RDS › Query editor (or a MySQL client in the VPC)",
+                    gone=("ResourceNotFoundException",), named=False, taggable=False)
     schema = {"function": Prop(str, required=True), "tables": Prop(dict, required=True)}
     outputs = ("tables",)
     permissions = ("lambda:InvokeFunction",)

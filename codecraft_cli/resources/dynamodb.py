@@ -39,10 +39,8 @@ def _attribute_definitions(props: Mapping[str, Any]) -> list[dict[str, str]]:
 
 @register
 class Table(Handler):
-    type = "dynamodb.table"
-    service = "dynamodb"
-    console = "DynamoDB › Tables"
-    info = TypeInfo(gone=("ResourceNotFoundException",), sweep_rank=50, arn_service="dynamodb")
+    info = TypeInfo("dynamodb.table", "dynamodb", "DynamoDB › Tables",
+                    gone=("ResourceNotFoundException",), sweep_rank=50, arn_service="dynamodb")
     schema = {
         "partition_key": Prop(dict, required=True),
         "sort_key": Prop(dict),

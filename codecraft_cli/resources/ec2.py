@@ -50,12 +50,7 @@ def _tag_spec(kind: str, tags: Mapping[str, str], name: str | None = None) -> li
 class DefaultVpc(Handler):
     """A look-up: the account's default VPC and its subnets. Nothing is created or deleted."""
 
-    type = "ec2.default_vpc"
-    service = "ec2"
-    console = "VPC › Your VPCs"
-    named = False
-    taggable = False
-    lookup = True
+    info = TypeInfo("ec2.default_vpc", "ec2", "VPC › Your VPCs", named=False, taggable=False, lookup=True)
     outputs = ("vpc_id", "subnet_ids", "endpoint_subnets")
     permissions = ("ec2:DescribeVpcs", "ec2:DescribeSubnets")
 
@@ -96,10 +91,8 @@ def _rule_keys(permissions: list[Mapping[str, Any]]) -> set[tuple[int, str]]:
 
 @register
 class SecurityGroup(Handler):
-    type = "ec2.security_group"
-    service = "ec2"
-    console = "VPC › Security groups"
-    info = TypeInfo(gone=("InvalidGroup.NotFound",), sweep_rank=130, arn_service="ec2")
+    info = TypeInfo("ec2.security_group", "ec2", "VPC › Security groups",
+                    gone=("InvalidGroup.NotFound",), sweep_rank=130, arn_service="ec2", id_output="id")
     schema = {"vpc": Prop(str, required=True), "description": Prop(str, required=True), "ingress": Prop(list)}
     outputs = ("name", "id")
     permissions = ("ec2:CreateSecurityGroup", "ec2:DescribeSecurityGroups", "ec2:AuthorizeSecurityGroupIngress",
@@ -139,9 +132,6 @@ class SecurityGroup(Handler):
         group_id = results["created"]["GroupId"] if "created" in results else observed.attrs.get("id")
         return {"name": self.name(ctx, res), "id": group_id}
 
-    def physical_id(self, outputs: Mapping[str, Any]) -> str:
-        return str(outputs["id"])
-
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return [Call("ec2", "delete_security_group", {"GroupId": record["outputs"]["id"]},
                      gone_ok=self.info.gone, retry=DEPENDENCY)]
@@ -152,12 +142,9 @@ class SecurityGroup(Handler):
 
 @register
 class VpcEndpoint(Handler):
-    type = "ec2.vpc_endpoint"
-    service = "ec2"
-    console = "VPC › Endpoints"
-    info = TypeInfo(gone=("InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound"), sweep_rank=120,
-                    arn_service="ec2")
-    named = False
+    info = TypeInfo("ec2.vpc_endpoint", "ec2", "VPC › Endpoints",
+                    gone=("InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound"), sweep_rank=120,
+                    arn_service="ec2", named=False, id_output="id")
     schema = {"vpc": Prop(str, required=True), "service": Prop(str, required=True),
               "subnets": Prop((list, str), required=True), "security_groups": Prop(list, required=True)}
     outputs = ("id",)
@@ -193,10 +180,8 @@ class VpcEndpoint(Handler):
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         endpoint_id = (results["created"]["VpcEndpoint"]["VpcEndpointId"] if "created" in results
                        else observed.attrs.get("id"))
-        return {"id": endpoint_id, "service": props["service"], "azs": None if has_unresolved(props["subnets"]) else len(list(props["subnets"]))}
-
-    def physical_id(self, outputs: Mapping[str, Any]) -> str:
-        return str(outputs["id"])
+        azs = None if has_unresolved(props["subnets"]) else len(list(props["subnets"]))
+        return {"id": endpoint_id, "service": props["service"], "azs": azs}
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return [Call("ec2", "delete_vpc_endpoints", {"VpcEndpointIds": [record["outputs"]["id"]]},

@@ -63,10 +63,7 @@ def _normalise(doc: Mapping[str, Any]) -> list[tuple[str, tuple[str, ...], tuple
 
 @register
 class Role(Handler):
-    type = "iam.role"
-    service = "iam"
-    console = "IAM › Roles"
-    info = TypeInfo(gone=("NoSuchEntity",), sweep_rank=110)
+    info = TypeInfo("iam.role", "iam", "IAM › Roles", gone=("NoSuchEntity",), sweep_rank=110)
     schema = {
         "service": Prop(str, required=True),
         "statements": Prop(list),

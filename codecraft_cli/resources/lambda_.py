@@ -43,10 +43,8 @@ _GONE = ("ResourceNotFoundException",)
 
 @register
 class Function(Handler):
-    type = "lambda.function"
-    service = "lambda"
-    console = "Lambda › Functions"
-    info = TypeInfo(gone=_GONE, sweep_rank=10, arn_service="lambda")
+    info = TypeInfo("lambda.function", "lambda", "Lambda › Functions",
+                    gone=_GONE, sweep_rank=10, arn_service="lambda")
     schema = {
         "source": Prop(str, required=True),
         "handler": Prop(str, required=True),
@@ -224,12 +222,8 @@ def statement_source_arn(statement: Mapping[str, Any]) -> str | None:
 
 @register
 class Permission(Handler):
-    type = "lambda.permission"
-    service = "lambda"
-    console = "Lambda › Configuration › Permissions"
-    info = TypeInfo(gone=_GONE)
-    named = False
-    taggable = False
+    info = TypeInfo("lambda.permission", "lambda", "Lambda › Configuration › Permissions", gone=_GONE, named=False,
+                    taggable=False)
     schema = {
         "function": Prop(str, required=True),
         "principal": Prop(str, required=True),
@@ -308,12 +302,8 @@ class EventSourceMapping(Handler):
             batch_size: 10
     """
 
-    type = "lambda.event_source_mapping"
-    service = "lambda"
-    console = "Lambda › Configuration › Triggers"
-    info = TypeInfo(gone=_GONE)
-    named = False
-    taggable = False
+    info = TypeInfo("lambda.event_source_mapping", "lambda", "Lambda › Configuration › Triggers", gone=_GONE,
+                    named=False, taggable=False, id_output="id")
     schema = {"function": Prop(str, required=True), "source": Prop(str, required=True),
               "batch_size": Prop(int), "enabled": Prop(bool), "report_batch_item_failures": Prop(bool),
               # DynamoDB streams only
@@ -372,9 +362,6 @@ class EventSourceMapping(Handler):
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         uuid = results["created"]["UUID"] if "created" in results else observed.attrs.get("id")
         return {"id": uuid, "function": props["function"], "source": props["source"]}
-
-    def physical_id(self, outputs: Mapping[str, Any]) -> str:
-        return str(outputs["id"])
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return [Call("lambda", "delete_event_source_mapping", {"UUID": record["outputs"]["id"]},

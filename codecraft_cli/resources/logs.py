@@ -25,10 +25,8 @@ from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo
 
 @register
 class LogGroup(Handler):
-    type = "logs.log_group"
-    service = "logs"
-    console = "CloudWatch › Log groups"
-    info = TypeInfo(gone=("ResourceNotFoundException",), sweep_rank=90)
+    info = TypeInfo("logs.log_group", "logs", "CloudWatch › Log groups",
+                    gone=("ResourceNotFoundException",), sweep_rank=90)
     schema = {"function": Prop(str), "retention_days": Prop(int)}
     outputs = ("name", "arn")
     permissions = ("logs:CreateLogGroup", "logs:DescribeLogGroups", "logs:PutRetentionPolicy",

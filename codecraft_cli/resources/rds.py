@@ -35,11 +35,8 @@ CLASSES = ("db.t3.micro", "db.t4g.micro")
 
 @register
 class DbInstance(Handler):
-    type = "rds.db_instance"
-    service = "rds"
-    console = "RDS › Databases"
-    info = TypeInfo(gone=_GONE, sweep_rank=100, arn_service="rds")
-    slow = True
+    info = TypeInfo("rds.db_instance", "rds", "RDS › Databases", gone=_GONE, sweep_rank=100, arn_service="rds",
+                    slow=True, id_output="arn")
     schema = {
         "database": Prop(str, required=True),
         "instance_class": Prop(str, choices=CLASSES),
@@ -126,9 +123,6 @@ class DbInstance(Handler):
             "arn": f"arn:aws:rds:{ctx.region}:{ctx.account_id}:db:{name}",
             "address": attrs.get("address"), "port": attrs.get("port"), "secret_arn": attrs.get("secret_arn"),
         }
-
-    def physical_id(self, outputs: Mapping[str, Any]) -> str:
-        return str(outputs["arn"])
 
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
         got = self.fetch(lambda: ctx.client("rds").describe_db_instances(DBInstanceIdentifier=record["outputs"]["id"]))

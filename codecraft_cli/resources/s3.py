@@ -59,10 +59,8 @@ def bucket_name(base: str, account: str, region: str, student: str | None) -> st
 
 @register
 class Bucket(Handler):
-    type = "s3.bucket"
-    service = "s3"
-    console = "S3 › Buckets"
-    info = TypeInfo(gone=_GONE, sweep_rank=40, arn_service="s3")
+    info = TypeInfo("s3.bucket", "s3", "S3 › Buckets", gone=_GONE, sweep_rank=40, arn_service="s3",
+                    id_output="name")
     schema = {"versioning": Prop(bool)}
     outputs = ("name", "arn", "account")
     permissions = ("s3:CreateBucket", "s3:ListBucket", "s3:PutBucketPublicAccessBlock",
@@ -125,9 +123,6 @@ class Bucket(Handler):
         name = self.name(ctx, res)
         return {"name": name, "arn": f"arn:aws:s3:::{name}", "account": ctx.account_id}
 
-    def physical_id(self, outputs: Mapping[str, Any]) -> str:
-        return str(outputs["name"])
-
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
         client = ctx.client("s3")
         name = record["outputs"]["name"]
@@ -153,12 +148,8 @@ class Bucket(Handler):
 
 @register
 class Notification(Handler):
-    type = "s3.notification"
-    service = "s3"
-    console = "S3 › Bucket › Properties › Event notifications"
-    info = TypeInfo(gone=_GONE)
-    named = False
-    taggable = False
+    info = TypeInfo("s3.notification", "s3", "S3 › Bucket › Properties › Event notifications", gone=_GONE,
+                    named=False, taggable=False)
     schema = {"bucket": Prop(str, required=True), "function": Prop(str, required=True),
               "events": Prop(list), "prefix": Prop(str), "suffix": Prop(str)}
     outputs = ("id",)

@@ -28,10 +28,8 @@ EXCLUDED = "\"'\\/@`$%&;<>|{}[]()"
 
 @register
 class Secret(Handler):
-    type = "secretsmanager.secret"
-    service = "secretsmanager"
-    console = "Secrets Manager › Secrets"
-    info = TypeInfo(gone=("ResourceNotFoundException",), sweep_rank=80, arn_service="secretsmanager")
+    info = TypeInfo("secretsmanager.secret", "secretsmanager", "Secrets Manager › Secrets",
+                    gone=("ResourceNotFoundException",), sweep_rank=80, arn_service="secretsmanager")
     schema = {"generate_password": Prop(dict, required=True), "description": Prop(str)}
     outputs = ("name", "arn")
     permissions = ("secretsmanager:CreateSecret", "secretsmanager:DescribeSecret",

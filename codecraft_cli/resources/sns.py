@@ -28,10 +28,7 @@ _GONE = ("NotFound", "NotFoundException")
 
 @register
 class Topic(Handler):
-    type = "sns.topic"
-    service = "sns"
-    console = "SNS › Topics"
-    info = TypeInfo(gone=_GONE, sweep_rank=60, arn_service="sns")
+    info = TypeInfo("sns.topic", "sns", "SNS › Topics", gone=_GONE, sweep_rank=60, arn_service="sns")
     outputs = ("name", "arn")
     permissions = ("sns:CreateTopic", "sns:GetTopicAttributes", "sns:DeleteTopic",
                    "sns:TagResource", "sns:ListTagsForResource")
@@ -69,12 +66,8 @@ class Topic(Handler):
 
 @register
 class Subscription(Handler):
-    type = "sns.subscription"
-    service = "sns"
-    console = "SNS › Topics › Subscriptions"
-    info = TypeInfo(gone=_GONE)
-    named = False
-    taggable = False
+    info = TypeInfo("sns.subscription", "sns", "SNS › Topics › Subscriptions", gone=_GONE, named=False,
+                    taggable=False)
     schema = {
         "topic": Prop(str, required=True),
         "protocol": Prop(str, required=True, choices=("sqs", "lambda", "email", "https")),

@@ -39,11 +39,9 @@ def queue_policy(queue_arn: str, topic_arns: list[str]) -> dict[str, Any]:
 
 @register
 class Queue(Handler):
-    type = "sqs.queue"
-    service = "sqs"
-    console = "SQS › Queues"
-    info = TypeInfo(gone=("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"),
-                    sweep_rank=70, arn_service="sqs")
+    info = TypeInfo("sqs.queue", "sqs", "SQS › Queues",
+                    gone=("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"), sweep_rank=70,
+                    arn_service="sqs")
     schema = {
         "fifo": Prop(bool),
         "visibility_timeout": Prop(int),
@@ -83,7 +81,9 @@ class Queue(Handler):
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         client = ctx.client("sqs")
         url = self.fetch(lambda: client.get_queue_url(QueueName=self.name(ctx, res))["QueueUrl"])
-        got = self.fetch(lambda: client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])) if url is not None else None
+        if url is None:
+            return Observed(False)
+        got = self.fetch(lambda: client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"]))
         if got is None:
             return Observed(False)
         tags = client.list_queue_tags(QueueUrl=url).get("Tags", {})
