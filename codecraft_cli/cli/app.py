@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -75,12 +75,14 @@ def main(argv: list[str] | None = None) -> None:
     from .output import console
 
     # Typer 0.26+ raises the exceptions of its own copy of click (typer._click); older ones, click's
-    try:
-        from typer._click import exceptions
-    except ImportError:
-        from click import exceptions
+    import importlib
 
-    def kinds(name: str, *more: type) -> tuple[type, ...]:
+    try:
+        exceptions = importlib.import_module("typer._click.exceptions")
+    except ImportError:
+        exceptions = importlib.import_module("click.exceptions")
+
+    def kinds(name: str, *more: type[BaseException]) -> tuple[type[BaseException], ...]:
         return tuple({c for c in (getattr(exceptions, name, None), *more) if c})
 
     exits, aborts = kinds("Exit", typer.Exit), kinds("Abort", typer.Abort)
@@ -93,13 +95,14 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = command.main(args=args, prog_name="codecraft", standalone_mode=False, obj=settings)
     except exits as exc:
-        code = exc.exit_code
+        code = getattr(exc, "exit_code", 0)
     except aborts:
         console().print("[yellow]Aborted.[/yellow] Nothing more was changed.")
         code = 130
     except usage as exc:
-        exc.show()
-        code = 2 if exc.exit_code in (1, 2) else exc.exit_code
+        shown: Any = exc  # a ClickException: show() and exit_code
+        shown.show()
+        code = 2 if shown.exit_code in (1, 2) else shown.exit_code
     except KeyboardInterrupt:
         console().print("\n[yellow]Interrupted.[/yellow] What was created is recorded: run the same "
                         "command again to resume, or `codecraft teardown` to remove it.")

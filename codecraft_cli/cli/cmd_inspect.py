@@ -31,6 +31,14 @@ def _table(rows: list[dict[str, Any]], title: str) -> None:
     console().print(table)
 
 
+def _document(data: dict[str, Any], json_out: bool, rows: str, title: str) -> None:
+    """The --json document, or its ``rows`` as a table."""
+    if json_out:
+        print_json(data)
+    else:
+        _table(data[rows], title)
+
+
 @app.command("table")
 def table(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Table name, e.g. Orders.")],
           limit: LimitOpt = 50, json_out: JsonOpt = False) -> None:
@@ -38,10 +46,7 @@ def table(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Table na
     from ..engine import inspect
 
     data = inspect.table(settings(ctx), name, limit)
-    if json_out:
-        print_json(data)
-    else:
-        _table(data["items"], f"{name}: {data['count']} item(s)")
+    _document(data, json_out, "items", f"{name}: {data['count']} item(s)")
 
 
 @app.command("queue")
@@ -51,10 +56,7 @@ def queue(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Queue na
     from ..engine import inspect
 
     data = inspect.queue(settings(ctx), name, limit)
-    if json_out:
-        print_json(data)
-    else:
-        _table(data["messages"], f"{name}: about {data['approximate_count']} message(s) waiting")
+    _document(data, json_out, "messages", f"{name}: about {data['approximate_count']} message(s) waiting")
 
 
 @app.command("bucket")
@@ -65,10 +67,7 @@ def bucket(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Bucket 
     from ..engine import inspect
 
     data = inspect.bucket(settings(ctx), name, prefix, limit)
-    if json_out:
-        print_json(data)
-    else:
-        _table(data["objects"], f"{name}: {data['count']} object(s)")
+    _document(data, json_out, "objects", f"{name}: {data['count']} object(s)")
 
 
 @app.command("topic")
@@ -78,11 +77,9 @@ def topic(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Topic na
     from ..engine import inspect
 
     data = inspect.topic(settings(ctx), name)
-    if json_out:
-        print_json(data)
-    else:
+    if not json_out:
         console().print(f"[bold]{data['arn']}[/bold]")
-        _table(data["subscriptions"], "subscriptions")
+    _document(data, json_out, "subscriptions", "subscriptions")
 
 
 @app.command("logs")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from ..i18n import text
@@ -14,8 +16,7 @@ def workshops(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     from ..workshop import all_workshops
 
     lang = settings(ctx).lang
-
-    items = []
+    items: list[dict[str, Any]] = []
     for w in all_workshops():
         items.append({"id": w.id, "title": text(w.title, lang), "seed": w.seed,
                       "requires": list(w.requires), "services": list(w.services)})

@@ -26,11 +26,11 @@ def deployed_workshop(target: str, region: str, student: str | None) -> str:
     """The one workshop with an API deployed on this target for this student, or a UserError."""
     from ..workshop import load_workshop
 
-    found = []
+    found: list[str] = []
     for state in Deployments(target, region).find(student=student, any_student=False):
         try:
             if load_workshop(state.data["workshop"]).api:
-                found.append(state.data["workshop"])
+                found.append(str(state.data["workshop"]))
         except UserError:
             continue
     if len(found) == 1:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..aws.clients import Clients, Target
 from ..errors import CodecraftError, UserError, read_user_file
@@ -167,7 +168,7 @@ def teardown_student(workshop_id: str, target: Target, run: StudentRun, lang: st
         Deployer(ctx, state, Executor(ctx), event).teardown()
 
 
-def for_class(students: list[str], work: Callable[[StudentRun], None], update: Update,
+def for_class(students: list[str], work: Callable[[StudentRun], object], update: Update,
               workers: int = 4) -> list[StudentRun]:
     """Run ``work`` for every student, ``workers`` at a time; a failure stays the student's."""
     runs = [StudentRun(s) for s in students]
@@ -209,10 +210,10 @@ def leftovers(target: Target, students: list[str]) -> list[str]:
     return sorted(set(left))
 
 
-def class_status(target: str, workshop_id: str, students: list[str]) -> list[dict[str, object]]:
+def class_status(target: str, workshop_id: str, students: list[str]) -> list[dict[str, Any]]:
     """Per student: is the workshop deployed, how many resources, which workshops."""
     recorded = Deployments(target)  # the state files, read once for the class
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     for student in students:
         states = recorded.find(student=student, any_student=False)
         mine = [s for s in states if s.data.get("workshop") == workshop_id]

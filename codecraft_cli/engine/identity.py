@@ -26,7 +26,8 @@ def deployment_id(workshop: str, student: str | None) -> str:
 
 @dataclass(frozen=True)
 class DeploymentKey:
-    """target × region × workshop × student: everything that tells one deployment from another."""
+    """target × region × workshop × student: everything that tells one deployment from another
+    (a frozen value: a dictionary key, the same wherever it is built)."""
 
     target: str
     region: str
