@@ -51,7 +51,7 @@ def _from_arn(arn: str, ctx: DeployContext) -> Found | None:
         if handler.info.arn_service == service:
             outputs = handler.from_arn(ctx, rest, arn)
             if outputs is not None:
-                return Found(handler.type, arn, {}, outputs)
+                return Found(handler.info.type, arn, {}, outputs)
     return None
 
 
@@ -72,13 +72,13 @@ def find(ctx: DeployContext, workshop: str | None, student: str | None) -> list[
     for got in _listed(ctx):
         if _wanted(got.tags, workshop, student):
             found.setdefault(got.arn, got)
-    rank = {handler.type: position for position, handler in enumerate(swept())}
+    rank = {handler.info.type: position for position, handler in enumerate(swept())}
     return sorted(found.values(), key=lambda f: (rank[f.type], f.arn))
 
 
 def _listed(ctx: DeployContext) -> list[Found]:
     """Types the tagging API does not list everywhere: list them and read their tags."""
-    return [Found(handler.type, arn, tags, outputs)
+    return [Found(handler.info.type, arn, tags, outputs)
             for handler in swept() if not handler.info.arn_service
             for arn, tags, outputs in handler.list_tagged(ctx)]
 

@@ -127,34 +127,6 @@ class Handler:
     outputs: ClassVar[tuple[str, ...]] = ("name", "arn")
     permissions: ClassVar[tuple[str, ...]] = ()
 
-    @property
-    def type(self) -> str:
-        return self.info.type
-
-    @property
-    def service(self) -> str:
-        return self.info.service
-
-    @property
-    def console(self) -> str:
-        return self.info.console
-
-    @property
-    def named(self) -> bool:
-        return self.info.named
-
-    @property
-    def taggable(self) -> bool:
-        return self.info.taggable
-
-    @property
-    def slow(self) -> bool:
-        return self.info.slow
-
-    @property
-    def lookup(self) -> bool:
-        return self.info.lookup
-
     def name(self, ctx: Context, res: ResourceSpec) -> str:
         return ctx.physical_name(res.name or res.id)
 
@@ -173,13 +145,13 @@ class Handler:
         return [self.explain(ctx, res, call) for call in self.plan(ctx, res, props, observed)]
 
     def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
-        name = self.name(ctx, res) if self.named else res.id
-        return f"{self.console} › {name}: differs from the workshop ({call.action})"
+        name = self.name(ctx, res) if self.info.named else res.id
+        return f"{self.info.console} › {name}: differs from the workshop ({call.action})"
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         """The console fix for a resource that does not exist."""
-        name = self.name(ctx, res) if self.named else res.id
-        return f"{self.console}: create {name} (see the step's click-path)"
+        name = self.name(ctx, res) if self.info.named else res.id
+        return f"{self.info.console}: create {name} (see the step's click-path)"
 
     def validate(self, res: ResourceSpec) -> list[str]:
         """Problems in the YAML that need no AWS call to see (checked when the file loads)."""

@@ -189,8 +189,8 @@ def test_dry_run_placeholders_for_unknown_outputs() -> None:
 
 def test_every_handler_declares_schema_outputs_permissions_and_console_page() -> None:
     for name, handler in all_handlers().items():
-        assert handler.type == name
+        assert handler.info.type == name
         assert handler.outputs, name
         assert handler.permissions, name
         assert all(":" in p for p in handler.permissions), name
-        assert handler.console, name
+        assert handler.info.console, name
