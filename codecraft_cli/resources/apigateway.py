@@ -16,7 +16,7 @@ from typing import Any
 
 from ..aws.retry import THROTTLE
 from ..workshop.model import ResourceSpec, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, register
+from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, created, owned, register
 
 GONE = ("NotFoundException",)
 
@@ -53,16 +53,9 @@ class RestApi(Handler):
                 by_hand: bool = False) -> Observed:
         # API names are not unique: only an API carrying this deployment's tags is ours.
         name = self.name(ctx, res)
-        mine = ctx.identity_tags
-        named = [api for page in ctx.client("apigateway").get_paginator("get_rest_apis").paginate()
-                 for api in page.get("items", []) if api.get("name") == name]
-        for api in named:
-            tags = dict(api.get("tags") or {})
-            if all(tags.get(k) == v for k, v in mine.items()):
-                return Observed(True, {"id": api["id"]}, tags)
-        if by_hand and named:  # built by hand in the console: found by its name
-            return Observed(True, {"id": named[0]["id"]}, None)
-        return Observed(False)
+        return owned(ctx, (({"id": api["id"]}, dict(api.get("tags") or {}))
+                           for page in ctx.client("apigateway").get_paginator("get_rest_apis").paginate()
+                           for api in page.get("items", []) if api.get("name") == name), by_hand)
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Step]:
@@ -77,7 +70,7 @@ class RestApi(Handler):
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        api_id = results["created"]["id"] if "created" in results else observed.attrs.get("id")
+        api_id = created(results, observed, "id", "id")
         return {"name": self.name(ctx, res), "id": api_id,
                 "arn": f"arn:aws:apigateway:{ctx.region}::/restapis/{api_id}"}
 
@@ -136,7 +129,7 @@ class Authorizer(Handler):
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        auth_id = results["created"]["id"] if "created" in results else observed.attrs.get("id")
+        auth_id = created(results, observed, "id", "id")
         return {"id": auth_id, "name": self.name(ctx, res), "api": props["api"]}
 
     def physical_id(self, outputs: Mapping[str, Any]) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..workshop.model import ResourceSpec, has_unresolved
 from .apigateway import GONE, execute_arn, integration_uri, invoke_url
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, register
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, created, register
 
 
 def live_state(client: Any, api_id: str) -> tuple[str, list[str]]:
@@ -202,12 +202,8 @@ class Route(Handler):
 class Deployment(Handler):
     info = TypeInfo("apigateway.deployment", "apigateway", "API Gateway › Stages", gone=GONE, named=False,
                     taggable=False)
-    schema = {
-        "api": Prop(str, required=True),
-        "stage": Prop(str, required=True),
-        "routes": Prop(list, required=True),
-        "shared_stage": Prop(bool),  # the stage belongs to another workshop: never deleted here
-    }
+    schema = {"api": Prop(str, required=True), "stage": Prop(str, required=True), "routes": Prop(list, required=True),
+              "shared_stage": Prop(bool)}  # shared: the stage belongs to another workshop, never deleted here
     outputs = ("stage", "id", "invoke_url")
     permissions = ("apigateway:POST", "apigateway:GET", "apigateway:DELETE")
 
@@ -263,7 +259,7 @@ class Deployment(Handler):
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        deployment_id = results["created"]["id"] if "created" in results else observed.attrs.get("deployment_id")
+        deployment_id = created(results, observed, "deployment_id", "id")
         return {
             "api": props["api"], "stage": props["stage"], "id": deployment_id,
             "shared_stage": bool(props.get("shared_stage")),

@@ -19,7 +19,7 @@ loads them; this module never imports them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -28,7 +28,7 @@ from ..workshop.model import ResourceSpec
 from .plan import Call, Step, Var, Wait
 
 __all__ = ["Call", "Context", "Handler", "Observed", "Prop", "Step", "Tagged", "TypeInfo", "Var", "Wait",
-           "diff", "register", "tag_list", "tags_from_list"]
+           "created", "diff", "owned", "register", "tag_list", "tags_from_list"]
 T = TypeVar("T")
 
 TAG_WORKSHOP = "codecraft:workshop"
@@ -224,6 +224,27 @@ REGISTRY: dict[str, Handler] = {}  # filled as the handler modules load (see res
 def register(cls: type[Handler]) -> type[Handler]:
     REGISTRY[cls.info.type] = cls()
     return cls
+
+
+def owned(ctx: Context, found: Iterable[tuple[dict[str, Any], dict[str, str]]], by_hand: bool) -> Observed:
+    """For names that are not unique (REST APIs, user pools): the one carrying this deployment's
+    tags is ours; by hand (built in the console), the first of that name counts."""
+    first = None
+    for attrs, tags in found:
+        if all(tags.get(k) == v for k, v in ctx.identity_tags.items()):
+            return Observed(True, attrs, tags)
+        first = first or Observed(True, attrs, None)
+    return first if by_hand and first else Observed(False)
+
+
+def created(results: Mapping[str, Any], observed: Observed, attr: str, *path: str) -> Any:
+    """A value from the creating call's answer (``results["created"][path...]``), else as observed."""
+    if "created" not in results:
+        return observed.attrs.get(attr)
+    got = results["created"]
+    for key in path:
+        got = got[key]
+    return got
 
 
 def tag_list(tags: Mapping[str, str], key: str = "Key", value: str = "Value") -> list[dict[str, str]]:

@@ -27,11 +27,11 @@ executor. A pool with a domain cannot be deleted: the domain goes first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..workshop.model import ResourceSpec, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, Var, register
+from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, Var, created, owned, register
 
 _POOL_GONE = ("ResourceNotFoundException",)
 
@@ -56,19 +56,15 @@ class UserPool(Handler):
         # Pool names are not unique: only a pool carrying this deployment's tags is ours.
         client = ctx.client("cognito-idp")
         name = self.name(ctx, res)
-        by_name = None
-        for page in client.get_paginator("list_user_pools").paginate(MaxResults=60):
-            for pool in page.get("UserPools", []):
-                if pool.get("Name") != name:
-                    continue
-                described = client.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
-                tags = dict(described.get("UserPoolTags") or {})
-                if all(tags.get(k) == v for k, v in ctx.identity_tags.items()):
-                    return Observed(True, {"id": pool["Id"], "arn": described.get("Arn")}, tags)
-                by_name = by_name or Observed(True, {"id": pool["Id"], "arn": described.get("Arn")}, None)
-        if by_hand and by_name:  # built by hand in the console
-            return by_name
-        return Observed(False)
+
+        def named() -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
+            for page in client.get_paginator("list_user_pools").paginate(MaxResults=60):
+                for pool in page.get("UserPools", []):
+                    if pool.get("Name") == name:
+                        described = client.describe_user_pool(UserPoolId=pool["Id"])["UserPool"]
+                        yield {"id": pool["Id"], "arn": described.get("Arn")}, dict(described.get("UserPoolTags") or {})
+
+        return owned(ctx, named(), by_hand)
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Step]:
@@ -85,7 +81,7 @@ class UserPool(Handler):
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        pool_id = results["created"]["UserPool"]["Id"] if "created" in results else observed.attrs.get("id")
+        pool_id = created(results, observed, "id", "UserPool", "Id")
         return {
             "name": self.name(ctx, res), "id": pool_id,
             "arn": f"arn:aws:cognito-idp:{ctx.region}:{ctx.account_id}:userpool/{pool_id}",
@@ -164,8 +160,7 @@ class UserPoolClient(Handler):
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        client_id = (results["created"]["UserPoolClient"]["ClientId"] if "created" in results
-                     else observed.attrs.get("id"))
+        client_id = created(results, observed, "id", "UserPoolClient", "ClientId")
         return {"name": self.name(ctx, res), "id": client_id, "pool": props["pool"]}
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:

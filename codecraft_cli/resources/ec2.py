@@ -35,7 +35,8 @@ from typing import Any
 from ..aws.retry import DEPENDENCY
 from ..errors import AwsFailure
 from ..workshop.model import ResourceSpec, as_list, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, register, tag_list, tags_from_list
+from .base import (Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, created, register, tag_list,
+                  tags_from_list)
 from .pricing import ENDPOINT_PER_AZ_HOUR, price
 
 
@@ -129,7 +130,7 @@ class SecurityGroup(Handler):
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        group_id = results["created"]["GroupId"] if "created" in results else observed.attrs.get("id")
+        group_id = created(results, observed, "id", "GroupId")
         return {"name": self.name(ctx, res), "id": group_id}
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
@@ -178,8 +179,7 @@ class VpcEndpoint(Handler):
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        endpoint_id = (results["created"]["VpcEndpoint"]["VpcEndpointId"] if "created" in results
-                       else observed.attrs.get("id"))
+        endpoint_id = created(results, observed, "id", "VpcEndpoint", "VpcEndpointId")
         azs = None if has_unresolved(props["subnets"]) else len(list(props["subnets"]))
         return {"id": endpoint_id, "service": props["service"], "azs": azs}
 

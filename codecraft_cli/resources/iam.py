@@ -24,7 +24,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, register, tag_list, tags_from_list
+from .base import (Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, register, tag_list,
+                  tags_from_list)
 
 POLICY_NAME = "codecraft"
 

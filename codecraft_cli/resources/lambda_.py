@@ -35,7 +35,7 @@ from typing import Any
 from ..aws.errors import if_exists
 from ..aws.retry import IAM_PROPAGATION
 from ..workshop.model import ResourceSpec, Unresolved, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Wait, register
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Wait, created, register
 
 RUNTIMES = ("python3.12", "python3.13")
 _GONE = ("ResourceNotFoundException",)
@@ -224,12 +224,8 @@ def statement_source_arn(statement: Mapping[str, Any]) -> str | None:
 class Permission(Handler):
     info = TypeInfo("lambda.permission", "lambda", "Lambda › Configuration › Permissions", gone=_GONE, named=False,
                     taggable=False)
-    schema = {
-        "function": Prop(str, required=True),
-        "principal": Prop(str, required=True),
-        "source_arn": Prop(str, required=True),
-        "source_account": Prop(str),
-    }
+    schema = {"function": Prop(str, required=True), "principal": Prop(str, required=True),
+              "source_arn": Prop(str, required=True), "source_account": Prop(str)}
     outputs = ("id",)
     permissions = ("lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy")
 
@@ -360,7 +356,7 @@ class EventSourceMapping(Handler):
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        uuid = results["created"]["UUID"] if "created" in results else observed.attrs.get("id")
+        uuid = created(results, observed, "id", "UUID")
         return {"id": uuid, "function": props["function"], "source": props["source"]}
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, register, tag_list, tags_from_list
+from .base import (Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, created, register, tag_list,
+                  tags_from_list)
 
 # characters that break shells, URLs or JSON when a student copies the password
 EXCLUDED = "\"'\\/@`$%&;<>|{}[]()"
@@ -70,7 +71,7 @@ class Secret(Handler):
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        arn = results["created"]["ARN"] if "created" in results else observed.attrs.get("arn")
+        arn = created(results, observed, "arn", "ARN")
         return {"name": self.name(ctx, res), "arn": arn}
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:

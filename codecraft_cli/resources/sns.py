@@ -68,12 +68,9 @@ class Topic(Handler):
 class Subscription(Handler):
     info = TypeInfo("sns.subscription", "sns", "SNS › Topics › Subscriptions", gone=_GONE, named=False,
                     taggable=False)
-    schema = {
-        "topic": Prop(str, required=True),
-        "protocol": Prop(str, required=True, choices=("sqs", "lambda", "email", "https")),
-        "endpoint": Prop(str, required=True),
-        "raw_message_delivery": Prop(bool),
-    }
+    schema = {"topic": Prop(str, required=True),
+              "protocol": Prop(str, required=True, choices=("sqs", "lambda", "email", "https")),
+              "endpoint": Prop(str, required=True), "raw_message_delivery": Prop(bool)}
     outputs = ("arn",)
     permissions = ("sns:Subscribe", "sns:Unsubscribe", "sns:ListSubscriptionsByTopic",
                    "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes")

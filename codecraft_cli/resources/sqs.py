@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, register
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, created, register
 
 
 def queue_policy(queue_arn: str, topic_arns: list[str]) -> dict[str, Any]:
@@ -135,7 +135,7 @@ class Queue(Handler):
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        url = results["created"]["QueueUrl"] if "created" in results else observed.attrs.get("url")
+        url = created(results, observed, "url", "QueueUrl")
         return {"name": self.name(ctx, res), "arn": self._arn(ctx, res), "url": url}
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
