@@ -32,4 +32,13 @@ def swept() -> list[Handler]:
     return sorted(ranked, key=lambda h: h.info.sweep_rank or 0)
 
 
-__all__ = ["REGISTRY", "Handler", "all_handlers", "handler_for", "swept"]
+def gone_codes(*type_names: str) -> tuple[str, ...]:
+    """The error codes that mean "it does not exist" for any of these types (``inspect``'s names)."""
+    _load_all()
+    codes: list[str] = []
+    for name in type_names:
+        codes += [code for code in REGISTRY[name].info.gone if code not in codes]
+    return tuple(codes)
+
+
+__all__ = ["REGISTRY", "Handler", "all_handlers", "gone_codes", "handler_for", "swept"]
