@@ -99,7 +99,7 @@ class MariaDBManager:
             return server
 
     def _wait_ready(self, server: Server, timeout: float) -> None:
-        import pymysql
+        import pymysql  # type: ignore[import-untyped]
 
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
