@@ -28,6 +28,7 @@ class Style:
     code: str  # the code of a constraint violation
     coral: bool = True  # Coral's wording, else "Value (x) for parameter X is invalid."
     missing: str | None = None  # the code of a missing required member, when it differs
+    map_keys: bool = True  # whether map keys are checked here (SQS checks attribute names itself)
 
 
 # Codes from each API reference's "Common Errors" page and the operations' documented errors:
@@ -51,7 +52,12 @@ STYLES: dict[str, Style] = {
     "s3": Style("InvalidArgument", coral=False, missing="InvalidRequest"),
     "ec2": Style("InvalidParameterValue", coral=False, missing="MissingParameter"),
     "rds": Style("InvalidParameterValue", coral=False, missing="MissingParameter"),
-    "sqs": Style("InvalidParameterValue", coral=False, missing="MissingParameter"),
+    "sqs": Style("InvalidParameterValue", coral=False, missing="MissingParameter", map_keys=False),
+}
+# Members whose violations AWS answers with a code of their own.
+OWN_CODES: dict[tuple[str, str], Refusal] = {
+    # S3: an unknown LocationConstraint (ErrorResponses.html, InvalidLocationConstraint)
+    ("s3", "LocationConstraint"): Refusal("InvalidLocationConstraint", "The specified location-constraint is not valid"),
 }
 
 
@@ -70,10 +76,12 @@ def check(service: str, operation: str, params: Params) -> Refusal | None:
     if shape is None:
         return None
     problems: list[Problem] = []
-    _walk(shape, params, (), problems, "")
+    style = STYLES.get(service, Style("ValidationException"))
+    _walk(shape, params, (), problems, "", style.map_keys)
     if not problems:
         return None
-    return _refusal(STYLES.get(service, Style("ValidationException")), problems)
+    own = OWN_CODES.get((service, problems[0].path[-1] if problems[0].path else ""))
+    return own or _refusal(style, problems)
 
 
 @lru_cache(maxsize=None)
@@ -100,7 +108,8 @@ def _input_shape(service: str, operation: str) -> Any:
     return model.operation_model(operation).input_shape
 
 
-def _walk(shape: Any, value: Any, path: tuple[str, ...], out: list[Problem], wire: str) -> None:
+def _walk(shape: Any, value: Any, path: tuple[str, ...], out: list[Problem], wire: str,
+          keys: bool = True) -> None:
     if shape is None or value is None:
         return
     kind = shape.type_name
@@ -115,20 +124,21 @@ def _walk(shape: Any, value: Any, path: tuple[str, ...], out: list[Problem], wir
                                    _wire(shape.members[name], name)))
         for name, member in shape.members.items():
             if name in value:
-                _walk(member, value[name], path + (name,), out, _wire(member, name))
+                _walk(member, value[name], path + (name,), out, _wire(member, name), keys)
     elif kind == "list":
         if not isinstance(value, list):
             return
         _size(meta, len(value), value, path, out, sensitive, wire)
         for i, item in enumerate(value):
-            _walk(shape.member, item, path + (f"{i + 1}.member",), out, wire)
+            _walk(shape.member, item, path + (f"{i + 1}.member",), out, wire, keys)
     elif kind == "map":
         if not isinstance(value, dict):
             return
         _size(meta, len(value), value, path, out, sensitive, wire)
         for key, item in value.items():
-            _walk(shape.key, key, path + ("key",), out, wire)
-            _walk(shape.value, item, path + (str(key),), out, wire)
+            if keys:
+                _walk(shape.key, key, path + ("key",), out, wire, keys)
+            _walk(shape.value, item, path + (str(key),), out, wire, keys)
     elif kind == "string":
         if not isinstance(value, str):
             return

@@ -57,11 +57,10 @@ def recovery_window(params: Params, state: State) -> Refusal | None:
 
 @rule("secretsmanager", "GetRandomPassword")
 def random_password(params: Params, state: State) -> Refusal | None:
-    """PasswordLength 1 to 4,096 (API_GetRandomPassword.html); excluding every character
-    class leaves nothing to draw from."""
+    """Excluding every character class leaves nothing to draw from; a length shorter than the
+    number of required classes cannot hold one of each (API_GetRandomPassword.html; the
+    length range 1-4,096 is in the model)."""
     length = number(params.get("PasswordLength"))
-    if length is not None and not 1 <= length <= 4096:
-        return Refusal(INVALID, "Password length must be between 1 and 4096.")
     classes = ("ExcludeNumbers", "ExcludePunctuation", "ExcludeUppercase", "ExcludeLowercase")
     if all(params.get(c) for c in classes):
         return Refusal(INVALID, "Password excludes all characters.")
