@@ -230,3 +230,29 @@ def test_sensitive_values_are_not_echoed() -> None:
     refusal = refuse("cognito-idp", "AdminSetUserPassword",
                      {"UserPoolId": "us-east-1_abc", "Username": "u", "Password": "has space"}, Fake())
     assert refusal is not None and "has space" not in refusal.message and "Value at 'password'" in refusal.message
+
+
+SERVICES = ("lambda", "sqs", "ec2", "iam", "s3", "dynamodb", "sns", "apigateway", "secretsmanager", "rds",
+            "cognito-idp", "logs")
+
+
+def test_every_model_pattern_compiles_after_translation() -> None:
+    import botocore.session
+
+    from codecraft_cli.local.rules.model import _compiled
+
+    session = botocore.session.get_session()
+    for service in SERVICES:
+        model = session.get_service_model(service)
+        for name in model.shape_names:
+            pattern = model.shape_for(name).metadata.get("pattern")
+            assert pattern is None or _compiled(pattern) is not None, (service, name, pattern)
+
+
+def test_importing_the_rules_loads_no_botocore() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, codecraft_cli.local.rules; print('botocore' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
