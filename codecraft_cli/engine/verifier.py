@@ -96,8 +96,8 @@ def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[
     ctx = state.ctx
     handler = handler_for(res.type)
     props = resolve(res.properties, state.outputs)
-    name = handler.name(ctx, res) if handler.named else res.id
-    title = f"{handler.console}: {name}"
+    name = handler.name(ctx, res) if handler.info.named else res.id
+    title = f"{handler.info.console}: {name}"
     exists = False
     try:
         if has_unresolved(props):
@@ -120,7 +120,7 @@ def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[
             fix = "; ".join(problems)
         if observed is not None:
             state.outputs[res.id] = handler.resolve_outputs(ctx, res, props, observed, {})
-            exists = observed.exists and not handler.lookup
+            exists = observed.exists and not handler.info.lookup
     except Exception as exc:
         ok, detail, fix = False, _failure(exc), ""
     return CheckResult(res.step, res.id, ok, detail, title, fix), exists

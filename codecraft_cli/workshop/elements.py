@@ -94,7 +94,7 @@ def parse_resource(raw: Any, index: int, sid: str, seen_ids: set[str], handlers:
     name = raw.get("name") if isinstance(raw.get("name"), str) else None
     for problem in handler.validate(ResourceSpec(rid, rtype, sid, name, dict(props))):
         problems.add(where, problem)
-    if handler.named and not props.get("function") and name is None:
+    if handler.info.named and not props.get("function") and name is None:
         problems.add(where, f"'name' is required for {rtype}")
     depends = problems.texts(raw.get("depends_on"), where, "depends_on")
     return ResourceSpec(rid, rtype, sid, name, dict(props), depends)
