@@ -11,7 +11,7 @@ YAML::
       name: ProjetOpenSourceDB-mysql
       properties:
         vpc: ${network.vpc_id}
-        description: MySQL from the workshop's functions only
+        description: MySQL from the functions of the workshop only
         ingress: [{port: 3306, from_group: ${lambda_sg.id}}]
 
     - id: secrets_endpoint

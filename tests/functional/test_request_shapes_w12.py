@@ -670,7 +670,7 @@ def test_create_security_group_requests(w1: Harness) -> None:
     stub = w1.stub("ec2")
     stub.add_response("create_security_group", {"GroupId": "sg-mysql"}, {
         "GroupName": "projects-mysql",
-        "Description": "codecraft: MySQL from the workshop's functions only",
+        "Description": "codecraft: MySQL from the functions of the workshop only",
         "VpcId": "vpc-0a1b2c3d",
         "TagSpecifications": [{"ResourceType": "security-group", "Tags": [
             {"Key": "codecraft:workshop", "Value": "workshop1"},
