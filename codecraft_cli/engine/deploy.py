@@ -114,7 +114,7 @@ class Deployer:
         position = {res.id: i for i, res in enumerate(ordered)}
 
         def priority(rid: str) -> int:
-            return (0 if handler_for(by_id[rid].type).slow else 1) * 10_000 + position[rid]
+            return (0 if handler_for(by_id[rid].type).info.slow else 1) * 10_000 + position[rid]
 
         failures = run_graph([r.id for r in ordered], {r.id: r.deps for r in ordered},
                              lambda rid: self._setup_one(by_id[rid]), priority)
@@ -123,9 +123,9 @@ class Deployer:
 
     def _setup_one(self, res: ResourceSpec) -> None:
         handler = handler_for(res.type)
-        name = handler.name(self.ctx, res) if handler.named else res.id
+        name = handler.name(self.ctx, res) if handler.info.named else res.id
         result = ResourceResult(res.id, res.type, res.step, name, "planned")
-        with self._tracking(result, f"{handler.console}: {name}"):
+        with self._tracking(result, f"{handler.info.console}: {name}"):
             with self._lock:
                 props = resolve(res.properties, self.outputs)
             handler.prepare(self.ctx, res, props)
@@ -168,9 +168,9 @@ class Deployer:
                   props: Mapping[str, Any]) -> tuple[Any, list[Step], dict[str, Any]]:
         """Observe, check ownership, plan and execute one resource; record it as it is created."""
         observed = handler.observe(self.ctx, res, props)
-        if observed.exists and handler.taggable and not self.ctx.owns(observed.tags):
+        if observed.exists and handler.info.taggable and not self.ctx.owns(observed.tags):
             raise AwsFailure(
-                f"{handler.console}: {name} already exists and does not belong to this "
+                f"{handler.info.console}: {name} already exists and does not belong to this "
                 f"deployment ({self.ctx.deployment}); codecraft will not take it over.",
                 hint="Delete or rename that resource, or use --student to deploy under other names.",
             )
@@ -206,7 +206,7 @@ class Deployer:
             if handler is None:
                 raise AwsFailure(f"Unknown resource type {record['type']} in {self.state.path}.",
                                  hint="Upgrade codecraft, or delete the resource by hand.")
-            if handler.lookup:  # found, not made (a default VPC): forgotten, never deleted
+            if handler.info.lookup:  # found, not made (a default VPC): forgotten, never deleted
                 if not self.executor.dry_run:
                     self.state.remove(rid)
                 result.action = "kept"

@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import paths
 from ..aws.clients import Clients, Target
-from ..resources.base import handler_for
+from ..resources import handler_for
 from ..workshop import all_workshops, load_workshop
 
 LEARNER_LAB_REGIONS = ("us-east-1", "us-west-2")

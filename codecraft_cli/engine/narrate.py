@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.packaging import Artifact
-from ..resources.base import Call, Observed, handler_for
+from ..resources import handler_for
+from ..resources.base import Call, Observed, Step, Wait
 from ..workshop.model import REF_RE, Workshop
 
 
@@ -53,7 +54,7 @@ def step_calls(workshop: Workshop) -> dict[str, list[str]]:
         try:
             calls = handler.plan(ctx, res, _as_text(res.properties), Observed(False, {"resources": {}}))
         except Exception:  # a handler that needs to look first: name its type instead
-            calls = [Call(handler.service, f"<{res.type}>")]
+            calls = [Call(handler.info.service, f"<{res.type}>")]
         out[res.step] += [short(call) for call in calls]
     return out
 
@@ -69,12 +70,12 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-def short(call: Call, keys: int = 2) -> str:
+def short(call: Step, keys: int = 2) -> str:
     """``sqs.create_queue(QueueName=OrderProcessingQueue, ...)``: the call and its first keys."""
     shown = []
     for key, value in list(call.params.items())[:keys]:
         text = str(value) if not isinstance(value, bytes) else "<zip>"
         shown.append(f"{key}={text if len(text) <= 40 else text[:37] + '...'}")
     more = ", ..." if len(call.params) > keys else ""
-    return f"{call.service}.{call.method.removeprefix('wait:')}{' (wait)' if call.method.startswith('wait:') else ''}" \
+    return f"{call.service}.{call.action}{' (wait)' if isinstance(call, Wait) else ''}" \
            f"({', '.join(shown)}{more})"

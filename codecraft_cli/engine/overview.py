@@ -17,7 +17,7 @@ def status(settings: Settings, workshop: str | None = None, student: str | None 
     from ..resources import all_handlers
     from .costs import deployment_cost
 
-    lookups = {name for name, handler in all_handlers().items() if handler.lookup}
+    lookups = {name for name, handler in all_handlers().items() if handler.info.lookup}
     target = open_target(settings, start=False)
     deployments = []
     for state in Deployments(target.name).find(workshop, student or None):
