@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .tls import ServerTLS, server_tls
+
 INSTALL_HINT = "Install it: `sudo apt-get install mariadb-server` (Debian/Ubuntu), then run the command again."
 
 
@@ -82,10 +84,15 @@ class MariaDBManager:
                 raise RuntimeError(f"mariadb-install-db failed: {init.stderr.strip()[-300:]}")
             port = _free_port()
             sock = home / "mysqld.sock"
+            tls = self.tls()
             process = subprocess.Popen(
                 [server_bin, "--no-defaults", f"--datadir={datadir}", f"--port={port}", "--bind-address=127.0.0.1",
                  f"--socket={sock}", f"--pid-file={home / 'mysqld.pid'}", f"--log-error={home / 'error.log'}",
-                 "--skip-name-resolve", "--innodb-buffer-pool-size=32M", "--performance-schema=OFF", *user_args],
+                 "--skip-name-resolve", "--innodb-buffer-pool-size=32M", "--performance-schema=OFF",
+                 # TCP clients must use TLS, as an RDS instance with require_secure_transport does
+                 # (the local socket used to provision the server counts as secure)
+                 f"--ssl-ca={tls.ca}", f"--ssl-cert={tls.cert}", f"--ssl-key={tls.key}",
+                 "--require-secure-transport=ON", *user_args],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True)
             server = Server(instance, port, datadir, process)
@@ -97,6 +104,10 @@ class MariaDBManager:
                 raise
             self.servers[instance] = server
             return server
+
+    def tls(self) -> ServerTLS:
+        """The emulator's CA and the certificate its MariaDB servers present (made once)."""
+        return server_tls(self.base.parent / "tls")
 
     def _wait_ready(self, server: Server, timeout: float) -> None:
         import pymysql  # type: ignore[import-untyped]

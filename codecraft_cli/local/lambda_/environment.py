@@ -29,6 +29,7 @@ from typing import Any
 from .bootstrap import SENTINEL
 from .function import FunctionConfig
 from .logs import new_stream
+from ..tls import function_ca_bundle
 
 _PASS_THROUGH = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT")
 _BOOTSTRAP = Path(__file__).resolve().with_name("bootstrap.py")
@@ -76,6 +77,11 @@ def process_environment(fn: FunctionConfig, endpoint: str, stream: str, code_dir
         "PYTHONUNBUFFERED": "1",
         "TZ": ":UTC",  # Lambda runs in UTC
     })
+    # The emulator's MariaDB presents a certificate of the emulator's own CA, not an RDS one: a
+    # package shipping the RDS bundle gets it with that CA added (see local/tls.py)
+    bundle = function_ca_bundle(code_dir)
+    if bundle is not None:
+        env["RDS_CA_BUNDLE"] = str(bundle)
     return env
 
 
