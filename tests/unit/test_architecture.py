@@ -105,3 +105,14 @@ def test_no_module_over_400_lines() -> None:
     long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text().splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def test_mypy_strict_is_clean() -> None:
+    """`mypy` with the project's configuration (pyproject.toml: strict, the whole package)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", "--cache-dir", "/dev/null"],
+                          cwd=PACKAGE.parent, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "Success: no issues found" in done.stdout
