@@ -1,4 +1,7 @@
-"""`codecraft show`: every workshop, in French and in English, on screen and as a handout."""
+"""`codecraft show`: every workshop, in French and in English, on screen and as a handout.
+
+The installed command, as the other end-to-end tests run it; `show` needs no emulator, so these
+tests use no `emulator` fixture and none is started."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ import pytest
 
 from codecraft_cli.i18n import text
 from codecraft_cli.workshop import catalogue, load_workshop_file
+
+pytestmark = pytest.mark.e2e
 
 WORKSHOPS = [load_workshop_file(p) for p in catalogue()]
 
