@@ -5,8 +5,8 @@ Convention: every test of handler module ``codecraft_cli/resources/X.py`` is in
 and its exact AWS requests run through the real Executor against botocore Stubbers
 (:mod:`stubs`, the one Stubber harness, through the ``orders``, ``w1`` and ``w2`` fixtures of
 ``conftest.py``); ``test_registry.py`` tests the registry (``__init__.py``) over every handler.
-What the dependencies of each resource produced is written once per workshop: :mod:`orders_outputs` (anycompany-orders) and :mod:`projects_outputs`
-(workshop1 and workshop2).
+What the dependencies of each resource produced is written once per workshop:
+:mod:`orders_outputs` (anycompany-orders) and :mod:`projects_outputs` (workshop1 and workshop2).
 
 Tests about several handlers at once or a whole workshop stay where they are, in a file named
 for what they test (tests/unit/test_policies.py, test_rules_workshops.py, tests/functional/

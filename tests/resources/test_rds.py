@@ -185,6 +185,8 @@ def test_missing_mariadbd_is_exit_3_with_the_install_command(monkeypatch: pytest
 
 
 def test_on_aws_mariadbd_is_not_needed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mysql, "mariadbd_path", lambda: None)
+    looked_for: list[bool] = []
+    monkeypatch.setattr(mysql, "mariadbd_path", lambda: looked_for.append(True))  # None: not installed
     res = load_workshop("workshop1").resource("db")
-    handler_for(res.type).prepare(PlanContext(is_local=False), res, res.properties)
+    assert handler_for(res.type).prepare(PlanContext(is_local=False), res, res.properties) is None  # no error
+    assert looked_for == []  # on AWS, mariadbd is not even looked for
