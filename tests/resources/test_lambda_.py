@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from botocore.stub import ANY
+from botocore.stub import ANY, Stubber
 
 from codecraft_cli.aws.retry import IAM_PROPAGATION
 from codecraft_cli.engine.packaging import Artifact
@@ -90,6 +90,13 @@ ACTIVE_FUNCTION = {"Configuration": {"FunctionName": "ProcessOrder", "FunctionAr
 ROLE_NOT_ASSUMABLE = "The role defined for the function cannot be assumed by Lambda."
 
 
+def _refuse_role(stub: Stubber, times: int) -> None:
+    """Lambda refuses the creation ``times`` times: the new role is not assumable yet."""
+    for _ in range(times):
+        stub.add_client_error("create_function", "InvalidParameterValueException", ROLE_NOT_ASSUMABLE,
+                              400, expected_params=CREATE_FUNCTION)
+
+
 def test_create_function_request(orders: Harness) -> None:
     _, _, _, calls = orders.plan("process_order")
     stub = orders.stub("lambda")
@@ -118,9 +125,7 @@ def test_function_zip_is_cached_under_codecraft_home(orders: Harness, tmp_path) 
 def test_create_function_retries_while_the_role_propagates(orders: Harness) -> None:
     _, _, _, calls = orders.plan("process_order")
     stub = orders.stub("lambda")
-    for _ in range(2):
-        stub.add_client_error("create_function", "InvalidParameterValueException", ROLE_NOT_ASSUMABLE,
-                              400, expected_params=CREATE_FUNCTION)
+    _refuse_role(stub, times=2)
     stub.add_response("create_function", CREATED_FUNCTION, CREATE_FUNCTION)
     stub.add_response("get_function", ACTIVE_FUNCTION, {"FunctionName": "ProcessOrder"})
 
@@ -135,9 +140,7 @@ def test_create_function_retries_while_the_role_propagates(orders: Harness) -> N
 def test_create_function_gives_up_when_the_role_never_propagates(orders: Harness) -> None:
     _, _, _, calls = orders.plan("process_order")
     stub = orders.stub("lambda")
-    for _ in range(60):
-        stub.add_client_error("create_function", "InvalidParameterValueException", ROLE_NOT_ASSUMABLE,
-                              400, expected_params=CREATE_FUNCTION)
+    _refuse_role(stub, times=60)
 
     with pytest.raises(AwsFailure, match="InvalidParameterValueException"):
         orders.executor().run(calls)

@@ -58,27 +58,7 @@ def test_create_db_instance_request_waits_and_resolves_outputs(w1: Harness) -> N
     stub = w1.stub("rds")
     stub.add_response("create_db_instance", {"DBInstance": {
         "DBInstanceIdentifier": "projetopensourcedb", "DBInstanceStatus": "creating",
-        "MasterUserSecret": {"SecretArn": DB_SECRET_ARN, "SecretStatus": "creating"}}}, {
-        "DBInstanceIdentifier": "projetopensourcedb",
-        "Engine": "mysql",
-        "DBName": "ProjetOpenSourceDB",
-        "AllocatedStorage": 20,
-        "StorageType": "gp2",
-        "MultiAZ": False,
-        "MasterUsername": "admin",
-        "ManageMasterUserPassword": True,
-        "VpcSecurityGroupIds": ["sg-mysql"],
-        "BackupRetentionPeriod": 0,
-        "CopyTagsToSnapshot": True,
-        "Tags": [
-            {"Key": "codecraft:workshop", "Value": "workshop1"},
-            {"Key": "codecraft:student", "Value": "-"},
-            {"Key": "codecraft:deployment", "Value": "workshop1"},
-        ],
-        "DBInstanceClass": "db.t3.micro",
-        "PubliclyAccessible": False,
-        "DeletionProtection": False,
-    })
+        "MasterUserSecret": {"SecretArn": DB_SECRET_ARN, "SecretStatus": "creating"}}}, CREATE_DB_INSTANCE)
     stub.add_response("describe_db_instances", {"DBInstances": [AVAILABLE_DB]},
                       {"DBInstanceIdentifier": "projetopensourcedb"})  # the waiter
     stub.add_response("describe_db_instances", {"DBInstances": [AVAILABLE_DB]},
