@@ -144,7 +144,8 @@ def setup(settings: Settings, request: SetupRequest, reporter: Reporter) -> Setu
     with reporter.progress(w, len(chosen), "planning" if request.dry_run else "creating") as event:
         deployer = Deployer(ctx, state, executor_for(ctx, request.dry_run), event)
         results = deployer.setup(chosen)
-    stage = next((deployer.outputs.get(r.id, {}) for r in chosen if r.type == "apigateway.deployment"), {})
+    # the stage deployed by this run, whichever handler deployed it: the one with an invoke URL
+    stage = next((out for r in chosen if (out := deployer.outputs.get(r.id, {})).get("invoke_url")), {})
     report = SetupReport(w.id, ctx.student, target.name, request.dry_run, time.monotonic() - started,
                          ctx.clients.call_count, results,
                          None if request.dry_run else stage.get("invoke_url"))
