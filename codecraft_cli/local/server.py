@@ -206,6 +206,7 @@ def serve(home: Path, region: str) -> None:
     from . import moto_adapter
     from .authorizer import CognitoAuthorizers
     from .clients import EmulatorClients
+    from .front import RefusalFront
     from .gateway import Gateway
     from .lambda_.service import LambdaRunner
     from .latency import LatencyHook, model
@@ -225,7 +226,8 @@ def serve(home: Path, region: str) -> None:
         print(f"codecraft emulator: latency model {latency}", flush=True)
     snapshots = DeploymentSnapshots(inner, clients)
     app = LambdaInvokeRoute(snapshots, None)
-    moto_server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_quiet_handler())
+    front = RefusalFront(app)  # every AWS API request: refused here where AWS refuses it
+    moto_server = make_server("127.0.0.1", 0, front, threaded=True, request_handler=_quiet_handler())
     clients.endpoint = f"http://127.0.0.1:{moto_server.server_port}"
     runner = LambdaRunner(clients, local / "lambda", region)
     app.runner = runner
