@@ -15,7 +15,7 @@ from .output import confirm, console
 _MARKS = {"created": "[green]+ created[/green]", "updated": "[yellow]~ updated[/yellow]",
           "unchanged": "[dim]= unchanged[/dim]", "deleted": "[red]- deleted[/red]",
           "planned": "[cyan]» planned[/cyan]", "failed": "[bold red]✘ failed[/bold red]",
-          "kept": "[dim]= kept (not created by codecraft)[/dim]"}
+          "kept": "[dim]= kept[/dim]"}
 
 
 class Progress:
@@ -49,6 +49,8 @@ class Progress:
         with self.lock:
             if kind == "start":
                 self.running[result.id] = result.name
+            elif kind == "wait":  # a bounded wait (AWS eventual consistency, a quota): say why
+                self.progress.console.print(f"      [yellow]…[/yellow] [dim]{result.name}: {result.note}[/dim]")
             else:
                 self.running.pop(result.id, None)
                 mark = _MARKS.get(result.action, result.action)
@@ -56,6 +58,8 @@ class Progress:
                         f"[cyan]{result.name}[/cyan]  [dim]{result.seconds:.1f}s[/dim]")
                 if result.error:
                     line += f"\n      [red]{result.error}[/red]"
+                elif result.action == "kept":
+                    line += f"  [dim]({result.note or 'not created by codecraft'})[/dim]"
                 self.progress.console.print(line)
                 if result.action == "planned":
                     for call in result.calls:

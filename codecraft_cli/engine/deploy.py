@@ -29,6 +29,10 @@ from .executor import Executor
 from .state import StateStore
 
 MAX_WORKERS = 8
+# Resources that edit one shared thing (a bucket's notification document, a VPC's one endpoint
+# per service) take turns across every deployment of the process (a class set up together).
+_SHARED: dict[str, threading.Lock] = {}
+_SHARED_LOCK = threading.Lock()
 
 
 @dataclass
@@ -42,9 +46,11 @@ class ResourceResult:
     seconds: float = 0.0
     started: float = 0.0  # seconds after the start of the run
     error: str | None = None
+    note: str = ""  # why it waits (a "wait" event), or why a deletion kept it
 
 
-Event = Callable[[str, ResourceResult], None]  # ("start"|"done", result)
+Event = Callable[[str, ResourceResult], None]  # ("start"|"wait"|"done", result)
+
 
 
 def _noop(kind: str, result: ResourceResult) -> None:
@@ -98,13 +104,21 @@ class Deployer:
         self.results: dict[str, ResourceResult] = {}
         self.t0 = time.monotonic()
         self._lock = threading.Lock()
-        self._shared: dict[str, threading.Lock] = {}
+        self._current = threading.local()  # the resource this thread works on (for "wait" events)
+        executor.notify = self._waiting
 
-    def _shared_lock(self, key: str | None) -> Any:
+    @staticmethod
+    def _shared_lock(key: str | None) -> Any:
         if key is None:
             return contextlib.nullcontext()
-        with self._lock:
-            return self._shared.setdefault(key, threading.Lock())
+        with _SHARED_LOCK:
+            return _SHARED.setdefault(key, threading.Lock())
+
+    def _waiting(self, message: str) -> None:
+        result = getattr(self._current, "result", None)
+        if result is not None:
+            result.note = message
+            self.on_event("wait", result)
 
     # -- setup -------------------------------------------------------------------------
     def setup(self, resources: list[ResourceSpec] | None = None) -> list[ResourceResult]:
@@ -150,6 +164,7 @@ class Deployer:
         self.on_event("start", result)
         started = time.monotonic()
         result.started = started - self.t0
+        self._current.result = result
         try:
             yield
         except BaseException as exc:
@@ -159,6 +174,7 @@ class Deployer:
             result.error = getattr(exc, "message", None) or str(exc)
             raise exc
         finally:
+            self._current.result = None
             result.seconds = time.monotonic() - started
             with self._lock:
                 self.results[result.id] = result
@@ -211,13 +227,16 @@ class Deployer:
                     self.state.remove(rid)
                 result.action = "kept"
                 return
-            found = handler.observe_for_delete(self.ctx, record)
-            calls = handler.plan_delete(record, found)
-            result.calls = calls
-            self.executor.run(calls)
+            with self._shared_lock(handler.serialize_key(record.get("outputs", {}))):
+                found = handler.observe_for_delete(self.ctx, record)
+                calls = handler.plan_delete(record, found)
+                result.calls = calls
+                self.executor.run(calls)
             if not self.executor.dry_run:
                 self.state.remove(rid)
-            result.action = "planned" if self.executor.dry_run else "deleted"
+            kept = handler.kept(record, found)
+            result.note = kept or ""
+            result.action = "planned" if self.executor.dry_run else ("kept" if kept else "deleted")
 
     @staticmethod
     def _raise_first(failures: list[tuple[str, BaseException]]) -> None:

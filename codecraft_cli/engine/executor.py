@@ -5,8 +5,9 @@ The executor is the one place that turns planned instructions into botocore call
 substitutes :class:`Var` values from earlier results, runs botocore waiters for :class:`Wait`,
 treats "already gone" error codes as success, and applies a call's bounded
 :class:`~codecraft_cli.aws.retry.RetryPolicy` for the AWS behaviours that botocore's standard
-retry mode does not cover (IAM propagation, API Gateway's rate-limited deletes). Time is
-injected (``sleep``) so tests never wait.
+retry mode does not cover (IAM propagation, API Gateway's rate-limited deletes), paces the calls
+AWS limits per account (``PACED``), and says why it waits (``notify``). Time is injected
+(``sleep``) so tests never wait.
 """
 
 from __future__ import annotations
@@ -17,11 +18,18 @@ from typing import Any
 
 from ..aws.errors import error_code, translate
 from ..aws.invoke import invocation_result
+from ..aws.retry import PACED, Pacer
+from ..aws.tombstones import remember_deleted
 from ..errors import AwsFailure
 from ..resources.plan import Call, Step, Var, Wait
 from .context import DeployContext
 
 OnRecord = Callable[[Mapping[str, Any]], None]
+Notify = Callable[[str], None]  # a progress line while waiting ("SQS: ... retrying in 10 s")
+
+
+def _quiet(message: str) -> None:
+    return None
 
 
 def substitute(value: Any, results: Mapping[str, Any]) -> Any:
@@ -42,9 +50,12 @@ class Executor:
 
     dry_run = False
 
-    def __init__(self, ctx: DeployContext, sleep: Callable[[float], None] | None = None) -> None:
+    def __init__(self, ctx: DeployContext, sleep: Callable[[float], None] | None = None,
+                 pacer: Pacer | None = None) -> None:
         self.ctx = ctx
         self.sleep = sleep or ctx.sleep
+        self.pacer = pacer or Pacer()  # a class torn down together shares one (classroom)
+        self.notify: Notify = _quiet
 
     def run(self, calls: list[Step], on_record: OnRecord | None = None) -> dict[str, Any]:
         results: dict[str, Any] = {}
@@ -70,15 +81,28 @@ class Executor:
             raise translate(exc, f"waiting ({wait.service}.{wait.waiter})", self.ctx.is_local) from exc
         return {}
 
+    def _pace(self, call: Call) -> None:
+        interval = PACED.get((call.service, call.method))
+        if interval is None or self.ctx.is_local:
+            return
+        delay = self.pacer.reserve(f"{self.ctx.account_id}/{self.ctx.region}/{call.method}", interval)
+        if delay > 0:
+            self.notify(f"{call.service}.{call.method}: AWS allows one every {interval:g} s per account; "
+                        f"waiting {delay:.0f} s")
+            self.sleep(delay)
+
     def _call(self, call: Call, params: dict[str, Any]) -> Any:
         client = self.ctx.client(call.service)
         attempt = 0
         while True:
             attempt += 1
+            self._pace(call)
             try:
                 response = getattr(client, call.method)(**params)
                 if call.service == "lambda" and call.method == "invoke":
                     response = invocation_result(response, str(params.get("FunctionName")))
+                if call.tombstone:
+                    remember_deleted(call.tombstone)
                 return response
             except AwsFailure:
                 raise
@@ -87,7 +111,11 @@ class Executor:
                 if code and code in call.gone_ok:
                     return None
                 if call.retry and call.retry.should_retry(code, str(exc), attempt):
-                    self.sleep(call.retry.wait(attempt))
+                    delay = call.retry.wait(attempt)
+                    self.notify(f"{call.service}.{call.method}: {call.retry.why or code}; retrying in {delay:g} s "
+                                f"(attempt {attempt + 1}/{call.retry.attempts}, at most "
+                                f"{call.retry.budget() / 60:.0f} min)")
+                    self.sleep(delay)
                     continue
                 raise translate(exc, f"{call.service}.{call.method}", self.ctx.is_local) from exc
 

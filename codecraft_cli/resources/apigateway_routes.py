@@ -89,7 +89,7 @@ class Route(Handler):
     def serialize_key(self, props: Mapping[str, Any]) -> str | None:
         # Two routes of one API may share path parts (/jobs and /jobs/{job_id}): one at a time,
         # or both would create /jobs.
-        return f"apigateway:{props['api']}"
+        return f"apigateway:{props.get('api')}"
 
     def _want(self, ctx: Context, props: Mapping[str, Any]) -> dict[str, Any]:
         return {

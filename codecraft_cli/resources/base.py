@@ -205,6 +205,15 @@ class Handler:
         """The outputs a deletion needs, from an ARN's resource part (None: not of this type)."""
         return None
 
+    def exists(self, ctx: Context, outputs: Mapping[str, Any]) -> bool | None:
+        """Does the resource ``from_arn`` described still exist? (None: this type cannot tell.)
+        The tagging API keeps listing resources for a while after their deletion."""
+        return None
+
+    def kept(self, record: Mapping[str, Any], found: Mapping[str, Any]) -> str | None:
+        """Why a deletion plan leaves the resource in place (shared with another deployment), or None."""
+        return None
+
     def list_tagged(self, ctx: Context) -> list[Tagged]:
         """Every resource of this type with its tags (types the tagging API does not list)."""
         return []

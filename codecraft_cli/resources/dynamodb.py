@@ -98,12 +98,20 @@ class Table(Handler):
                 f"({props['partition_key']['name']}).",
                 hint="A table's key cannot change: delete the table (codecraft teardown) and rerun setup.",
             )
-        calls: list[Step] = []
+        # UpdateTable on a table that is not ACTIVE fails (ResourceInUseException: "the table is
+        # being updated"; DynamoDB API reference, UpdateTable): wait for ACTIVE (the table_exists
+        # waiter's success state) before each update, unless it is already ACTIVE.
+        updates: list[dict[str, Any]] = []
         if observed.attrs["billing"] != billing:
-            calls.append(Call("dynamodb", "update_table", {"TableName": name, "BillingMode": billing}))
+            updates.append({"TableName": name, "BillingMode": billing})
         if observed.attrs["stream"] != stream:
             spec = {"StreamEnabled": True, "StreamViewType": stream} if stream else {"StreamEnabled": False}
-            calls.append(Call("dynamodb", "update_table", {"TableName": name, "StreamSpecification": spec}))
+            updates.append({"TableName": name, "StreamSpecification": spec})
+        calls: list[Step] = []
+        for i, update in enumerate(updates):
+            if i or observed.attrs.get("status") not in (None, "ACTIVE"):
+                calls.append(Wait("dynamodb", "table_exists", {"TableName": name}))
+            calls.append(Call("dynamodb", "update_table", update))
         if calls:
             calls.append(Wait("dynamodb", "table_exists", {"TableName": name}))
         return calls
@@ -127,3 +135,7 @@ class Table(Handler):
         if resource.startswith("table/") and "/stream/" not in resource:
             return {"name": resource.split("/", 1)[1]}
         return None
+
+    def exists(self, ctx: Context, outputs: Mapping[str, Any]) -> bool | None:
+        got = self.fetch(lambda: ctx.client("dynamodb").describe_table(TableName=outputs["name"]))
+        return got is not None and got["Table"].get("TableStatus") != "DELETING"

@@ -32,6 +32,8 @@ class Call:
     later :class:`Var` lookups. ``records`` marks the call after which the resource exists (the
     state file records it at once). ``gone_ok`` lists error codes that mean "already gone"
     (deletions). ``retry`` is a bounded retry policy for a known AWS eventual-consistency error.
+    ``tombstone``: a key remembered (aws/tombstones) once the call succeeds: a deletion whose
+    effect AWS completes later (an SQS queue answers for up to 60 s after DeleteQueue).
     """
 
     service: str
@@ -41,6 +43,7 @@ class Call:
     records: bool = False
     gone_ok: tuple[str, ...] = ()
     retry: RetryPolicy | None = None
+    tombstone: str = ""
 
     @property
     def action(self) -> str:

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..aws.errors import error_code, is_client_error
+from ..aws.retry import S3_DESTINATION
 from ..errors import AwsFailure, UserError
 from ..workshop.model import ResourceSpec, has_unresolved
 from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, register, tag_list, tags_from_list
@@ -156,7 +157,7 @@ class Notification(Handler):
     permissions = ("s3:PutBucketNotification", "s3:GetBucketNotification")
 
     def serialize_key(self, props: Mapping[str, Any]) -> str | None:
-        return f"s3-notifications:{props['bucket']}"  # one configuration document per bucket
+        return f"s3-notifications:{props.get('bucket')}"  # one configuration document per bucket
 
     def _id(self, res: ResourceSpec) -> str:
         return f"codecraft-{res.id}"
@@ -188,8 +189,10 @@ class Notification(Handler):
             return []
         config = dict(observed.attrs.get("others") or {})
         config["LambdaFunctionConfigurations"] = [*config.get("LambdaFunctionConfigurations", []), want]
+        # right after Lambda's add_permission, S3 may not see it yet: retried (S3_DESTINATION)
         return [Call("s3", "put_bucket_notification_configuration",
-                     {"Bucket": props["bucket"], "NotificationConfiguration": config}, records=True)]
+                     {"Bucket": props["bucket"], "NotificationConfiguration": config}, records=True,
+                     retry=S3_DESTINATION)]
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,10 @@ YAML::
       properties:
         visibility_timeout: 60                  # >= 6 x the timeout of a Lambda it triggers
         allow_sns_topics: [${notifications.arn}]  # queue policy: only these topics may send
+
+A queue's name is not reusable for 60 s after DeleteQueue (``QueueDeletedRecently``), and the
+queue may still answer meanwhile (SQS API reference, DeleteQueue): a queue this machine deleted
+less than 60 s ago counts as gone, and its creation waits (``QUEUE_DELETED_RECENTLY``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..aws.retry import QUEUE_DELETED_RECENTLY
+from ..aws.tombstones import recently_deleted
 from ..workshop.model import ResourceSpec
 from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, created, register
 
@@ -83,6 +89,8 @@ class Queue(Handler):
         url = self.fetch(lambda: client.get_queue_url(QueueName=self.name(ctx, res))["QueueUrl"])
         if url is None:
             return Observed(False)
+        if recently_deleted(f"sqs:{url}", 60.0) is not None:  # answering, but being deleted
+            return Observed(False, {"deleting": url})
         got = self.fetch(lambda: client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"]))
         if got is None:
             return Observed(False)
@@ -95,7 +103,7 @@ class Queue(Handler):
         if not observed.exists:
             return [Call("sqs", "create_queue",
                          {"QueueName": self.name(ctx, res), "Attributes": want, "tags": ctx.tags},
-                         output="created", records=True)]
+                         output="created", records=True, retry=QUEUE_DELETED_RECENTLY)]
         changed = {}
         for key, value in want.items():
             have = observed.attrs.get(key)
@@ -139,7 +147,11 @@ class Queue(Handler):
         return {"name": self.name(ctx, res), "arn": self._arn(ctx, res), "url": url}
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
-        return [Call("sqs", "delete_queue", {"QueueUrl": record["outputs"]["url"]}, gone_ok=self.info.gone)]
+        url = record["outputs"]["url"]
+        return [Call("sqs", "delete_queue", {"QueueUrl": url}, gone_ok=self.info.gone, tombstone=f"sqs:{url}")]
 
     def from_arn(self, ctx: Context, resource: str, arn: str) -> dict[str, Any] | None:
-        return {"name": resource, "url": ctx.client("sqs").get_queue_url(QueueName=resource)["QueueUrl"]}
+        url = self.fetch(lambda: ctx.client("sqs").get_queue_url(QueueName=resource)["QueueUrl"])
+        if url is None or recently_deleted(f"sqs:{url}", 60.0) is not None:
+            return None  # the tagging API still lists it, but it is gone (or going)
+        return {"name": resource, "url": url}

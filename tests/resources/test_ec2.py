@@ -98,6 +98,7 @@ def test_create_secrets_manager_endpoint_request(w1: Harness) -> None:
             {"Key": "codecraft:student", "Value": "-"},
             {"Key": "codecraft:deployment", "Value": "workshop1"},
             {"Key": "Name", "Value": "codecraft-secretsmanager"},
+            {"Key": "codecraft:uses:workshop1", "Value": "sg-endpoints"},  # who uses it (shared endpoints)
         ]}],
     })
 

@@ -19,6 +19,7 @@ from .stubs import Harness, steps, walk
 CREATE_DB_INSTANCE = {
     "DBInstanceIdentifier": "projetopensourcedb",
     "Engine": "mysql",
+    "EngineVersion": "8.4",  # pinned in workshop1.yaml (a major version: RDS picks its default minor)
     "DBName": "ProjetOpenSourceDB",
     "AllocatedStorage": 20,
     "StorageType": "gp2",
