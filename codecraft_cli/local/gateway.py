@@ -12,7 +12,6 @@ and must return ``{"statusCode", "headers", "body": str}`` (else 502).
 from __future__ import annotations
 
 import base64
-import fnmatch
 import json
 import re
 import time
@@ -21,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .clients import EmulatorClients
+from .iam.resource_policies import lambda_permission_allows
 from .lambda_.service import LambdaRunner
 from .moto_adapter import ACCOUNT_ID, rest_api_region
 
@@ -75,18 +75,12 @@ def _match_parts(pattern: list[str], parts: list[str], params: dict[str, str]) -
     return True
 
 
-def permission_allows(policy_statements: list[dict[str, Any]], source_arn: str) -> bool:
-    from ..resources.lambda_ import statement_source_arn
-
-    for st in policy_statements:
-        principal = st.get("Principal")
-        service = principal.get("Service") if isinstance(principal, dict) else principal
-        if service != "apigateway.amazonaws.com" or st.get("Effect", "Allow") != "Allow":
-            continue
-        pattern = statement_source_arn(st)
-        if pattern is None or fnmatch.fnmatchcase(source_arn, pattern):
-            return True
-    return False
+def permission_allows(policy_statements: list[dict[str, Any]], source_arn: str, function_arn: str | None = None) -> bool:
+    """A statement of the function's policy lets API Gateway invoke it for this method: any
+    statement id, any SourceArn form AWS accepts (``api/*/POST/orders``, ``api/*/*``, ``api/*``,
+    or none), with IAM's evaluation (``local/iam``)."""
+    return lambda_permission_allows(policy_statements, "apigateway.amazonaws.com", source_arn, ACCOUNT_ID,
+                                    function_arn)
 
 
 MAX_PAYLOAD = 10 * 1024 * 1024  # REST API payload quota: 10 MB
@@ -197,7 +191,9 @@ class Gateway:
             policy = client.get_policy(FunctionName=function_arn)["Policy"]
         except client.exceptions.ResourceNotFoundException:
             return False
-        return permission_allows(json.loads(policy).get("Statement", []), source_arn)
+        statements = json.loads(policy).get("Statement", [])
+        return permission_allows(statements if isinstance(statements, list) else [statements], source_arn,
+                                 function_arn)
 
     def _event(self, request: Any, api_id: str, stage: str, path: str, method: str,
                resource: dict[str, Any], path_params: dict[str, str], claims: dict[str, Any] | None,

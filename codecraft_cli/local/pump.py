@@ -9,6 +9,10 @@
   first when BisectBatchOnFunctionError is on, and skipped once the retries are spent.
 - S3 notifications: S3 invokes the function asynchronously with the event moto builds; a failed
   invocation is retried twice, as Lambda retries asynchronous events.
+- S3 and SNS invoke a function only when its resource-based policy allows them (``add_permission``
+  for ``s3.amazonaws.com`` / ``sns.amazonaws.com`` with the bucket's or topic's SourceArn): otherwise
+  nothing runs, and the function's log says why (on AWS, S3 refuses the notification configuration
+  and SNS counts a failed delivery). SNS → SQS deliveries need the queue's policy to allow the topic.
 Disabled mappings are left alone. This is the only delivery path: moto's own attempts (through
 Docker) are switched off in the emulator. Every retry and skip is written to the function's log.
 """
@@ -23,6 +27,8 @@ from typing import Any
 
 from . import moto_adapter
 from .clients import EmulatorClients
+from .iam.credentials import RoleNotAssumable
+from .iam.resource_policies import lambda_permission_allows, queue_accepts_topic
 from .lambda_.service import LambdaRunner
 
 ACTIVE = ("Enabled", "Enabling", "Creating", "Updating")
@@ -32,14 +38,17 @@ def route_deliveries(pump: EventPump) -> None:
     """The emulator delivers what moto would run in Docker: mappings (the pump polls them), S3
     notifications and SNS subscriptions (asynchronous invocations with Lambda's events)."""
     moto_adapter.neutralise_lambda_delivery()
-    moto_adapter.route_s3_notifications(pump.invoke_in_background)
+    moto_adapter.route_s3_notifications(pump.s3_notification)
 
     def sns(function_arn: str, subscription_arn: str, topic_arn: str, message_id: str, message: str,
             subject: str | None, attributes: dict[str, Any] | None) -> None:
+        if not pump.permitted(function_arn, "sns.amazonaws.com", topic_arn):
+            return  # SNS counts a failed delivery; nothing runs
         pump.invoke_in_background(function_arn, sns_event(subscription_arn, topic_arn, message_id, message,
                                                           subject, attributes))
 
     moto_adapter.route_sns_to_lambda(sns)
+    moto_adapter.guard_sns_to_sqs(queue_accepts_topic)
 
 
 def sns_event(subscription_arn: str, topic_arn: str, message_id: str, message: str, subject: str | None,
@@ -119,6 +128,8 @@ class EventPump:
         self._pool.submit(run)
 
     def _sqs_batch(self, region: str, esm: dict[str, Any]) -> None:
+        if time.monotonic() < self._not_before.get(esm["UUID"], 0.0):
+            return  # backing off: Lambda could not assume the function's role
         sqs = self.clients.client("sqs", region)
         queue_name = esm["EventSourceArn"].rsplit(":", 1)[-1]
         url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
@@ -128,7 +139,12 @@ class EventPump:
         if not messages:
             return
         event = {"Records": [_sqs_record(m, esm["EventSourceArn"], region) for m in messages]}
-        result = self.runner.invoke(esm["FunctionArn"], event)
+        try:
+            result = self.runner.invoke(esm["FunctionArn"], event)
+        except RoleNotAssumable as exc:  # the messages come back after their visibility timeout
+            self._not_before[esm["UUID"]] = time.monotonic() + 30.0
+            self.runner.log(esm["FunctionArn"], f"[codecraft] {exc} ({exc.role_arn}); retrying in 30 s")
+            return
         if not result.ok:
             return  # visible again after the visibility timeout; moto applies the redrive policy
         failed: set[str] = set()
@@ -210,6 +226,32 @@ class EventPump:
             return first
         return half + self._invoke_split(esm, records[half:])
 
+    # -- resource-based policies ---------------------------------------------------------
+    def permitted(self, function_arn: str, service: str, source_arn: str) -> bool:
+        """The function's policy lets ``service`` invoke it for ``source_arn``; if not, its log says so."""
+        region = function_arn.split(":")[3] if function_arn.startswith("arn:") else self.runner.default_region
+        client = self.clients.client("lambda", region)
+        try:
+            policy = client.get_policy(FunctionName=function_arn)["Policy"]
+        except client.exceptions.ResourceNotFoundException:
+            policy = None
+        if lambda_permission_allows(policy, service, source_arn, moto_adapter.ACCOUNT_ID, function_arn):
+            return True
+        try:
+            self.runner.log(function_arn, f"[codecraft] {service} may not invoke this function: no statement of its "
+                            f"resource-based policy allows {service} lambda:InvokeFunction for {source_arn} "
+                            "(Lambda › Configuration › Permissions › Add permission); the event was not delivered")
+        except Exception:  # the function is gone: nothing to log to
+            pass
+        return False
+
+    def s3_notification(self, function_arn: str, event: Any) -> None:
+        """An S3 event notification: delivered when the function's policy allows the bucket."""
+        records = event.get("Records") if isinstance(event, dict) else None
+        bucket = (((records or [{}])[0].get("s3") or {}).get("bucket") or {}).get("arn", "")
+        if self.permitted(function_arn, "s3.amazonaws.com", str(bucket)):
+            self.invoke_in_background(function_arn, event)
+
     # -- asynchronous invocations (S3 notifications) -------------------------------------
     def invoke_in_background(self, function_arn: str, event: Any) -> None:
         """An asynchronous invocation (Event): accepted now, run with its retries in a thread."""
@@ -225,6 +267,9 @@ class EventPump:
             try:
                 if self.runner.invoke(function_arn, event).ok:
                     return
+            except RoleNotAssumable as exc:
+                self.runner.log(function_arn, f"[codecraft] {exc} ({exc.role_arn}); event dropped")
+                return
             except Exception:
                 traceback.print_exc()
                 return

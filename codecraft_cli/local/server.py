@@ -65,8 +65,12 @@ class LambdaInvokeRoute:
             self.pump.invoke_in_background(name, event)
             start_response("202 Accepted", [("Content-Length", "0")])
             return [b""]
+        from .iam.credentials import RoleNotAssumable
+
         try:
             result = self.runner.invoke(name, event)
+        except RoleNotAssumable as exc:  # Lambda cannot assume the function's role
+            return _lambda_error(start_response, exc.status, exc.code, str(exc))
         except Exception as exc:
             return _lambda_error(start_response, 500, "ServiceException", f"the emulator failed: {exc}")
         headers = [("Content-Type", "application/json"), ("X-Amz-Executed-Version", "$LATEST")]
@@ -207,6 +211,7 @@ def serve(home: Path, region: str) -> None:
     from .authorizer import CognitoAuthorizers
     from .clients import EmulatorClients
     from .front import RefusalFront
+    from .iam.authorize import authorize
     from .gateway import Gateway
     from .lambda_.service import LambdaRunner
     from .latency import LatencyHook, model
@@ -226,7 +231,7 @@ def serve(home: Path, region: str) -> None:
         print(f"codecraft emulator: latency model {latency}", flush=True)
     snapshots = DeploymentSnapshots(inner, clients)
     app = LambdaInvokeRoute(snapshots, None)
-    front = RefusalFront(app)  # every AWS API request: refused here where AWS refuses it
+    front = RefusalFront(app, authorize)  # every AWS API request: refused here where AWS refuses it
     moto_server = make_server("127.0.0.1", 0, front, threaded=True, request_handler=_quiet_handler())
     clients.endpoint = f"http://127.0.0.1:{moto_server.server_port}"
     runner = LambdaRunner(clients, local / "lambda", region)

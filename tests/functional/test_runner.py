@@ -29,7 +29,9 @@ def _zip(code: str) -> bytes:
 def deploy(tmp_path: Path) -> Iterator[object]:
     with mock_aws():
         iam = boto3.client("iam", region_name="us-east-1")
-        role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        trust = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", '
+                 '"Principal": {"Service": "lambda.amazonaws.com"}}]}')  # a role Lambda can assume
+        role = iam.create_role(RoleName="r", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
         client = boto3.client("lambda", region_name="us-east-1")
         runner = LambdaRunner(EmulatorClients("http://127.0.0.1:9"), tmp_path / "lambda")
         shipped: list[tuple[str, list[str]]] = []

@@ -1,8 +1,9 @@
 """One execution environment: a ``bootstrap.py`` process, the readers of its two pipes, one status.
 
 The process sees the function's environment plus the variables Lambda sets (AWS_REGION,
-AWS_LAMBDA_FUNCTION_NAME, ...), and AWS_ENDPOINT_URL pointing at the emulator, so the code's
-boto3 calls land there. It serves one invocation at a time (see ``bootstrap.py`` for the
+AWS_LAMBDA_FUNCTION_NAME, ...), the temporary credentials of the function's execution role
+(``local/iam/credentials.py``: every call it makes is authorized against the role's policies),
+and AWS_ENDPOINT_URL pointing at the emulator, so the code's boto3 calls land there. It serves one invocation at a time (see ``bootstrap.py`` for the
 protocol). Its one status field moves along a small state machine (``_MOVES``):
 
     STARTING -> READY <-> BUSY    the cold start, then warm reuse, one invocation at a time
@@ -29,6 +30,7 @@ from typing import Any
 from .bootstrap import SENTINEL
 from .function import FunctionConfig
 from .logs import new_stream
+from ..iam.credentials import Credentials
 from ..tls import function_ca_bundle
 
 _PASS_THROUGH = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT")
@@ -54,14 +56,14 @@ _MOVES = {
 }
 
 
-def process_environment(fn: FunctionConfig, endpoint: str, stream: str, code_dir: Path) -> dict[str, str]:
-    """The variables the function's process sees, as on Lambda."""
+def process_environment(fn: FunctionConfig, endpoint: str, stream: str, code_dir: Path,
+                        credentials: Credentials) -> dict[str, str]:
+    """The variables the function's process sees, as on Lambda (its role's session keys included)."""
     env = {k: os.environ[k] for k in _PASS_THROUGH if k in os.environ}
     env.update(fn.variables)
     env.update({
         "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": "codecraft-lambda",
-        "AWS_SECRET_ACCESS_KEY": "codecraft-lambda",
+        **credentials.environment(),
         "AWS_REGION": fn.region,
         "AWS_DEFAULT_REGION": fn.region,
         "AWS_LAMBDA_FUNCTION_NAME": fn.name,
@@ -89,7 +91,7 @@ class ExecutionEnvironment:
     """One execution environment: a bootstrap process and the readers of its two pipes."""
 
     def __init__(self, fn: FunctionConfig, endpoint: str, code_dir: Path, runtime_path: Path,
-                 fallbacks: list[str]) -> None:
+                 fallbacks: list[str], credentials: Credentials) -> None:
         self.function = fn
         self.key = fn.key
         self.stream = new_stream()
@@ -98,7 +100,7 @@ class ExecutionEnvironment:
         self.last_used = time.monotonic()
         self.invocations = 0
         self._lock = threading.Lock()
-        env = process_environment(fn, endpoint, self.stream, code_dir)
+        env = process_environment(fn, endpoint, self.stream, code_dir, credentials)
         env["CODECRAFT_RUNTIME_PATH"] = str(runtime_path)
         self.scratch = Path(tempfile.mkdtemp(prefix="codecraft-lambda-"))
         env["HOME"] = env["TMPDIR"] = str(self.scratch)  # the environment's /tmp, kept while it is warm

@@ -27,6 +27,7 @@ class FunctionConfig:
     runtime: str
     code_sha: str
     last_modified: Any
+    role: str = ""  # the execution role's ARN: its temporary credentials are the process's
     variables: dict[str, str] = field(default_factory=dict)
     code_bytes: bytes | None = field(default=None, repr=False)  # the deployment package (a zip)
 
@@ -43,7 +44,7 @@ class FunctionConfig:
         (and the module state, such as cached credentials) of the one before.
         """
         return (self.arn, self.last_modified, self.code_sha, self.handler, self.timeout, self.memory_size,
-                self.runtime, tuple(sorted(self.variables.items())), self.region)
+                self.runtime, tuple(sorted(self.variables.items())), self.region, self.role)
 
 
 def region_of(ref: str, default: str) -> str:
@@ -61,6 +62,6 @@ def find_function(ref: str, default_region: str) -> FunctionConfig:
     return FunctionConfig(
         name=fn.function_name, arn=fn.function_arn, region=region, handler=fn.handler,
         timeout=float(fn.timeout or 3), memory_size=fn.memory_size, runtime=fn.run_time,
-        code_sha=fn.code_sha_256, last_modified=getattr(fn, "last_modified", None),
+        code_sha=fn.code_sha_256, last_modified=getattr(fn, "last_modified", None), role=str(fn.role or ""),
         variables={str(k): str(v) for k, v in (fn.environment_vars or {}).items()},
         code_bytes=getattr(fn, "code_bytes", None))  # none for a container image

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..clients import EmulatorClients
+from ..iam.credentials import function_credentials
 from .environment import ExecutionEnvironment, Status
 from .function import FunctionConfig, FunctionNotFound, find_function
 from .logs import LogShipper, invocation_lines, new_stream
@@ -62,9 +63,11 @@ class LambdaRunner:
         return True
 
     def _start(self, fn: FunctionConfig) -> ExecutionEnvironment:
+        """A new environment, with the role's session (RoleNotAssumable: Lambda cannot assume it)."""
+        credentials = function_credentials(fn.role, fn.name, fn.region)
         code_dir, fallbacks = self.packages.code_dir(fn)
         return ExecutionEnvironment(fn, self.clients.endpoint, code_dir, self.packages.runtime_path(fallbacks),
-                                    fallbacks)
+                                    fallbacks, credentials)
 
     def invoke(self, ref: str, event: Any) -> Invocation:
         fn = self.function(ref)
