@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AwsFailure
+from .errors import looks_like_academy
 
 from ..local.moto_adapter import ACCOUNT_ID as LOCAL_ACCOUNT_ID  # the emulator's (moto's) account
 LOCAL_CREDENTIALS = {"aws_access_key_id": "codecraft", "aws_secret_access_key": "codecraft-local"}
@@ -162,7 +163,7 @@ class Clients:
                 self._learner_lab = True
             else:
                 arn = str(self.client("sts").get_caller_identity().get("Arn", ""))
-                self._learner_lab = ":assumed-role/voclabs/" in arn or self._lab_role_exists()
+                self._learner_lab = looks_like_academy(arn) or self._lab_role_exists()
         return self._learner_lab
 
     def _lab_role_exists(self) -> bool:

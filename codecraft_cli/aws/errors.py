@@ -26,6 +26,14 @@ _HINTS = {
 }
 
 
+ACADEMY_ROLES = ("voclabs", "vocstartsoft")  # the roles AWS Academy's labs sign students in with
+
+
+def looks_like_academy(text: str) -> bool:
+    """An ARN (or an error naming the caller) of an AWS Academy lab session, or its LabRole."""
+    return any(f":assumed-role/{role}/" in text for role in ACADEMY_ROLES) or ":role/LabRole" in text
+
+
 def error_code(exc: BaseException) -> str:
     response = getattr(exc, "response", None)
     if isinstance(response, dict):
@@ -59,8 +67,17 @@ def translate(exc: BaseException, what: str, target_is_local: bool = False) -> A
         hint = _HINTS.get(code, "Fix the cause above and run the same command again: "
                           "codecraft resumes where it stopped.")
         if code in ("AccessDenied", "AccessDeniedException") and "CreateRole" in message + what:
-            hint = ("Creating IAM roles is denied. On an AWS Academy Learner Lab, rerun with "
-                    "CODECRAFT_LEARNER_LAB=1 to use the lab's LabRole.")
+            # the Learner Lab's switch only where the caller looks like an Academy account: IAM's
+            # denial names the caller ("User: arn:aws:sts::...:assumed-role/voclabs/..."); elsewhere
+            # the permission is what is missing, and LabRole would not exist
+            hint = ("Creating IAM roles is denied here: this looks like an AWS Academy Learner Lab; rerun with "
+                    "CODECRAFT_LEARNER_LAB=1 to use the lab's LabRole." if looks_like_academy(message)
+                    else "Creating IAM roles is denied: ask for iam:CreateRole (`codecraft doctor` lists the "
+                    "permissions the workshop needs).")
+        if code == "InvalidParameter" and "conflicting dns domain" in message.lower():
+            hint = ("AWS allows one interface endpoint with private DNS per service per VPC, and another one is "
+                    "being created or deleted there right now: run the same command again in a minute, and "
+                    "codecraft will share the endpoint (or wait for the old one to go).")
         return AwsFailure(f"{what} failed: {code}: {message}", hint=hint)
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
         return AwsFailure(

@@ -139,10 +139,13 @@ def teardown(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help="W
     """Remove every student's resources (the workshop and its prerequisites), then confirm none is left."""
     import sys
 
-    from ..engine.classroom import for_class, leftovers, teardown_student
+    from ..engine.classroom import for_class, leftovers, teardown_estimate, teardown_student
     from ..errors import AwsFailure
 
     w, target, students = _begin(ctx, workshop, roster)
+    expected = teardown_estimate(w.id, target, len(students))
+    if expected:  # AWS's per-account quotas pace the class
+        console().print(f"Expect it to take a while: {expected}.")
     confirm(f"Delete {w.id} (and its prerequisites) for {len(students)} students?", yes,
              required=not target.is_local and not sys.stdin.isatty())
     with LiveTable(f"classroom teardown {w.id} · {len(students)} students", ("current", "deleted", "seconds")) as table:

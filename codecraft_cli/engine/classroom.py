@@ -3,7 +3,9 @@
 Each student's resources carry the student's prefix and tags (``--student``), so deployments
 coexist and one can be torn down without touching the others. Operations run concurrently,
 a few students at a time (AWS throttles bursts of control-plane calls; botocore's standard
-retry mode absorbs the rest).
+retry mode absorbs the rest). The calls AWS limits per account (API Gateway: DeleteRestApi one
+every 30 s, CreateDeployment one every 5 s) are paced across the whole class by one
+:class:`~codecraft_cli.aws.retry.Pacer`, and each wait shows in the student's row.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..aws.clients import Clients, Target
+from ..aws.retry import PACED, Pacer
 from ..errors import CodecraftError, UserError, read_user_file
 from ..workshop import load_workshop
 from .context import DeployContext, check_student
@@ -108,6 +111,26 @@ class StudentRun:
 
 
 Update = Callable[[StudentRun], None]
+CLASS_PACER = Pacer()  # one account: the students' paced calls take turns
+
+
+def _executor(ctx: DeployContext) -> Executor:
+    return Executor(ctx, pacer=CLASS_PACER)
+
+
+def teardown_estimate(workshop_id: str, target: Target, students: int) -> str | None:
+    """What the per-account quotas make the class's teardown last at least (None: no quota applies)."""
+    if target.is_local:
+        return None
+    chain = [workshop_id, *prerequisites(load_workshop(workshop_id))]
+    apis = students * sum(1 for wid in chain for res in load_workshop(wid).resources
+                          if res.type == "apigateway.rest_api")
+    if not apis:
+        return None
+    interval = PACED[("apigateway", "delete_rest_api")]
+    minutes = (apis - 1) * interval / 60
+    return (f"API Gateway deletes one REST API every {interval:g} s per account: the {apis} APIs of the class "
+            f"take about {minutes:.0f} min" if apis > 1 else None)
 
 
 def _context(workshop_id: str, target: Target, student: str, lang: str) -> DeployContext:
@@ -126,13 +149,15 @@ def setup_student(workshop_id: str, target: Target, run: StudentRun, lang: str, 
         def event(kind: str, result: ResourceResult) -> None:
             if kind == "start":
                 run.current = f"{wid}: {result.name}"
+            elif kind == "wait":
+                run.current = f"{wid}: {result.name}: {result.note}"
             elif result.action == "created":
                 run.created += 1
             elif result.action == "unchanged":
                 run.unchanged += 1
             update(run)
 
-        Deployer(ctx, _state(ctx), Executor(ctx), event).setup()
+        Deployer(ctx, _state(ctx), _executor(ctx), event).setup()
 
 
 def verify_student(workshop_id: str, target: Target, run: StudentRun, lang: str, update: Update) -> list[CheckResult]:
@@ -161,11 +186,13 @@ def teardown_student(workshop_id: str, target: Target, run: StudentRun, lang: st
         def event(kind: str, result: ResourceResult) -> None:
             if kind == "start":
                 run.current = f"{wid}: {result.name}"
+            elif kind == "wait":
+                run.current = f"{wid}: {result.name}: {result.note}"
             elif result.action == "deleted":
                 run.deleted += 1
             update(run)
 
-        Deployer(ctx, state, Executor(ctx), event).teardown()
+        Deployer(ctx, state, _executor(ctx), event).teardown()
 
 
 def for_class(students: list[str], work: Callable[[StudentRun], object], update: Update,
@@ -199,11 +226,16 @@ def leftovers(target: Target, students: list[str]) -> list[str]:
     """Resources still recorded for these students, and resources still tagged with their names."""
     left = [f"{s.data.get('workshop')}/{s.data.get('student')}: {rid}"
             for s in Deployments(target.name).all() if s.data.get("student") in students for rid in s.resources]
+    from .identity import unlisted_workshop
+    from .sweep import still_there
+
     clients = Clients(target)
+    ctx = DeployContext(unlisted_workshop("*", Path(".")), target, clients)
     try:
         pages = clients.client("resourcegroupstaggingapi").get_paginator("get_resources").paginate(
             TagFilters=[{"Key": "codecraft:student", "Values": students}])
-        left += [r["ResourceARN"] for page in pages for r in page.get("ResourceTagMappingList", [])]
+        tagged = [r["ResourceARN"] for page in pages for r in page.get("ResourceTagMappingList", [])]
+        left += [arn for arn in tagged if still_there(ctx, arn)]  # the tagging API lists deleted ones a while
     except Exception as exc:  # the tagging API is a second opinion, not the only one
         if not type(exc).__module__.startswith("botocore"):
             raise

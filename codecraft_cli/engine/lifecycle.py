@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import UserError
+from ..errors import AwsFailure, UserError
 from ..workshop.model import Workshop
 from .context import DeployContext, check_student
 from .deploy import Deployer, Event, ResourceResult
@@ -262,13 +262,30 @@ def sweep(settings: Settings, request: TeardownRequest, reporter: Reporter) -> T
     ctx = open_context(w, target, student, settings.lang)
     found = find(ctx, workshop, student)
     reporter.note("swept", found=found, who=(workshop or "every workshop") + (f", student {student}" if student else ""))
+    failed: list[Any] = [f for f in found if f.problem]  # a look-up AWS refused
     if found and not request.dry_run:
         reporter.confirm(f"Delete these {len(found)} resources?", required=not target.is_local)
         delete(ctx, found, Executor(ctx))
-        for state in Deployments(target.name).find(workshop, student):  # their state files describe nothing now
-            state.path.unlink(missing_ok=True)
+        failed = [f for f in found if f.problem]
+        if not failed:
+            for state in Deployments(target.name).find(workshop, student):  # they describe nothing now
+                state.path.unlink(missing_ok=True)
     if request.dry_run:
         reporter.note("dry_run_nothing_deleted")
-    items = [{"type": f.type, "name": f.outputs.get("name") or f.outputs.get("id"), "arn": f.arn} for f in found]
-    return TeardownReport([] if request.dry_run else items, items if request.dry_run else [], request.dry_run)
+
+    def item(f: Any) -> dict[str, Any]:
+        got = {"type": f.type, "name": f.outputs.get("name") or f.outputs.get("id"), "arn": f.arn}
+        return {**got, "error": f.problem} if f.problem else got
+
+    items = [item(f) for f in found if not f.problem]
+    report = TeardownReport([] if request.dry_run else items, [item(f) for f in failed]
+                            + (items if request.dry_run else []), request.dry_run)
+    if failed:  # the others are deleted: say which could not be, and stop with exit 3
+        raise AwsFailure(f"The sweep deleted {0 if request.dry_run else len(items)} resource(s); "
+                         f"{len(failed)} could not be looked up or deleted: "
+                         + "; ".join(f"{f.label} ({f.problem})" for f in failed[:3])
+                         + (" …" if len(failed) > 3 else ""),
+                         hint="Ask for the missing permissions (`codecraft doctor` lists them), then run the "
+                         "same sweep again: it finds what is left by its tags.")
+    return report
 

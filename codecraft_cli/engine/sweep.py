@@ -17,9 +17,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..aws.errors import error_code, is_client_error
+from ..errors import AwsFailure
 from ..resources import handler_for, swept
-from ..resources.base import TAG_STUDENT, TAG_WORKSHOP, tags_from_list
+from ..resources.base import TAG_STUDENT, TAG_WORKSHOP, Handler, tags_from_list
 from .context import DeployContext
+
+_DENIED = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
+           "AuthorizationErrorException")
 
 
 @dataclass
@@ -28,6 +33,7 @@ class Found:
     arn: str
     tags: dict[str, str]
     outputs: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""  # a look-up or deletion AWS refused (the sweep went on without it)
 
     @property
     def label(self) -> str:
@@ -44,15 +50,58 @@ def _wanted(tags: Mapping[str, str], workshop: str | None, student: str | None) 
     return True
 
 
-def _from_arn(arn: str, ctx: DeployContext) -> Found | None:
+def _code(exc: BaseException) -> str:
+    """The AWS error code of a botocore error, or of the one an AwsFailure was made from."""
+    if is_client_error(exc):
+        return error_code(exc)
+    cause = exc.__cause__
+    return error_code(cause) if cause is not None and is_client_error(cause) else ""
+
+
+def _look_up(handler: Handler, ctx: DeployContext, rest: str, arn: str) -> Found | bool:
+    """The resource behind ``arn`` if it is of ``handler``'s type; False: not of this type;
+    True: of this type, but already deleted (the tagging API lists deleted resources a while)."""
+    try:
+        outputs = handler.from_arn(ctx, rest, arn)
+        if outputs is None:
+            return False
+        if handler.exists(ctx, outputs) is False:
+            return True
+    except Exception as exc:
+        code = _code(exc)
+        if code in handler.info.gone:
+            return True
+        if code in _DENIED:
+            return Found(handler.info.type, arn, {}, {}, problem=f"{code}: {exc}")
+        raise
+    return Found(handler.info.type, arn, {}, outputs)
+
+
+def _classify(arn: str, ctx: DeployContext) -> Found | bool:
     parts = arn.split(":", 5)
-    service, rest = parts[2], parts[5] if len(parts) > 5 else ""
+    service, rest = parts[2] if len(parts) > 2 else "", parts[5] if len(parts) > 5 else ""
     for handler in swept():
         if handler.info.arn_service == service:
-            outputs = handler.from_arn(ctx, rest, arn)
-            if outputs is not None:
-                return Found(handler.info.type, arn, {}, outputs)
-    return None
+            got = _look_up(handler, ctx, rest, arn)
+            if got is not False:
+                return got
+    return False
+
+
+def _from_arn(arn: str, ctx: DeployContext) -> Found | None:
+    got = _classify(arn, ctx)
+    return got if isinstance(got, Found) else None
+
+
+def still_there(ctx: DeployContext, arn: str) -> bool:
+    """False when the resource behind a tagging-API ARN is known to be gone (True: it exists, or
+    nothing can tell)."""
+    try:
+        return _classify(arn, ctx) is not True
+    except Exception as exc:
+        if is_client_error(exc):
+            return True  # cannot tell: count it
+        raise
 
 
 def find(ctx: DeployContext, workshop: str | None, student: str | None) -> list[Found]:
@@ -84,12 +133,28 @@ def _listed(ctx: DeployContext) -> list[Found]:
 
 
 def delete(ctx: DeployContext, found: list[Found], executor: Any) -> list[Found]:
-    """Delete in dependency order, each with its handler's plan; "already gone" is done."""
+    """Delete in dependency order, each with its handler's plan; "already gone" is done.
+    Returns what is gone now; a refused item keeps its ``problem`` and the sweep goes on."""
     done = []
     for item in found:
+        if item.problem:
+            continue
         handler = handler_for(item.type)
-        record = {"type": item.type, "outputs": item.outputs}
-        plan = handler.plan_delete(record, handler.observe_for_delete(ctx, record))
-        executor.run(plan)
+        record = {"type": item.type, "outputs": item.outputs, "tags": item.tags}
+        try:
+            plan = handler.plan_delete(record, handler.observe_for_delete(ctx, record))
+            executor.run(plan)
+        except Exception as exc:
+            code = _code(exc)
+            if code in handler.info.gone:  # deleted meanwhile: nothing left to do
+                done.append(item)
+                continue
+            if code in _DENIED:
+                item.problem = getattr(exc, "message", None) or f"{code}: {exc}"
+                continue
+            if isinstance(exc, AwsFailure):  # reported on the item; the others still go
+                item.problem = exc.message
+                continue
+            raise
         done.append(item)
     return done

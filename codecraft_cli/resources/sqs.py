@@ -151,7 +151,8 @@ class Queue(Handler):
         return [Call("sqs", "delete_queue", {"QueueUrl": url}, gone_ok=self.info.gone, tombstone=f"sqs:{url}")]
 
     def from_arn(self, ctx: Context, resource: str, arn: str) -> dict[str, Any] | None:
-        url = self.fetch(lambda: ctx.client("sqs").get_queue_url(QueueName=resource)["QueueUrl"])
-        if url is None or recently_deleted(f"sqs:{url}", 60.0) is not None:
-            return None  # the tagging API still lists it, but it is gone (or going)
-        return {"name": resource, "url": url}
+        return {"name": resource, "url": ctx.client("sqs").get_queue_url(QueueName=resource)["QueueUrl"]}
+
+    def exists(self, ctx: Context, outputs: Mapping[str, Any]) -> bool | None:
+        # it answered GetQueueUrl: gone only if this machine deleted it less than 60 s ago
+        return False if recently_deleted(f"sqs:{outputs['url']}", 60.0) is not None else None

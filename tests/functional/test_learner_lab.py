@@ -54,7 +54,9 @@ def test_an_ordinary_identity_creates_its_own_role(monkeypatch: pytest.MonkeyPat
 
 
 def test_denied_role_creation_points_to_the_learner_lab_switch() -> None:
-    failure = translate(response_error("AccessDenied", "not authorized to perform: iam:CreateRole", "CreateRole"),
+    # IAM's denial names the caller: an Academy lab session (only there is the switch suggested)
+    failure = translate(response_error("AccessDenied", "User: arn:aws:sts::111122223333:assumed-role/voclabs/"
+                                       "user123=student is not authorized to perform: iam:CreateRole", "CreateRole"),
                         "iam.create_role")
     assert failure.exit_code == 3
     assert "CODECRAFT_LEARNER_LAB=1" in (failure.hint or "")
