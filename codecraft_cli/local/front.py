@@ -93,21 +93,25 @@ class _Route:
     method: str
     pattern: re.Pattern[str]
     labels: tuple[str, ...]
-    query: tuple[tuple[str, str | None], ...]  # required query keys (and values) of the URI
-    weight: tuple[int, int, int]  # required query keys, an x-id key (optional on the wire), literal length
+    query: tuple[tuple[str, str | None], ...]  # query keys (and values) written in the URI: ?tagging
+    needs: tuple[tuple[str, str], ...]  # required members sent in a header or the query string
+    literal: int  # length of the URI's fixed text
+    deprecated: bool
     operation: str
 
 
 @lru_cache(maxsize=None)
 def _routes(service: str) -> tuple[_Route, ...]:
-    """The REST operations of a service: method, URI template as a pattern, the query keys
-    their URI requires (``/{Bucket}?tagging``); the most specific first."""
+    """The REST operations of a service, from botocore's model: method, URI template as a
+    pattern, the query keys the URI carries (``/{Bucket}?tagging``), the required members
+    located in headers or the query string (``CopySource``, ``partNumber``)."""
     from . import moto_adapter
 
     model = moto_adapter.service_model(service)
     routes: list[_Route] = []
     for name in model.operation_names:
-        http = model.operation_model(name).http
+        operation = model.operation_model(name)
+        http = operation.http
         path, _, query = str(http.get("requestUri", "/")).partition("?")
         labels: list[str] = []
         regex = ""
@@ -118,31 +122,43 @@ def _routes(service: str) -> tuple[_Route, ...]:
             else:
                 regex += re.escape(part)
         keys = tuple((k, v or None) for k, _, v in (p.partition("=") for p in query.split("&") if p))
-        literal = len(re.sub(r"\{[^}]+\}", "", path))
-        concrete = sum(1 for k, _ in keys if k != "x-id")
+        shape = operation.input_shape
+        needs = tuple((m.serialization["location"], str(m.serialization.get("name", n)))
+                      for n, m in (shape.members.items() if shape is not None else ())
+                      if n in shape.required_members and m.serialization.get("location") in ("header", "querystring"))
         routes.append(_Route(str(http.get("method", "POST")), re.compile(f"^{regex}/?$"), tuple(labels), keys,
-                             (concrete, len(keys) - concrete, literal), name))
-    return tuple(sorted(routes, key=lambda r: r.weight, reverse=True))
+                             needs, len(re.sub(r"\{[^}]+\}", "", path)), bool(operation.deprecated), name))
+    return tuple(routes)
 
 
-def _rest_operation(service: str, method: str, path: str, query: Mapping[str, str]) -> tuple[str, dict[str, str]] | None:
-    """The one operation whose URI matches (None when none does or two equally specific do)."""
-    best: tuple[_Route, re.Match[str]] | None = None
+def _rest_operation(service: str, method: str, path: str, query: Mapping[str, str],
+                    headers: Any) -> tuple[str, dict[str, str]] | None:
+    """The most specific operation whose URI, query keys and required headers match; None when
+    none does, or when two (not deprecated) match equally well: not the front's to guess."""
+    scored: list[tuple[tuple[int, int, int, int], _Route, re.Match[str]]] = []
     for route in _routes(service):
-        if route.method != method or (best is not None and route.weight < best[0].weight):
+        if route.method != method:
             continue
         found = route.pattern.match(path)
         if not found:
             continue
-        if any((k not in query and k != "x-id") or (v is not None and query.get(k, v) != v)
-               for k, v in route.query):
+        # x-id (?x-id=PutObject) is written by recent SDKs only: optional, but it must agree
+        if any((k not in query and k != "x-id") or (v is not None and query.get(k, v) != v) for k, v in route.query):
             continue
-        if best is not None:
-            return None  # ambiguous (PutObject and UploadPart without x-id): not ours to guess
-        best = (route, found)
-    if best is None:
+        if any((name not in query) if where == "querystring" else (name not in headers) for where, name in route.needs):
+            continue
+        concrete = sum(1 for k, _ in route.query if k != "x-id")
+        score = (concrete, len(route.needs), len(route.query) - concrete, route.literal)
+        scored.append((score, route, found))
+    if not scored:
         return None
-    route, found = best
+    top = max(score for score, _, _ in scored)
+    best = [(route, found) for score, route, found in scored if score == top]
+    if len(best) > 1:
+        best = [(route, found) for route, found in best if not route.deprecated]
+    if len(best) != 1:
+        return None
+    route, found = best[0]
     return route.operation, dict(zip(route.labels, found.groups(), strict=True))
 
 
@@ -182,7 +198,7 @@ def read_request(environ: dict[str, Any], body: bytes) -> RequestInfo | None:
     else:
         if service == "s3" and not _path_style(headers.get("Host", "")):
             return None
-        found = _rest_operation(service, method, path, dict(pairs))
+        found = _rest_operation(service, method, path, dict(pairs), headers)
         if found is None:
             return None
         operation, url_params = found
