@@ -64,6 +64,10 @@ def world(emulator: dict[str, Any]) -> World:
     iam, lam, sqs = client(emulator, "iam"), client(emulator, "lambda"), client(emulator, "sqs")
     role = iam.create_role(RoleName="probe-lambda-role", AssumeRolePolicyDocument=TRUST_LAMBDA)["Role"]["Arn"]
     ec2_role = iam.create_role(RoleName="probe-ec2-role", AssumeRolePolicyDocument=TRUST_EC2)["Role"]["Arn"]
+    # an SQS trigger needs these on the execution role (with-sqs.html, "Execution role permissions")
+    iam.put_role_policy(RoleName="probe-lambda-role", PolicyName="sqs-trigger", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*", "Action": [
+            "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]}]}))
     lam.create_function(FunctionName="probe-fn", Runtime="python3.12", Role=role, Handler="app.handler",
                         Code={"ZipFile": zipped()}, Timeout=30)
     lam.add_permission(FunctionName="probe-fn", StatementId="s3-invoke", Action="lambda:InvokeFunction",
