@@ -132,3 +132,21 @@ def test_an_explicit_deny_says_so_and_the_accounts_own_keys_are_never_refused() 
     assert refused is not None and refused.message.endswith("with an explicit deny in an identity-based policy")
     assert decide(call("dynamodb", "DeleteTable", key="AKIAADMIN", TableName="Orders"), Facts([])) is None
     assert decide(call("sts", "GetCallerIdentity"), Facts([])) is None
+
+
+def test_an_event_source_mapping_needs_a_role_that_can_read_the_source() -> None:
+    from codecraft_cli.local.iam.mappings import mapping_refusal
+
+    queue = "arn:aws:sqs:us-east-1:123456789012:Q"
+    reader = [{"Statement": [{"Effect": "Allow", "Resource": queue,
+                              "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]}]}]
+    assert mapping_refusal(queue, reader) is None
+    refused = mapping_refusal(queue, [{"Statement": [{"Effect": "Allow", "Resource": queue,
+                                                      "Action": "sqs:ReceiveMessage"}]}])
+    assert refused is not None and refused.code == "InvalidParameterValueException"
+    assert refused.message == "The function execution role does not have permissions to call DeleteMessage on SQS"
+    stream = "arn:aws:dynamodb:us-east-1:123456789012:table/Jobs/stream/2026-01-01T00:00:00.000"
+    assert mapping_refusal(stream, [{"Statement": [{"Effect": "Allow", "Resource": stream, "Action": [
+        "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"]}]}]) is None
+    refused = mapping_refusal(stream, [])
+    assert refused is not None and refused.message.startswith(f"Cannot access stream {stream}.")

@@ -108,12 +108,28 @@ _FACTS = MotoFacts()
 _SERVICES = {"dynamodbstreams": "dynamodb"}  # botocore's name → the service whose actions it uses
 
 
+def _mapping(info: RequestInfo) -> Refusal | None:
+    """CreateEventSourceMapping: Lambda checks that the function's role can read the source."""
+    from .. import moto_adapter
+    from .mappings import mapping_refusal
+
+    fn = moto_adapter.lambda_function_or_none(info.region, str(info.params.get("FunctionName") or ""))
+    source = str(info.params.get("EventSourceArn") or "")
+    if fn is None or not source:
+        return None
+    return mapping_refusal(source, _FACTS.role_policies(str(fn.role or "")))
+
+
 def authorize(info: RequestInfo) -> Refusal | None:
-    """The front's hook (``front.Authorize``): a function's call its role does not allow is refused."""
+    """The front's hook (``front.Authorize``): a function's call its role does not allow is refused;
+    an event source mapping whose function's role cannot read the source too."""
     call = Call(_SERVICES.get(info.service, info.service), info.operation, info.params, info.region,
                 info.access_key)
     try:
-        return decide(call, _FACTS)
+        refused = decide(call, _FACTS)
+        if refused is None and (info.service, info.operation) == ("lambda", "CreateEventSourceMapping"):
+            refused = _mapping(info)
+        return refused
     except Exception as exc:  # the emulator's own bug must not refuse what AWS would allow
         print(f"codecraft emulator: IAM evaluation failed on {info.service}.{info.operation}: {exc!r}",
               file=sys.stderr, flush=True)
