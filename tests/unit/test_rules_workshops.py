@@ -143,6 +143,49 @@ def test_every_planned_call_is_accepted_as_aws_would() -> None:
     assert refused == KNOWN
 
 
+class _Recorded(dict[str, Any]):
+    """A state record's outputs: the handler's own, and any other attribute a delete plan reads
+    (the parent a child was created under: its API, function, bucket, pool) as AWS names them."""
+
+    def __init__(self, rtype: str, rid: str, names: tuple[str, ...]) -> None:
+        self.rtype, self.rid = rtype, rid
+        super().__init__({a: self.__missing__(a) for a in names})
+
+    def __missing__(self, key: str) -> Any:
+        parents = {"api": API, "pool": POOL, "function": _pascal(self.rid), "method": "POST",
+                   "bucket": f"codecraft-{self.rid.replace('_', '-')}-79615e2c", "stage": "prod",
+                   "resource_id": "abc123def4", "username": "student"}
+        return parents[key] if key in parents else _attribute(self.rtype, self.rid, key)
+
+
+def _teardown_planned() -> Iterator[tuple[str, Call]]:
+    for workshop in all_workshops():
+        for res in workshop.resources:
+            try:
+                handler = handler_for(res.type)
+            except Exception:  # a check-only type: nothing recorded, nothing deleted
+                continue
+            record = {"type": res.type, "step": res.step, "deps": [],
+                      "outputs": _Recorded(res.type, res.id, handler.outputs)}
+            for step in handler.plan_delete(record, {}):
+                if isinstance(step, Call):
+                    yield workshop.id, step
+
+
+def test_every_teardown_call_is_accepted_as_aws_would() -> None:
+    """The delete plans too: what teardown sends must be what AWS accepts."""
+    refused: dict[tuple[str, str, str], str] = {}
+    checked = 0
+    for workshop, call in _teardown_planned():
+        operation = _operations(call.service)[call.method]
+        refusal = refuse(call.service, operation, _concrete(dict(call.params)), _Region())
+        checked += 1
+        if refusal is not None:
+            refused[(workshop, call.service, operation)] = f"{refusal.code}: {refusal.message}"
+    assert checked > 60
+    assert refused == {}
+
+
 @pytest.mark.parametrize("region", ["us-east-1", "eu-west-3"])
 def test_bucket_plans_fit_the_region(region: str) -> None:
     ctx = OfflineContext(region=region, account_id=ACCOUNT)
