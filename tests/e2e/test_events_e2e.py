@@ -196,6 +196,9 @@ def test_an_sns_subscription_runs_the_function_with_snss_event(emulator: dict) -
                              Code={"ZipFile": code.getvalue()})["FunctionArn"]
     topic = sns.create_topic(Name="sns-probe-topic")["TopicArn"]
     try:
+        # SNS invokes a function only with its permission (as the console adds with the subscription)
+        lam.add_permission(FunctionName="sns-probe", StatementId="sns", Action="lambda:InvokeFunction",
+                           Principal="sns.amazonaws.com", SourceArn=topic)
         sub = sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=fn)["SubscriptionArn"]
         sent = sns.publish(TopicArn=topic, Message="bonjour ✓", Subject="hello",
                            MessageAttributes={"kind": {"DataType": "String", "StringValue": "greeting"}})
