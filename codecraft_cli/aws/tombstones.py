@@ -15,6 +15,7 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 
 from ..paths import home
 
@@ -38,9 +39,18 @@ def _read() -> dict[str, float]:
 def remember_deleted(key: str, now: float | None = None) -> None:
     """Record that ``key`` (e.g. ``sqs:<queue url>``) was just deleted."""
     now = time.time() if now is None else now
+    _update(lambda data: data.__setitem__(key, now), now)
+
+
+def forget_deleted(key: str, now: float | None = None) -> None:
+    """``key`` exists again (made anew after its deletion): no longer taken for being deleted."""
+    _update(lambda data: data.pop(key, None), time.time() if now is None else now)
+
+
+def _update(change: Callable[[dict[str, float]], object], now: float) -> None:
     with _LOCK:
         data = {k: t for k, t in _read().items() if now - t < KEEP}
-        data[key] = now
+        change(data)
         home().mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=str(home()), prefix=".deleted-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -19,7 +19,7 @@ from typing import Any
 from ..aws.errors import error_code, translate
 from ..aws.invoke import invocation_result
 from ..aws.retry import PACED, Pacer
-from ..aws.tombstones import remember_deleted
+from ..aws.tombstones import forget_deleted, remember_deleted
 from ..errors import AwsFailure
 from ..resources.plan import Call, Step, Var, Wait
 from .context import DeployContext
@@ -63,6 +63,8 @@ class Executor:
             response = self._one(call, substitute(dict(call.params), results))
             if isinstance(call, Call) and call.output:
                 results[call.output] = response
+            if isinstance(call, Call) and call.revives is not None and response is not None:
+                forget_deleted(f"{call.service}:{substitute(call.revives, results)}")
             if isinstance(call, Call) and call.records and on_record is not None and response is not None:
                 on_record(results)
         return results

@@ -17,13 +17,25 @@ from . import moto_adapter
 from .rules import NoState
 
 
+QUEUE_REUSE_ENV = "CODECRAFT_EMULATOR_QUEUE_REUSE"
+
+
 class Deletions:
     """When each queue was last deleted, by (region, queue name): AWS refuses a queue of the
-    same name for 60 seconds (API_DeleteQueue.html), moto forgets the queue at once."""
+    same name for 60 seconds (API_DeleteQueue.html), moto forgets the queue at once.
 
-    def __init__(self) -> None:
+    A deletion is remembered for ``remember`` seconds: 60, as AWS, unless
+    ``CODECRAFT_EMULATOR_QUEUE_REUSE`` (read when the emulator starts) says less — for test
+    suites that tear a workshop down and set it up again dozens of times.
+    """
+
+    def __init__(self, remember: float | None = None) -> None:
+        import os
+
         self._lock = threading.Lock()
         self._queues: dict[tuple[str, str], datetime] = {}
+        configured = os.environ.get(QUEUE_REUSE_ENV, "")
+        self.remember = remember if remember is not None else float(configured) if configured else 60.0
 
     def queue_deleted(self, region: str, name: str, when: datetime | None = None) -> None:
         with self._lock:
@@ -31,7 +43,10 @@ class Deletions:
 
     def queue_deleted_at(self, region: str, name: str) -> datetime | None:
         with self._lock:
-            return self._queues.get((region, name))
+            when = self._queues.get((region, name))
+        if when is not None and (datetime.now(UTC) - when).total_seconds() >= self.remember:
+            return None
+        return when
 
 
 def _region_and_name(arn: str) -> tuple[str, str] | None:

@@ -34,6 +34,8 @@ class Call:
     (deletions). ``retry`` is a bounded retry policy for a known AWS eventual-consistency error.
     ``tombstone``: a key remembered (aws/tombstones) once the call succeeds: a deletion whose
     effect AWS completes later (an SQS queue answers for up to 60 s after DeleteQueue).
+    ``revives``: the id (a :class:`Var` of this call's own output) made anew by the call: a
+    deletion remembered as ``<service>:<id>`` is forgotten once the call succeeds.
     """
 
     service: str
@@ -44,6 +46,7 @@ class Call:
     gone_ok: tuple[str, ...] = ()
     retry: RetryPolicy | None = None
     tombstone: str = ""
+    revives: Var | None = None
 
     @property
     def action(self) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 from ..aws.retry import QUEUE_DELETED_RECENTLY
 from ..aws.tombstones import recently_deleted
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, created, register
+from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, created, register
 
 
 def queue_policy(queue_arn: str, topic_arns: list[str]) -> dict[str, Any]:
@@ -101,9 +101,11 @@ class Queue(Handler):
              observed: Observed) -> list[Step]:
         want = self._attributes(ctx, res, props)
         if not observed.exists:
+            # made anew: a deletion of the same queue remembered by this machine no longer applies
             return [Call("sqs", "create_queue",
                          {"QueueName": self.name(ctx, res), "Attributes": want, "tags": ctx.tags},
-                         output="created", records=True, retry=QUEUE_DELETED_RECENTLY)]
+                         output="created", records=True, retry=QUEUE_DELETED_RECENTLY,
+                         revives=Var("created", ("QueueUrl",)))]
         changed = {}
         for key, value in want.items():
             have = observed.attrs.get(key)

@@ -18,7 +18,11 @@ CODECRAFT = shutil.which("codecraft")
 
 class Cli:
     def __init__(self, home: Path) -> None:
-        self.env = {**os.environ, "CODECRAFT_HOME": str(home), "COLUMNS": "120", "CODECRAFT_LANG": "en"}
+        self.env = {**os.environ, "CODECRAFT_HOME": str(home), "COLUMNS": "120", "CODECRAFT_LANG": "en",
+                    # AWS refuses a queue name for 60 s after DeleteQueue, and so does the emulator;
+                    # tests that tear down and set up again dozens of times shorten that to 5 s
+                    # (a create right after a delete is still refused: test_refusals_e2e)
+                    "CODECRAFT_EMULATOR_QUEUE_REUSE": "5"}
         self.env.pop("CODECRAFT_TARGET", None)
 
     def __call__(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
