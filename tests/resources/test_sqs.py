@@ -57,3 +57,20 @@ def test_create_queue_request_and_policy(orders: Harness) -> None:
     assert statement["Action"] == "sqs:SendMessage"
     assert statement["Resource"] == QUEUE_ARN
     assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": [TOPIC_ARN]}}
+
+
+def test_a_queue_made_anew_is_no_longer_taken_for_one_being_deleted(orders: Harness) -> None:
+    """SQS: a deleted queue may still answer for up to 60 s (API_DeleteQueue), so teardown
+    remembers the deletion; once setup has created the queue again, that memory must not make
+    the next run (or a sweep) take the new queue for the old one being deleted."""
+    from codecraft_cli.aws.tombstones import recently_deleted, remember_deleted
+
+    remember_deleted(f"sqs:{QUEUE_URL}")
+    _, _, _, calls = orders.plan("processing_queue")
+    orders.stub("sqs").add_response("create_queue", {"QueueUrl": QUEUE_URL}, {
+        "QueueName": "OrderProcessingQueue", "Attributes": ANY, "tags": TAGS})
+
+    orders.executor().run(calls)
+
+    orders.assert_done()
+    assert recently_deleted(f"sqs:{QUEUE_URL}", 60.0) is None
