@@ -82,11 +82,44 @@ class Context(Protocol):
 
 @dataclass(frozen=True)
 class Prop:
-    """One accepted YAML property: its Python type(s) and whether it is required."""
+    """One accepted YAML property: its Python type(s) and whether it is required.
+
+    A text AWS constrains declares it: ``text`` is a :class:`Text` rule, checked when the
+    workshop file loads (a value with a ``${...}`` reference is checked once resolved, by AWS).
+    """
 
     kind: type | tuple[type, ...]
     required: bool = False
     choices: tuple[Any, ...] = ()
+    text: Text | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """What AWS accepts in one text field: a full-match pattern, a length, and how to say it.
+
+    ``reserve`` counts characters codecraft adds (a student prefix ``name-`` of up to 21).
+    """
+
+    pattern: str
+    max_len: int
+    says: str
+    min_len: int = 1
+    reserve: int = 0
+
+    def problem(self, what: str, value: str) -> str | None:
+        import re
+
+        if not self.min_len <= len(value) <= self.max_len - self.reserve:
+            room = f"{self.min_len}-{self.max_len - self.reserve} characters"
+            extra = f" (AWS allows {self.max_len}; codecraft may add a student prefix)" if self.reserve else ""
+            return f"{what} {value!r} must have {room}{extra}"
+        if not re.fullmatch(self.pattern, value):
+            return f"{what} {value!r} is refused by AWS: {self.says}"
+        return None
+
+
+STUDENT_PREFIX = 21  # "<student>-": a student name has at most 20 characters (engine/context)
 
 
 Tagged = tuple[str, dict[str, str], dict[str, Any]]  # (ARN, tags, outputs) of a resource found by listing
@@ -119,6 +152,7 @@ class TypeInfo:
     sweep_rank: int | None = None
     arn_service: str = ""
     id_output: str = ""
+    name_text: Text | None = None  # what AWS accepts as its name (checked when the file loads)
 
 
 class Handler:
@@ -154,8 +188,13 @@ class Handler:
         return f"{self.info.console}: create {name} (see the step's click-path)"
 
     def validate(self, res: ResourceSpec) -> list[str]:
-        """Problems in the YAML that need no AWS call to see (checked when the file loads)."""
-        return []
+        """Problems in the YAML that need no AWS call to see (checked when the file loads):
+        a name AWS would refuse, once codecraft's student prefix is added."""
+        rule = self.info.name_text
+        if rule is None or not self.info.named or "${" in (res.name or res.id):
+            return []
+        problem = rule.problem(f"{self.info.console.split(' › ')[0]} name", res.name or res.id)
+        return [problem] if problem else []
 
     def prepare(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> None:
         """Local work before planning (build a zip); no AWS mutation."""

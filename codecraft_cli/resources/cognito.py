@@ -32,6 +32,7 @@ from typing import Any
 
 from ..workshop.model import ResourceSpec, has_unresolved
 from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, Var, created, owned, register
+from .base import STUDENT_PREFIX, Text
 
 _POOL_GONE = ("ResourceNotFoundException",)
 
@@ -41,8 +42,10 @@ PASSWORD_POLICY = {"MinimumLength": 12, "RequireUppercase": True, "RequireLowerc
 
 @register
 class UserPool(Handler):
+    # PoolName: 1-128 of [\w\s+=,.@-] (Cognito API reference, CreateUserPool)
     info = TypeInfo("cognito.user_pool", "cognito-idp", "Cognito › User pools", gone=_POOL_GONE, sweep_rank=30,
-                    id_output="id")
+                    id_output="id", name_text=Text(r"[\w\s+=,.@-]+", 128, "letters, digits, spaces and +=,.@_- only",
+                                                   reserve=STUDENT_PREFIX))
     schema = {"description": Prop(str)}
     outputs = ("name", "id", "arn", "issuer")
     permissions = ("cognito-idp:CreateUserPool", "cognito-idp:DescribeUserPool", "cognito-idp:ListUserPools",

@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import UserError
 from ..workshop.model import ResourceSpec
 from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Wait, register, tag_list, tags_from_list
+from .base import STUDENT_PREFIX, Text
 
 
 def _key_schema(props: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -39,8 +40,11 @@ def _attribute_definitions(props: Mapping[str, Any]) -> list[dict[str, str]]:
 
 @register
 class Table(Handler):
+    # TableName: 3-255 of [a-zA-Z0-9_.-] (DynamoDB API reference, CreateTable)
     info = TypeInfo("dynamodb.table", "dynamodb", "DynamoDB › Tables",
-                    gone=("ResourceNotFoundException",), sweep_rank=50, arn_service="dynamodb")
+                    gone=("ResourceNotFoundException",), sweep_rank=50, arn_service="dynamodb",
+                    name_text=Text(r"[a-zA-Z0-9_.-]+", 255, "letters, digits and _.- only", min_len=3,
+                                   reserve=STUDENT_PREFIX))
     schema = {
         "partition_key": Prop(dict, required=True),
         "sort_key": Prop(dict),

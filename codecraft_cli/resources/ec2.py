@@ -46,6 +46,7 @@ from ..errors import AwsFailure
 from ..workshop.model import ResourceSpec, as_list, has_unresolved
 from .base import (TAG_DEPLOYMENT, TAG_WORKSHOP, Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var,
                    created, register, tag_list, tags_from_list)
+from .base import STUDENT_PREFIX, Text
 from .pricing import ENDPOINT_PER_AZ_HOUR, price
 
 
@@ -126,11 +127,19 @@ def _rule_keys(permissions: list[Mapping[str, Any]]) -> set[tuple[int, str]]:
             for pair in p.get("UserIdGroupPairs", [])}
 
 
+EC2_TEXT = r"[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]+"
+EC2_SAYS = "letters a-z A-Z, digits, spaces and ._-:/()#,@[]+=&;{}!$* only (no apostrophe, no accent)"
+
+
 @register
 class SecurityGroup(Handler):
+    # GroupName and GroupDescription: up to 255 characters of a-zA-Z0-9, spaces and ._-:/()#,@[]+=&;{}!$*
+    # (no apostrophe, no accent); a name may not start with sg- (EC2 API reference, CreateSecurityGroup)
     info = TypeInfo("ec2.security_group", "ec2", "VPC › Security groups",
-                    gone=("InvalidGroup.NotFound",), sweep_rank=130, arn_service="ec2", id_output="id")
-    schema = {"vpc": Prop(str, required=True), "description": Prop(str, required=True), "ingress": Prop(list)}
+                    gone=("InvalidGroup.NotFound",), sweep_rank=130, arn_service="ec2", id_output="id",
+                    name_text=Text(rf"(?!sg-){EC2_TEXT}", 255, EC2_SAYS, reserve=STUDENT_PREFIX))
+    schema = {"vpc": Prop(str, required=True), "ingress": Prop(list),
+              "description": Prop(str, required=True, text=Text(EC2_TEXT, 255, EC2_SAYS))}
     outputs = ("name", "id")
     permissions = ("ec2:CreateSecurityGroup", "ec2:DescribeSecurityGroups", "ec2:AuthorizeSecurityGroupIngress",
                    "ec2:DeleteSecurityGroup", "ec2:CreateTags")

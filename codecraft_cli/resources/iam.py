@@ -26,6 +26,7 @@ from typing import Any
 from ..workshop.model import ResourceSpec
 from .base import (Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, register, tag_list,
                   tags_from_list)
+from .base import STUDENT_PREFIX, Text
 
 POLICY_NAME = "codecraft"
 
@@ -64,7 +65,10 @@ def _normalise(doc: Mapping[str, Any]) -> list[tuple[str, tuple[str, ...], tuple
 
 @register
 class Role(Handler):
-    info = TypeInfo("iam.role", "iam", "IAM › Roles", gone=("NoSuchEntity",), sweep_rank=110)
+    # RoleName: 1-64 of [\w+=,.@-] (IAM API reference, CreateRole)
+    info = TypeInfo("iam.role", "iam", "IAM › Roles", gone=("NoSuchEntity",), sweep_rank=110,
+                    name_text=Text(r"[\w+=,.@-]+", 64, "letters, digits and +=,.@_- only",
+                                   reserve=STUDENT_PREFIX))
     schema = {
         "service": Prop(str, required=True),
         "statements": Prop(list),

@@ -36,6 +36,7 @@ from ..aws.errors import if_exists
 from ..aws.retry import IAM_PROPAGATION
 from ..workshop.model import ResourceSpec, Unresolved, has_unresolved
 from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Wait, created, register
+from .base import STUDENT_PREFIX, Text
 
 RUNTIMES = ("python3.12", "python3.13")
 _GONE = ("ResourceNotFoundException",)
@@ -43,8 +44,11 @@ _GONE = ("ResourceNotFoundException",)
 
 @register
 class Function(Handler):
+    # FunctionName (a name, not an ARN): 1-64 of [a-zA-Z0-9-_] (Lambda API reference, CreateFunction)
     info = TypeInfo("lambda.function", "lambda", "Lambda › Functions",
-                    gone=_GONE, sweep_rank=10, arn_service="lambda")
+                    gone=_GONE, sweep_rank=10, arn_service="lambda",
+                    name_text=Text(r"[a-zA-Z0-9_-]+", 64, "letters, digits, hyphens and underscores only",
+                                   reserve=STUDENT_PREFIX))
     schema = {
         "source": Prop(str, required=True),
         "handler": Prop(str, required=True),

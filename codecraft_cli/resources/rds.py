@@ -27,6 +27,7 @@ from typing import Any
 from ..errors import EmulatorError
 from ..workshop.model import ResourceSpec, as_list
 from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Wait, register, tag_list, tags_from_list
+from .base import STUDENT_PREFIX, Text
 from .pricing import GP2_PER_GB_MONTH, HOURS_PER_MONTH, RDS_MYSQL, price
 
 _GONE = ("DBInstanceNotFound", "DBInstanceNotFoundFault")
@@ -35,8 +36,13 @@ CLASSES = ("db.t3.micro", "db.t4g.micro")
 
 @register
 class DbInstance(Handler):
+    # DBInstanceIdentifier: 1-63 letters, digits or hyphens, starting with a letter, no two
+    # consecutive hyphens, not ending with one (RDS API reference, CreateDBInstance)
     info = TypeInfo("rds.db_instance", "rds", "RDS › Databases", gone=_GONE, sweep_rank=100, arn_service="rds",
-                    slow=True, id_output="arn")
+                    slow=True, id_output="arn",
+                    name_text=Text(r"[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-)", 63,
+                                   "letters, digits and single hyphens, starting with a letter, not ending with a hyphen",
+                                   reserve=STUDENT_PREFIX))
     schema = {
         "database": Prop(str, required=True),
         "instance_class": Prop(str, choices=CLASSES),

@@ -25,6 +25,7 @@ from ..aws.retry import SECRET_DELETING
 from ..workshop.model import ResourceSpec
 from .base import (Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, created, register, tag_list,
                   tags_from_list)
+from .base import STUDENT_PREFIX, Text
 
 # characters that break shells, URLs or JSON when a student copies the password
 EXCLUDED = "\"'\\/@`$%&;<>|{}[]()"
@@ -32,8 +33,11 @@ EXCLUDED = "\"'\\/@`$%&;<>|{}[]()"
 
 @register
 class Secret(Handler):
+    # Name: 1-512 of letters, digits and /_+=.@- (Secrets Manager API reference, CreateSecret)
     info = TypeInfo("secretsmanager.secret", "secretsmanager", "Secrets Manager › Secrets",
-                    gone=("ResourceNotFoundException",), sweep_rank=80, arn_service="secretsmanager")
+                    gone=("ResourceNotFoundException",), sweep_rank=80, arn_service="secretsmanager",
+                    name_text=Text(r"[A-Za-z0-9/_+=.@-]+", 512, "letters, digits and /_+=.@- only",
+                                   reserve=STUDENT_PREFIX))
     schema = {"generate_password": Prop(dict, required=True), "description": Prop(str)}
     outputs = ("name", "arn")
     permissions = ("secretsmanager:CreateSecret", "secretsmanager:DescribeSecret",

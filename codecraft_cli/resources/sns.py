@@ -22,13 +22,17 @@ from typing import Any
 
 from ..workshop.model import ResourceSpec
 from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, register, tag_list, tags_from_list
+from .base import STUDENT_PREFIX, Text
 
 _GONE = ("NotFound", "NotFoundException")
 
 
 @register
 class Topic(Handler):
-    info = TypeInfo("sns.topic", "sns", "SNS › Topics", gone=_GONE, sweep_rank=60, arn_service="sns")
+    # Name: 1-256 of [A-Za-z0-9_-], a FIFO topic's ending in .fifo (SNS API reference, CreateTopic)
+    info = TypeInfo("sns.topic", "sns", "SNS › Topics", gone=_GONE, sweep_rank=60, arn_service="sns",
+                    name_text=Text(r"[A-Za-z0-9_-]+(\.fifo)?", 256, "letters, digits, hyphens and underscores only",
+                                   reserve=STUDENT_PREFIX))
     outputs = ("name", "arn")
     permissions = ("sns:CreateTopic", "sns:GetTopicAttributes", "sns:DeleteTopic",
                    "sns:TagResource", "sns:ListTagsForResource")

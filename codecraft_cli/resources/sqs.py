@@ -24,6 +24,7 @@ from ..aws.retry import QUEUE_DELETED_RECENTLY
 from ..aws.tombstones import recently_deleted
 from ..workshop.model import ResourceSpec
 from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, created, register
+from .base import STUDENT_PREFIX, Text
 
 
 def queue_policy(queue_arn: str, topic_arns: list[str]) -> dict[str, Any]:
@@ -45,9 +46,12 @@ def queue_policy(queue_arn: str, topic_arns: list[str]) -> dict[str, Any]:
 
 @register
 class Queue(Handler):
+    # QueueName: up to 80 of [a-zA-Z0-9_-], a FIFO queue's ending in .fifo (SQS API reference, CreateQueue)
     info = TypeInfo("sqs.queue", "sqs", "SQS › Queues",
                     gone=("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"), sweep_rank=70,
-                    arn_service="sqs")
+                    arn_service="sqs", name_text=Text(r"[a-zA-Z0-9_-]+(\.fifo)?", 80,
+                                                      "letters, digits, hyphens and underscores only",
+                                                      reserve=STUDENT_PREFIX))
     schema = {
         "fifo": Prop(bool),
         "visibility_timeout": Prop(int),

@@ -118,6 +118,8 @@ def _properties(handler: Handler, rtype: str, props: Mapping[str, Any], where: s
             problems.add(where, f"property '{key}' must be {' or '.join(k.__name__ for k in kinds)}")
         elif prop.choices and not is_ref and value not in prop.choices:
             problems.add(where, f"property '{key}' must be one of: {', '.join(map(str, prop.choices))}")
+        elif prop.text is not None and not is_ref and (problem := prop.text.problem(f"property '{key}'", value)):
+            problems.add(where, problem)
 
 
 def parse_check(raw: Any, index: int, sid: str, problems: Problems) -> CheckSpec | None:
