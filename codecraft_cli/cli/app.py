@@ -51,7 +51,7 @@ def _global(
 
 
 def _register() -> None:
-    from . import (cmd_classroom, cmd_doctor, cmd_inspect, cmd_local, cmd_setup, cmd_show, cmd_status,
+    from . import (cmd_aws, cmd_classroom, cmd_doctor, cmd_inspect, cmd_local, cmd_setup, cmd_show, cmd_status,
                    cmd_teardown, cmd_test_api, cmd_verify, cmd_workshops)
 
     app.command("workshops")(cmd_workshops.workshops)
@@ -65,6 +65,7 @@ def _register() -> None:
     app.add_typer(cmd_inspect.app, name="inspect")
     app.add_typer(cmd_local.app, name="local")
     app.add_typer(cmd_classroom.app, name="classroom")
+    app.command("aws", **cmd_aws.REGISTRATION)(cmd_aws.aws)
 
 
 _register()

@@ -1,4 +1,4 @@
-"""codecraft local start|stop|status|reset: the embedded emulator."""
+"""codecraft local start|stop|status|reset|env: the embedded emulator."""
 
 from __future__ import annotations
 
@@ -74,3 +74,40 @@ def reset(yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] 
         print_json({"reset": True, **process.status()})
     else:
         console().print("The emulator is stopped and its data erased.")
+
+
+ENV_HELP = """Print the shell lines that point the AWS CLI and SDKs at the emulator (started if needed).
+
+\b
+bash, zsh:   eval "$(codecraft local env)"
+fish:        codecraft local env --shell fish | source
+PowerShell:  codecraft local env --shell powershell | Out-String | Invoke-Expression
+
+Sets AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION and test keys (the emulator accepts any);
+unsets AWS_PROFILE and AWS_SESSION_TOKEN. --json: the variables as an object.
+"""
+
+
+@app.command("env", help=ENV_HELP)
+def env(ctx: typer.Context,
+        shell: Annotated[str, typer.Option(
+            "--shell", help="The shell that evaluates the lines: sh (bash, zsh), fish or powershell.")] = "sh",
+        json_out: JsonOpt = False) -> None:
+    import sys
+
+    from ..engine.local_env import SHELLS, local_env, render
+
+    if shell.lower() not in SHELLS:  # before starting anything
+        from ..errors import UserError
+
+        raise UserError(f"Unknown shell {shell!r}.", hint="Use --shell sh (bash, zsh), fish or powershell.")
+    started: list[bool] = []
+    with console().status("Starting the embedded emulator…"):
+        result = local_env(settings(ctx), on_start=lambda: started.append(True))
+    if started:
+        console().print(f"[green]Started[/green] the embedded emulator: AWS endpoint {result.endpoint}")
+    if json_out:
+        print_json(result.as_json())
+    else:
+        sys.stdout.write(render(result, shell))
+        sys.stdout.flush()
