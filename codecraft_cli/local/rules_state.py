@@ -159,3 +159,33 @@ class MotoState(NoState):
     def db_instance_deletion_protection(self, identifier: str) -> bool | None:
         db = moto_adapter.db_instance_or_none(self.region, identifier.lower())
         return bool(getattr(db, "deletion_protection", False)) if db is not None else None
+
+    def security_group_name(self, group_id: str) -> str | None:
+        from moto.ec2.models import ec2_backends
+
+        group = ec2_backends[moto_adapter.ACCOUNT_ID][self.region].get_security_group_from_id(group_id)
+        return str(group.name) if group is not None else None
+
+    def vpc_endpoint_service_exists(self, service_name: str) -> bool | None:
+        from moto.ec2.models import ec2_backends
+
+        backend = ec2_backends[moto_adapter.ACCOUNT_ID][self.region]
+        try:  # moto raises InvalidServiceName for a name it does not offer
+            backend.describe_vpc_endpoint_services([service_name], None, 1, None, self.region)
+        except Exception as error:
+            return False if type(error).__name__ == "InvalidServiceName" else None
+        return True
+
+    def resource_path_parts(self, rest_api_id: str, parent_id: str) -> frozenset[str] | None:
+        from moto.apigateway.models import apigateway_backends
+
+        api = apigateway_backends[moto_adapter.ACCOUNT_ID][self.region].apis.get(rest_api_id)
+        if api is None or parent_id not in api.resources:
+            return None
+        return frozenset(str(r.path_part) for r in list(api.resources.values()) if r.parent_id == parent_id)
+
+    def policy_attachment_count(self, policy_arn: str) -> int | None:
+        from moto.iam.models import iam_backends
+
+        policy = iam_backends[moto_adapter.ACCOUNT_ID]["global"].managed_policies.get(policy_arn)
+        return int(policy.attachment_count) if policy is not None else None

@@ -144,3 +144,17 @@ def rest_api(params: Params, state: State) -> Refusal | None:
     if isinstance(types, list) and len(types) != 1:
         return _bad("Only one endpoint type may be specified")
     return None
+
+
+@rule("apigateway", "CreateResource")
+def sibling_path_part(params: Params, state: State) -> Refusal | None:
+    """A resource whose path part its parent already has is refused with ConflictException
+    ("Another resource with the same parent already has this name", API_CreateResource.html
+    Errors: ConflictException)."""
+    part, api, parent = text(params.get("pathPart")), text(params.get("restApiId")), text(params.get("parentId"))
+    if part and api and parent:
+        siblings = state.resource_path_parts(api, parent)
+        if siblings is not None and part in siblings:
+            return Refusal("ConflictException", f"Another resource with the same parent already has this name: "
+                                                f"{part}", 409)
+    return None

@@ -75,6 +75,22 @@ class State(Protocol):
 
     def db_instance_deletion_protection(self, identifier: str) -> bool | None: ...
 
+    def security_group_name(self, group_id: str) -> str | None:
+        """The name of the security group with this id."""
+        ...
+
+    def vpc_endpoint_service_exists(self, service_name: str) -> bool | None:
+        """Whether a VPC endpoint service of this name is offered in the region."""
+        ...
+
+    def resource_path_parts(self, rest_api_id: str, parent_id: str) -> frozenset[str] | None:
+        """The path parts of the REST API resources directly under ``parent_id``."""
+        ...
+
+    def policy_attachment_count(self, policy_arn: str) -> int | None:
+        """How many identities (roles, users, groups) the managed policy is attached to."""
+        ...
+
 
 class NoState:
     """A :class:`State` that knows nothing (every rule needing a fact lets the request
@@ -116,6 +132,18 @@ class NoState:
         return None
 
     def db_instance_deletion_protection(self, identifier: str) -> bool | None:
+        return None
+
+    def security_group_name(self, group_id: str) -> str | None:
+        return None
+
+    def vpc_endpoint_service_exists(self, service_name: str) -> bool | None:
+        return None
+
+    def resource_path_parts(self, rest_api_id: str, parent_id: str) -> frozenset[str] | None:
+        return None
+
+    def policy_attachment_count(self, policy_arn: str) -> int | None:
         return None
 
 

@@ -132,3 +132,26 @@ def vpc_endpoint(params: Params, state: State) -> Refusal | None:
     if kind == "Interface" and params.get("RouteTableIds"):
         return Refusal(INVALID, "Route tables are not supported for Interface type VPC endpoint.")
     return None
+
+
+@rule("ec2", "CreateVpcEndpoint")
+def endpoint_service(params: Params, state: State) -> Refusal | None:
+    """ServiceName must name a service offered in the region (DescribeVpcEndpointServices);
+    otherwise InvalidServiceName, "The Vpc Endpoint Service '...' does not exist"
+    (API_CreateVpcEndpoint.html; errors-overview.html, InvalidServiceName)."""
+    name = text(params.get("ServiceName"))
+    if name and state.vpc_endpoint_service_exists(name) is False:
+        return Refusal("InvalidServiceName", f"The Vpc Endpoint Service '{name}' does not exist")
+    return None
+
+
+@rule("ec2", "DeleteSecurityGroup")
+def default_group(params: Params, state: State) -> Refusal | None:
+    """"You can't delete a default security group" (API_DeleteSecurityGroup.html;
+    default-security-group.html): CannotDelete (errors-overview.html)."""
+    group_id = text(params.get("GroupId"))
+    if params.get("GroupName") == "default" or (group_id and state.security_group_name(group_id) == "default"):
+        shown_id = group_id or "default"
+        return Refusal("CannotDelete", f'the specified group: "{shown_id}" name: "default" cannot be deleted '
+                                       "by a user")
+    return None

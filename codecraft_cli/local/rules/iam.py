@@ -132,3 +132,14 @@ def policy_arn(params: Params, state: State) -> Refusal | None:
     if arn is not None and not _POLICY_ARN.fullmatch(arn):
         return Refusal("InvalidInput", f"ARN {arn} is not valid.")
     return None
+
+
+@rule("iam", "DeletePolicy")
+def policy_still_attached(params: Params, state: State) -> Refusal | None:
+    """"Before you can delete a managed policy, you must first detach the policy from all users,
+    groups, and roles that it is attached to" (API_DeletePolicy.html; Errors: DeleteConflict,
+    409)."""
+    arn = text(params.get("PolicyArn"))
+    if arn and (state.policy_attachment_count(arn) or 0) > 0:
+        return Refusal("DeleteConflict", "Cannot delete a policy attached to entities.", 409)
+    return None

@@ -123,3 +123,22 @@ def _subscription_attributes(attributes: dict[str, str]) -> Refusal | None:
 def set_subscription_attribute(params: Params, state: State) -> Refusal | None:
     name = str(params.get("AttributeName", ""))
     return _subscription_attributes({name: str(params.get("AttributeValue", ""))})
+
+
+# SetTopicAttributes AttributeName: "Valid values: DeliveryPolicy, DisplayName, Policy,
+# TracingConfig, KmsMasterKeyId, SignatureVersion, ContentBasedDeduplication, ArchivePolicy,
+# FifoThroughputScope" and the delivery-status logging attributes of each protocol
+# (API_SetTopicAttributes.html; sns-topic-attributes.html).
+_TOPIC_ATTRIBUTES = {"DeliveryPolicy", "DisplayName", "Policy", "TracingConfig", "KmsMasterKeyId",
+                     "SignatureVersion", "ContentBasedDeduplication", "ArchivePolicy", "FifoThroughputScope"} | {
+    f"{protocol}{suffix}"
+    for protocol in ("Application", "Firehose", "HTTP", "Lambda", "SQS")
+    for suffix in ("SuccessFeedbackRoleArn", "SuccessFeedbackSampleRate", "FailureFeedbackRoleArn")}
+
+
+@rule("sns", "SetTopicAttributes")
+def topic_attribute(params: Params, state: State) -> Refusal | None:
+    name = text(params.get("AttributeName"))
+    if name is not None and name not in _TOPIC_ATTRIBUTES:
+        return _invalid("AttributeName")
+    return None
