@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from .rules import Refusal
 from .rules_state import Deletions, MotoState
@@ -159,7 +159,8 @@ def _rest_operation(service: str, method: str, path: str, query: Mapping[str, st
     if len(best) != 1:
         return None
     route, found = best[0]
-    return route.operation, dict(zip(route.labels, found.groups(), strict=True))
+    # labels as sent on the wire are percent-encoded (botocore 1.44 encodes ':' in an ARN as %3A)
+    return route.operation, dict(zip(route.labels, (unquote(g) for g in found.groups()), strict=True))
 
 
 def read_request(environ: dict[str, Any], body: bytes) -> RequestInfo | None:

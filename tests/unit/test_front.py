@@ -240,3 +240,14 @@ def test_rest_operations_are_told_apart() -> None:
     assert _rest_operation("s3", "PUT", "/b/k", {"tagging": ""}, {})[0] == "PutObjectTagging"  # type: ignore[index]
     assert _rest_operation("lambda", "POST", "/2015-03-31/functions/f/invocations", {}, {}) == \
         ("Invoke", {"FunctionName": "f"})
+
+
+def test_uri_labels_are_read_decoded() -> None:
+    """botocore 1.44 percent-encodes ':' in a URI label (a function named by its ARN): the rules
+    see the ARN itself, not 'arn%3Aaws%3A...' (which fails Lambda's FunctionName pattern)."""
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:ProcessOrder"
+    encoded = arn.replace(":", "%3A")
+    assert _rest_operation("lambda", "GET", f"/2015-03-31/functions/{encoded}/policy", {}, {}) == \
+        ("GetPolicy", {"FunctionName": arn})
+    assert _rest_operation("s3", "PUT", "/b/uploads/a%20b.png", {}, {}) == \
+        ("PutObject", {"Bucket": "b", "Key": "uploads/a b.png"})
