@@ -155,6 +155,8 @@ class _Recorded(dict[str, Any]):
         parents = {"api": API, "pool": POOL, "function": _pascal(self.rid), "method": "POST",
                    "bucket": f"codecraft-{self.rid.replace('_', '-')}-79615e2c", "stage": "prod",
                    "resource_id": "abc123def4", "username": "student"}
+        if key == "id" and self.rtype == "lambda.event_source_mapping":
+            return "a1b2c3d4-0000-4000-8000-000000000001"  # a mapping's UUID: 36 characters (Lambda model)
         return parents[key] if key in parents else _attribute(self.rtype, self.rid, key)
 
 
