@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 from .base import Params, Refusal, State, at_most, number, rule, text, validation
 
@@ -114,24 +115,23 @@ def zip_needs_runtime_and_handler(params: Params, state: State) -> Refusal | Non
     return None
 
 
-@rule("lambda", "CreateFunction")
-def zip_upload_size(params: Params, state: State) -> Refusal | None:
+def _zip_too_large(zipped: Any, operation: str) -> Refusal | None:
     """Deployment package (.zip) uploaded directly: 50 MB (gettingstarted-limits.html)."""
-    code = params.get("Code")
-    zipped = code.get("ZipFile") if isinstance(code, dict) else None
     if isinstance(zipped, bytes) and len(zipped) > 50 * 1024 * 1024:
         return Refusal("RequestEntityTooLargeException",
-                       "Request must be smaller than 69905067 bytes for the CreateFunction operation", 413)
+                       f"Request must be smaller than 69905067 bytes for the {operation} operation", 413)
     return None
+
+
+@rule("lambda", "CreateFunction")
+def zip_upload_size(params: Params, state: State) -> Refusal | None:
+    code = params.get("Code")
+    return _zip_too_large(code.get("ZipFile") if isinstance(code, dict) else None, "CreateFunction")
 
 
 @rule("lambda", "UpdateFunctionCode")
 def code_update_size(params: Params, state: State) -> Refusal | None:
-    zipped = params.get("ZipFile")
-    if isinstance(zipped, bytes) and len(zipped) > 50 * 1024 * 1024:
-        return Refusal("RequestEntityTooLargeException",
-                       "Request must be smaller than 69905067 bytes for the UpdateFunctionCode operation", 413)
-    return None
+    return _zip_too_large(params.get("ZipFile"), "UpdateFunctionCode")
 
 
 @rule("lambda", "CreateFunction")
