@@ -53,9 +53,12 @@ class RestApi(Handler):
                 by_hand: bool = False) -> Observed:
         # API names are not unique: only an API carrying this deployment's tags is ours.
         name = self.name(ctx, res)
+        # found through its routes (engine/discovery): that one, even when another has its name
+        found_id = (getattr(ctx, "found", None) or {}).get(res.id + "#id")
         return owned(ctx, (({"id": api["id"]}, dict(api.get("tags") or {}))
                            for page in ctx.client("apigateway").get_paginator("get_rest_apis").paginate()
-                           for api in page.get("items", []) if api.get("name") == name), by_hand)
+                           for api in page.get("items", []) if api.get("name") == name
+                           and (not by_hand or not found_id or api["id"] == found_id)), by_hand)
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Step]:

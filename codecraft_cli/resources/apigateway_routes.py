@@ -214,15 +214,22 @@ class Deployment(Handler):
         return ("API Gateway: the stage is not deployed with the latest changes: "
                 f"Deploy API › stage {call.params.get('stageName')}")
 
+    @staticmethod
+    def stage(ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        """The stage: the one found through its routes (engine/discovery) when the seed names
+        none, else the workshop's."""
+        return (getattr(ctx, "found", None) or {}).get(res.id) or str(props["stage"])
+
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         if has_unresolved(props["api"]):
             return Observed(False)
         client = ctx.client("apigateway")
+        stage_name = self.stage(ctx, res, props)
         state = self.fetch(lambda: live_state(client, str(props["api"])))
         if state is None:
             return Observed(False)
         live, methods = state
-        stage = self.fetch(lambda: client.get_stage(restApiId=props["api"], stageName=props["stage"]))
+        stage = self.fetch(lambda: client.get_stage(restApiId=props["api"], stageName=stage_name))
         deployment = stage and self.fetch(lambda: client.get_deployment(
             restApiId=props["api"], deploymentId=stage["deploymentId"], embed=["apisummary"]))
         if not stage or deployment is None:
@@ -254,16 +261,17 @@ class Deployment(Handler):
         deployed = observed.attrs.get("deployed_methods")
         if deployed is not None and deployed != observed.attrs.get("live_methods"):
             return [f"API Gateway: the stage is not deployed with the latest changes: Deploy API › stage "
-                    f"{props['stage']}"]
+                    f"{self.stage(ctx, res, props)}"]
         return []
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         deployment_id = created(results, observed, "deployment_id", "id")
+        stage = self.stage(ctx, res, props)
         return {
-            "api": props["api"], "stage": props["stage"], "id": deployment_id,
+            "api": props["api"], "stage": stage, "id": deployment_id,
             "shared_stage": bool(props.get("shared_stage")),
-            "invoke_url": invoke_url(ctx, str(props["api"]), str(props["stage"])),
+            "invoke_url": invoke_url(ctx, str(props["api"]), stage),
         }
 
     def physical_id(self, outputs: Mapping[str, Any]) -> str:
