@@ -103,7 +103,7 @@ class StepByStep:
         while answer != "q":
             results = self._check([step.id])
             self._report(results)
-            if all(r.ok for r in results):
+            if not any(r.failed for r in results):
                 return True
             answer = self.ask(self.words["retry"]).strip().lower()
             if answer == "c":

@@ -170,7 +170,7 @@ def verify_student(workshop_id: str, target: Target, run: StudentRun, lang: str,
     results = run_checks(ctx, on_result=progress, by_hand=True)  # built in the console counts
     run.passed, run.total = sum(r.ok for r in results), len(results)
     run.score = score(ctx.workshop, results)
-    run.failed_checks = [f"{r.step}.{r.check}" for r in results if not r.ok]
+    run.failed_checks = [f"{r.step}.{r.check}" for r in results if r.failed]
     return results
 
 

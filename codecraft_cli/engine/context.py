@@ -39,6 +39,8 @@ class DeployContext:
     student: str | None = None
     lang: str = "en"
     expires_at: float | None = None  # epoch seconds: `teardown --expired` removes it after
+    # resource id -> physical name found through the links (engine/discovery): a name the seed leaves open
+    found: dict[str, str] = field(default_factory=dict)
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     _artifacts: dict[str, packaging.Artifact] = field(default_factory=dict)

@@ -6,7 +6,7 @@ that step: the same plans the executor runs, for resources that do not exist yet
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,8 @@ class OfflineContext:
     gateway: str | None = None
     account_id: str = "<account>"
     lab_role_arn: str | None = None
+    lang: str = "en"
+    found: dict[str, str] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
         raise RuntimeError("narration makes no AWS call")

@@ -36,8 +36,10 @@ def status(settings: Settings, workshop: str | None = None, student: str | None 
 
 
 def verify(settings: Settings, workshop: str, student: str | None,
-           on_result: Callable[[Any], None] | None = None) -> ChecksReport:
-    """Every check of the workshop, on what exists (built by codecraft or by hand in the console)."""
+           on_result: Callable[[Any], None] | None = None, *, keep_probes: bool = False,
+           api_name: str | None = None) -> ChecksReport:
+    """Every check of the workshop, on what exists (built by codecraft, by hand in the console or
+    by another tool), judged as a teacher would (engine/verifier)."""
     from ..workshop import load_workshop
     from .grading import score
     from .verifier import NOTHING_BUILT, run_checks
@@ -45,8 +47,8 @@ def verify(settings: Settings, workshop: str, student: str | None,
     w = load_workshop(workshop)
     target = open_target(settings)
     ctx = open_context(w, target, student, settings.lang)
-    # resources built by hand in the console count, found by their names
-    results = run_checks(ctx, on_result=on_result, by_hand=True)
+    # resources built by hand in the console count, found by their names or through their links
+    results = run_checks(ctx, on_result=on_result, by_hand=True, keep_probes=keep_probes, api_name=api_name)
     nothing = not any(r.ok for r in results) and any(r.detail == NOTHING_BUILT for r in results)
     return ChecksReport(w.id, results, score(w, results), nothing_built=nothing)
 

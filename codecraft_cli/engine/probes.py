@@ -4,7 +4,9 @@ to end and returns ``(ok, detail)``.
     http            send a request through the API and expect a status
     dynamodb_item   an item with this key exists (optionally with these attribute values)
     sqs_message     a message containing a text is in the queue (peeked, not consumed)
-    log_events      the function's log group holds a line containing a text
+    log_events      the function's log group holds a line containing a text (or, ``since_probe``,
+                    any line written since the run began: a seed's code may print nothing, Lambda
+                    still writes START/END/REPORT)
     cognito_sign_in the test user signs in and receives an ID token
     db_query        the database function runs a query (optionally returning a row with a text)
     s3_object       an object is in the bucket (these bytes, this text, this JPEG size)
@@ -12,13 +14,16 @@ to end and returns ``(ok, detail)``.
 Each type and its required params are declared in ``workshop/check_types.py`` (the loader checks
 a file against them); :func:`probe` registers the runner of a declared type. ``{probe}`` in check
 parameters is replaced by a unique id for this run, so the evidence found is the evidence this
-run produced; ``{last.field}`` by a field of the previous API answer's JSON body.
+run produced; ``{last.field}`` by a field of the previous API answer's JSON body. What a probe
+finds that this run wrote (an item, an object) is noted in ``RunState.traces`` for
+``engine/cleanup`` to remove.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -39,6 +44,13 @@ class RunState:
     probe: str = field(default_factory=lambda: "probe-" + uuid.uuid4().hex[:10])
     responses: dict[str, Any] = field(default_factory=dict)
     wait_seconds: float = 10.0
+    started_ms: int = field(default_factory=lambda: int(time.time() * 1000))  # when the run began
+    # what this run wrote, for the cleanup: ("dynamodb", table, key) or ("s3", bucket, key)
+    traces: list[tuple[str, str, Any]] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.ctx.lang
 
 
 ProbeFn = Callable[[RunState, Mapping[str, Any]], tuple[bool, str]]
@@ -102,8 +114,9 @@ def _with_last(value: Any, state: RunState) -> Any:
 
 
 def _uses_probe(params: Mapping[str, Any]) -> bool:
-    """The check wrote its own evidence (``{probe}``): it removes it once found."""
-    return "{probe}" in str(params.get("_raw", ""))
+    """The evidence is this run's own (``{probe}``, or ``{last.*}``: what the probe's request made)."""
+    raw = str(params.get("_raw", ""))
+    return "{probe}" in raw or "{last." in raw
 
 
 def _output(state: RunState, params: Mapping[str, Any], key: str, attr: str, what: str) -> str:
@@ -191,10 +204,9 @@ def _item(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
                 return False, f"item {params['key']}: {attr} is {got!r}, expected {want!r}"
         return True, f"item {params['key']} is in {table}"
 
-    ok, detail = _poll(state, attempt)
-    if ok and _uses_probe(params):
-        client.delete_item(TableName=table, Key=key)  # leave the student's table as it was
-    return ok, detail
+    if _uses_probe(params):  # removed at the end of the run (engine/cleanup), found or not
+        state.traces.append(("dynamodb", table, key))
+    return _poll(state, attempt)
 
 
 @probe("sqs_message")
@@ -221,6 +233,8 @@ def _object(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     bucket = _output(state, params, "bucket", "name", "bucket")
     key = str(params["key"])
     client = state.ctx.client("s3")
+    if _uses_probe(params):
+        state.traces.append(("s3", bucket, key))
 
     def attempt() -> tuple[bool, str]:
         try:
@@ -257,15 +271,18 @@ def _object_problem(key: str, data: bytes, params: Mapping[str, Any]) -> str | N
 def _logs(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     group = "/aws/lambda/" + _output(state, params, "function", "name", "function")
     needle = str(params.get("contains", ""))
+    since = {"startTime": state.started_ms} if params.get("since_probe") else {}
     client = state.ctx.client("logs")
 
     def attempt() -> tuple[bool, str]:
         try:
-            events = client.filter_log_events(logGroupName=group, limit=1000).get("events", [])
+            events = client.filter_log_events(logGroupName=group, limit=1000, **since).get("events", [])
         except Exception as exc:  # the group may not exist yet
             return False, f"cannot read {group}: {error_code(exc) or exc}"
         if any(needle in event.get("message", "") for event in events):
             return True, f"{group} holds the function's output"
+        if since:
+            return False, f"no log line in {group} since the check began"
         return False, f"no log line containing {needle!r} in {group}"
 
     return _poll(state, attempt)

@@ -55,9 +55,14 @@ class ChecksReport:
     def total(self) -> int:
         return len(self.results)
 
+    @property
+    def failed(self) -> int:
+        """Required checks that did not pass (advice and optional parts not built do not fail)."""
+        return sum(r.failed for r in self.results)
+
     def as_json(self) -> dict[str, Any]:
         data = {"workshop": self.workshop, "checks": [r.as_json() for r in self.results],
-                "passed": self.passed, "total": self.total}
+                "passed": self.passed, "failed": self.failed, "total": self.total}
         return data if self.score is None else {**data, "score": self.score}
 
 

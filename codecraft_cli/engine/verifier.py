@@ -8,21 +8,33 @@ by the probe registered for its type (``engine/probes.py``). Grading is ``engine
 ``by_hand``: what a student built in the console counts — a resource is also found by its
 prescribed name when it carries no codecraft tags, and is compared on what the workshop asks
 for rather than on every setting codecraft would apply.
+
+Judged as a teacher would (DESIGN.md §7): what the seed prescribes fails the check; what it
+leaves open (a role's name, a handler, a timeout that works) is accepted, and codecraft's own
+choice there is shown as advice with its reason. A name the seed leaves open is found through the
+links first (``engine/discovery``: route -> integration -> function -> role). A part the seed makes
+optional and nobody built is reported as such; a check that is codecraft's own addition
+(``advice:``) never fails the run. A failed check carries the causes found in the evidence
+(``engine/diagnosis``). What the probes wrote is removed at the end (``engine/cleanup``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..aws.errors import error_code
 from ..errors import CodecraftError
 from ..i18n import text
 from ..resources import handler_for
+from ..resources.base import Finding
 from ..workshop.model import CheckSpec, ResourceSpec, dependency_order, has_unresolved, resolve
 from .context import DeployContext
 from .probes import RunState, run_probe
+
+
+REQUIRED, ADVICE, OPTIONAL = "required", "advice", "optional"
 
 
 @dataclass
@@ -33,28 +45,46 @@ class CheckResult:
     detail: str
     title: str = ""
     fix: str = ""
+    kind: str = REQUIRED  # "advice": codecraft's addition; "optional": an optional part not built
+    advice: list[str] = field(default_factory=list)  # what the seed leaves open, codecraft's choice and why
+    causes: list[dict[str, Any]] = field(default_factory=list)  # found in the evidence (engine/diagnosis)
+
+    @property
+    def failed(self) -> bool:
+        """A failure of the run: a required check that did not pass."""
+        return not self.ok and self.kind == REQUIRED
 
     def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"step": self.step, "check": self.check, "ok": self.ok, "detail": self.detail}
+        data: dict[str, Any] = {"step": self.step, "check": self.check, "ok": self.ok, "kind": self.kind,
+                                "detail": self.detail}
         if not self.ok and self.fix:
             data["fix"] = self.fix
+        if self.advice:
+            data["advice"] = self.advice
+        if self.causes:
+            data["causes"] = self.causes
         return data
 
 
 NOTHING_BUILT = "not run: none of the workshop's resources exists"
+NOT_BUILT_OPTIONAL = {"fr": "partie facultative, non construite", "en": "optional part, not built"}
 
 
 def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
                on_result: Callable[[CheckResult], None] | None = None,
                only_steps: set[str] | None = None,
                outputs: dict[str, dict[str, Any]] | None = None,
-               *, by_hand: bool = False) -> list[CheckResult]:
+               *, by_hand: bool = False, keep_probes: bool = False,
+               api_name: str | None = None) -> list[CheckResult]:
     """Observe every resource, compare it with the workshop, then run the explicit checks.
 
     ``only_steps`` limits the report to those steps (other resources are still observed when
     their outputs are needed and not given in ``outputs``). ``by_hand``: resources built in the
-    console count (see the module's docstring).
+    console count (see the module's docstring). ``keep_probes``: leave what the probes wrote.
+    ``api_name``: the REST API to judge (``--api``), when several could be the student's.
     """
+    from .cleanup import remove_probe_traces
+
     workshop = ctx.workshop
     state = RunState(ctx, {**ctx.prerequisite_outputs(), **(outputs or {})}, wait_seconds=wait_seconds)
     results: list[CheckResult] = []
@@ -64,30 +94,55 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
         if on_result:
             on_result(result)
 
+    if by_hand:
+        from .discovery import discover
+
+        ctx.found.update(discover(ctx, workshop, state.outputs, api_name=api_name))
     by_step: dict[str, list[CheckResult]] = {step.id: [] for step in workshop.steps}
-    found = 0  # resources of the workshop itself that exist (a look-up such as the default VPC not counted)
+    built: dict[str, int] = {step.id: 0 for step in workshop.steps}
     for res in dependency_order(workshop.resources):
         if only_steps is not None and res.step not in only_steps and res.id in state.outputs:
             continue
         result, exists = _check_resource(state, res, by_hand)
         by_step[res.step].append(result)
-        found += exists
+        built[res.step] += exists
     # a whole verify that found nothing of the workshop: nothing to probe (a step-by-step check of
     # one step observes that step's resources only, so it always runs its checks)
-    nothing = only_steps is None and found == 0
-    for step in workshop.steps:
-        if only_steps is not None and step.id not in only_steps:
-            continue
-        for result in by_step[step.id]:
-            add(result)
-        for check in step.checks:
-            if nothing:  # say so at once rather than poll for evidence that cannot come
-                add(CheckResult(check.step, check.id, False, NOTHING_BUILT, text(check.title, ctx.lang)))
+    nothing = only_steps is None and not any(built.values())
+    skipped = {step.id for step in workshop.steps if step.optional and not built[step.id]}
+    try:
+        for step in workshop.steps:
+            if only_steps is not None and step.id not in only_steps:
                 continue
-            add(_run_explicit(state, check))
+            for result in by_step[step.id]:
+                if step.id in skipped:
+                    result.kind, result.detail = OPTIONAL, text(NOT_BUILT_OPTIONAL, ctx.lang)
+                add(result)
+            for check in step.checks:
+                if nothing:  # say so at once rather than poll for evidence that cannot come
+                    add(CheckResult(check.step, check.id, False, NOTHING_BUILT, text(check.title, ctx.lang),
+                                    kind=_kind(check)))
+                elif step.id in skipped or _needs_skipped(workshop, check, skipped):
+                    add(CheckResult(check.step, check.id, False, text(NOT_BUILT_OPTIONAL, ctx.lang),
+                                    text(check.title, ctx.lang), kind=OPTIONAL))
+                else:
+                    add(_run_explicit(state, check))
+    finally:
+        if not keep_probes and not nothing:
+            remove_probe_traces(state)
     if outputs is not None:
         outputs.update({k: v for k, v in state.outputs.items() if ":" not in k})
     return results
+
+
+def _kind(check: CheckSpec) -> str:
+    return ADVICE if check.advice else REQUIRED
+
+
+def _needs_skipped(workshop: Any, check: CheckSpec, skipped: set[str]) -> bool:
+    """A check that needs a resource (or a step) of an optional part nobody built."""
+    steps_of = {res.id: res.step for res in workshop.resources}
+    return any(steps_of.get(need, need) in skipped for need in check.needs)
 
 
 def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[CheckResult, bool]:
@@ -107,14 +162,16 @@ def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[
             handler.prepare(ctx, res, props)
             observed = handler.observe_by_hand(ctx, res, props) if by_hand else handler.observe(ctx, res, props)
             detail = ""
-        fix = ""
+        fix, advice = "", []
         if observed is None:
             ok = False
         elif not observed.exists:
             ok, detail = False, f"{name} does not exist"
             fix = handler.missing(ctx, res, props)
         else:
-            problems = handler.check(ctx, res, props, observed, by_hand=by_hand)
+            findings = handler.check(ctx, res, props, observed, by_hand=by_hand)
+            problems = [_said(f) for f in findings if handler.requires(res, f)]
+            advice = [_said(f, with_reason=True) for f in findings if not handler.requires(res, f)]
             ok = not problems
             detail = "exists and matches the workshop" if ok else f"{len(problems)} difference(s)"
             fix = "; ".join(problems)
@@ -122,17 +179,31 @@ def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[
             state.outputs[res.id] = handler.resolve_outputs(ctx, res, props, observed, {})
             exists = observed.exists and not handler.info.lookup
     except Exception as exc:
-        ok, detail, fix = False, _failure(exc), ""
-    return CheckResult(res.step, res.id, ok, detail, title, fix), exists
+        ok, detail, fix, advice = False, _failure(exc), "", []
+    return CheckResult(res.step, res.id, ok, detail, title, fix, advice=advice), exists
+
+
+def _said(finding: Finding | str, with_reason: bool = False) -> str:
+    if isinstance(finding, str):
+        return finding
+    return f"{finding.fix} — {finding.reason}" if with_reason and finding.reason else finding.fix
 
 
 def _run_explicit(state: RunState, check: CheckSpec) -> CheckResult:
+    from .diagnosis import diagnose
+
     lang = state.ctx.lang
     try:
         ok, detail = run_probe(state, check)
     except Exception as exc:
         ok, detail = False, _failure(exc)
-    return CheckResult(check.step, check.id, ok, detail, text(check.title, lang), text(check.fix, lang))
+    result = CheckResult(check.step, check.id, ok, detail, text(check.title, lang), text(check.fix, lang),
+                         kind=_kind(check))
+    if check.advice:
+        result.advice = [text(check.advice, lang)]
+    if not ok:
+        result.causes = [cause.as_json() for cause in diagnose(state, check, detail)]
+    return result
 
 
 def _failure(exc: Exception) -> str:

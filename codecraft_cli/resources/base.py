@@ -27,7 +27,7 @@ from ..aws.errors import if_exists
 from ..workshop.model import ResourceSpec
 from .plan import Call, Step, Var, Wait
 
-__all__ = ["Call", "Context", "Handler", "Observed", "Prop", "Step", "Tagged", "TypeInfo", "Var", "Wait",
+__all__ = ["Call", "Context", "Finding", "Handler", "Observed", "Prop", "Step", "Tagged", "TypeInfo", "Var", "Wait",
            "created", "diff", "owned", "register", "tag_list", "tags_from_list"]
 T = TypeVar("T")
 
@@ -47,10 +47,20 @@ class Observed:
 
 
 class Context(Protocol):
-    """What a handler may use (engine.context.DeployContext; narrate's OfflineContext for ``show``)."""
+    """What a handler may use (engine.context.DeployContext; narrate's OfflineContext for ``show``).
+
+    ``found``: resource id -> the physical name found through the links (engine/discovery) for a
+    resource whose name the seed leaves open; ``lang``: the language of fixes and advice.
+    """
 
     @property
     def region(self) -> str: ...
+
+    @property
+    def lang(self) -> str: ...
+
+    @property
+    def found(self) -> dict[str, str]: ...
 
     @property
     def is_local(self) -> bool: ...
@@ -122,6 +132,21 @@ class Text:
 STUDENT_PREFIX = 21  # "<student>-": a student name has at most 20 characters (engine/context)
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One difference between what exists and the workshop, said as the console fix.
+
+    ``prop``: what it is about, a YAML property of the type ("billing", "timeout") or "name",
+    "code", "role", "runtime"...; "*" is always a requirement. The verifier counts it as a failure
+    when the seed prescribes ``prop`` (:meth:`Handler.prescribed_for`), otherwise as advice shown
+    with ``reason``, why codecraft chooses that value.
+    """
+
+    prop: str
+    fix: str
+    reason: str = ""
+
+
 Tagged = tuple[str, dict[str, str], dict[str, Any]]  # (ARN, tags, outputs) of a resource found by listing
 
 
@@ -160,21 +185,40 @@ class Handler:
     schema: ClassVar[Mapping[str, Prop]] = {}
     outputs: ClassVar[tuple[str, ...]] = ("name", "arn")
     permissions: ClassVar[tuple[str, ...]] = ()
+    # what a seed fixes for this type unless the YAML's ``seed:`` says otherwise ("*": everything)
+    prescribed: ClassVar[tuple[str, ...]] = ("*",)
 
     def name(self, ctx: Context, res: ResourceSpec) -> str:
+        """Its physical name: the one found through the links (a name the seed leaves open), else
+        codecraft's (with the student prefix)."""
+        found = getattr(ctx, "found", None)
+        if found and res.id in found:
+            return str(found[res.id])
         return ctx.physical_name(res.name or res.id)
+
+    def prescribed_for(self, res: ResourceSpec) -> tuple[str, ...]:
+        """What the seed prescribes for this resource: its ``seed:`` list, else the type's default."""
+        return self.prescribed if res.seed is None else res.seed
+
+    def requires(self, res: ResourceSpec, finding: Finding | str) -> bool:
+        """Whether a finding is a failure (the seed prescribes it) rather than advice."""
+        if isinstance(finding, str) or finding.prop == "*":
+            return True
+        prescribed = self.prescribed_for(res)
+        return "*" in prescribed or finding.prop in prescribed
 
     def serialize_key(self, props: Mapping[str, Any]) -> str | None:
         """Resources with the same key are set up one at a time (they edit one shared thing)."""
         return None
 
     def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
-              by_hand: bool = False) -> list[str]:
+              by_hand: bool = False) -> list[Finding | str]:
         """What differs from the workshop, each said as the console fix (empty: it matches).
 
-        Used by ``verify`` on resources built by codecraft or by hand in the console. By default
-        every call the plan would make is a difference; handlers override this where a console
-        default is acceptable (a retention period, a policy's statement id...).
+        Used by ``verify`` on resources built by codecraft or by hand in the console. A plain text
+        is a requirement; a :class:`Finding` names the property it is about, so what the seed leaves
+        open becomes advice. By default every call the plan would make is a difference; handlers
+        override this where a console default is acceptable.
         """
         return [self.explain(ctx, res, call) for call in self.plan(ctx, res, props, observed)]
 

@@ -18,9 +18,9 @@ from .problems import Problems
 if TYPE_CHECKING:
     from ..resources.base import Handler
 
-STEP_KEYS = {"id", "title", "console", "resources", "checks", "pitfalls"}
-RESOURCE_KEYS = {"id", "type", "name", "properties", "depends_on"}
-CHECK_KEYS = {"id", "type", "title", "params", "fix"}
+STEP_KEYS = {"id", "title", "console", "resources", "checks", "pitfalls", "optional"}
+RESOURCE_KEYS = {"id", "type", "name", "properties", "depends_on", "seed"}
+CHECK_KEYS = {"id", "type", "title", "params", "fix", "advice", "needs"}
 
 
 class EntryPoints(TypedDict):
@@ -57,6 +57,10 @@ def parse_step(raw: Any, index: int, seen_ids: set[str], handlers: Mapping[str, 
                  for rindex, raw_res in enumerate(problems.list_of(raw.get("resources"), where, "resources"), start=1)]
     checks = [parse_check(raw_check, cindex, sid, problems)
               for cindex, raw_check in enumerate(problems.list_of(raw.get("checks"), where, "checks"), start=1)]
+    optional = raw.get("optional", False)
+    if not isinstance(optional, bool):
+        problems.add(where, "'optional' must be true or false")
+        optional = False
     return Step(
         id=sid,
         title=problems.lang_map(raw.get("title"), where, "title"),
@@ -64,6 +68,7 @@ def parse_step(raw: Any, index: int, seen_ids: set[str], handlers: Mapping[str, 
         resources=tuple(res for res in resources if res is not None),
         checks=tuple(check for check in checks if check is not None),
         pitfalls=problems.lang_map(raw.get("pitfalls"), where, "pitfalls", False),
+        optional=optional,
     )
 
 
@@ -97,7 +102,12 @@ def parse_resource(raw: Any, index: int, sid: str, seen_ids: set[str], handlers:
     if handler.info.named and not props.get("function") and name is None:
         problems.add(where, f"'name' is required for {rtype}")
     depends = problems.texts(raw.get("depends_on"), where, "depends_on")
-    return ResourceSpec(rid, rtype, sid, name, dict(props), depends)
+    seed = problems.texts(raw.get("seed"), where, "seed") if "seed" in raw else None
+    for key in seed or ():
+        if key not in handler.schema and key not in ("name", "*") and key not in handler.prescribed:
+            problems.add(where, f"'seed' names {key!r}, which is not a property of {rtype} "
+                         f"(expected 'name' or one of: {', '.join(sorted(handler.schema))})")
+    return ResourceSpec(rid, rtype, sid, name, dict(props), depends, seed)
 
 
 def _properties(handler: Handler, rtype: str, props: Mapping[str, Any], where: str, problems: Problems) -> None:
@@ -140,7 +150,9 @@ def parse_check(raw: Any, index: int, sid: str, problems: Problems) -> CheckSpec
         if key not in params:
             problems.add(where, f"param '{key}' is required for a {ctype} check")
     return CheckSpec(raw["id"], ctype, sid, problems.lang_map(raw.get("title"), where, "title"),
-                     dict(params), problems.lang_map(raw.get("fix"), where, "fix", False))
+                     dict(params), problems.lang_map(raw.get("fix"), where, "fix", False),
+                     problems.lang_map(raw.get("advice"), where, "advice", False),
+                     problems.texts(raw.get("needs"), where, "needs"))
 
 
 def parse_rubric(raw: Any, check_ids: set[str], problems: Problems) -> tuple[RubricItem, ...]:
@@ -159,8 +171,12 @@ def parse_rubric(raw: Any, check_ids: set[str], problems: Problems) -> tuple[Rub
         if not isinstance(points, int | float) or points <= 0:
             problems.add(where, "'points' must be a positive number")
             points = 1
+        bonus = item.get("bonus", False)
+        if not isinstance(bonus, bool):
+            problems.add(where, "'bonus' must be true or false")
+            bonus = False
         rubric.append(RubricItem(problems.lang_map(item.get("criterion"), where, "criterion"),
-                                 tuple(names), float(points)))
+                                 tuple(names), float(points), bonus))
     return tuple(rubric)
 
 

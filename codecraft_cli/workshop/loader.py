@@ -51,6 +51,11 @@ def parse(raw: Any, path: Path) -> Workshop:
     except ValueError as exc:
         problems.add("", str(exc))
     check_ids = {f"{c.step}.{c.id}" for s in steps for c in s.checks} | set(by_id)
+    step_ids = {s.id for s in steps}
+    for check in (c for s in steps for c in s.checks):
+        for need in check.needs:
+            if need not in by_id and need not in step_ids:
+                problems.add(f"step '{check.step}', check '{check.id}'", f"'needs' names no resource or step: {need}")
     rubric = parse_rubric(raw.get("rubric"), check_ids, problems)
     entry = parse_entry_points(raw, requires, by_id, problems)
     problems.raise_if_any()

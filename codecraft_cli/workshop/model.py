@@ -124,6 +124,9 @@ class ResourceSpec:
     name: str | None = None
     properties: Mapping[str, Any] = field(default_factory=dict)
     depends_on: tuple[str, ...] = ()
+    # what the seed prescribes ("name", properties); None: the handler's default (Handler.prescribed).
+    # What it leaves open is accepted whatever the student chose; codecraft's choices there are advice.
+    seed: tuple[str, ...] | None = None
 
     @property
     def deps(self) -> tuple[str, ...]:
@@ -146,6 +149,11 @@ class CheckSpec:
     title: Mapping[str, str]
     params: Mapping[str, Any] = field(default_factory=dict)
     fix: Mapping[str, str] = field(default_factory=dict)
+    # codecraft's own addition beyond the seed, with its reason: reported as advice, never a failure
+    advice: Mapping[str, str] = field(default_factory=dict)
+    # resources or steps it cannot run without: when one is in an optional part nobody built, the
+    # check is reported as optional too (a Cognito sign-in when Cognito was skipped)
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,6 +164,7 @@ class Step:
     resources: tuple[ResourceSpec, ...] = ()
     checks: tuple[CheckSpec, ...] = ()
     pitfalls: Mapping[str, str] = field(default_factory=dict)
+    optional: bool = False  # the seed makes this part optional (not built: not a failure)
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,7 @@ class RubricItem:
     criterion: Mapping[str, str]
     checks: tuple[str, ...]  # "step.check" or a resource id
     points: float
+    bonus: bool = False  # an optional part of the seed: its points come on top of the 100
 
 
 @dataclass(frozen=True)
