@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +12,16 @@ import typer
 from ..errors import CheckFailed, UserError, read_user_file
 from .options import json_flag, settings
 from .output import console, print_json
+
+
+# a payload's name in the workshop file (--payload laptop); JSON's own words stay JSON
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
+_JSON_WORDS = ("true", "false", "null", "NaN", "Infinity")
+
+
+def payload_name(raw: str | None) -> str | None:
+    """``raw`` when it names a payload rather than holding JSON or ``@file``."""
+    return raw if raw is not None and _NAME.fullmatch(raw) and raw not in _JSON_WORDS else None
 
 
 def parse_payload(raw: str | None) -> Any:
@@ -37,10 +48,13 @@ def parse_payload(raw: str | None) -> Any:
 def test_api(
     ctx: typer.Context,
     payload: Annotated[str | None, typer.Option(
-        "--payload", help="JSON body, or @file.json (default: the workshop's sample payload).")] = None,
+        "--payload", help="JSON body, @file.json, or the name of one of the workshop's payloads, e.g. laptop "
+        "(default: the workshop's sample payload).")] = None,
     workshop: Annotated[str | None, typer.Option("--workshop", "-w", help="Workshop id.")] = None,
     route: Annotated[str | None, typer.Option("--route", help='e.g. "POST /orders" (default: the workshop\'s).')] = None,
     student: Annotated[str | None, typer.Option("--student", help="Call this student's API.")] = None,
+    api: Annotated[str | None, typer.Option(
+        "--api", help="The REST API's name (default: the one holding the workshop's routes, whatever its name).")] = None,
     no_auth: Annotated[bool, typer.Option("--no-auth", help="Send no token, even to a protected route.")] = False,
     json_out: Annotated[bool, json_flag("also for a non-2xx answer")] = False,
 ) -> None:
@@ -51,8 +65,10 @@ def test_api(
     """
     from ..engine.api_request import ApiRequest, call_api
 
-    body = parse_payload(payload)  # bad JSON: exit 2 before anything else
-    method, response = call_api(settings(ctx), ApiRequest(body, workshop, route, student, not no_auth),
+    name = payload_name(payload)  # checked against the workshop's payloads once it is known
+    body = None if name else parse_payload(payload)  # bad JSON: exit 2 before anything else
+    request = ApiRequest(body, workshop, route, student, not no_auth, api=api, payload_name=name)
+    method, response = call_api(settings(ctx), request,
                                 on_signed_in=lambda: console().print(
                                     "[dim]Signed in as the workshop's test user; sending its ID token.[/dim]"))
     if json_out:

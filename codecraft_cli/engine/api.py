@@ -41,16 +41,19 @@ def parse_route(route: str) -> tuple[str, str]:
     return parts[0].upper(), parts[1]
 
 
-def stage_of(workshop: Workshop, outputs: Mapping[str, Mapping[str, Any]]) -> tuple[str, str]:
-    """(api id, stage name) of the workshop's API, from recorded or observed outputs."""
+def stage_of(workshop: Workshop, outputs: Mapping[str, Mapping[str, Any]],
+             found: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """(api id, stage name) of the workshop's API: the one found through its routes
+    (``found``, engine/discovery), else as recorded or observed in ``outputs``."""
     if not workshop.api:
         raise UserError(f"The workshop {workshop.id} has no REST API to test.",
                         hint="Use --workshop to pick a workshop with an API.")
-    api_id = (outputs.get(workshop.api) or {}).get("id")
+    found = found or {}
+    api_id = found.get(workshop.api + "#id") or (outputs.get(workshop.api) or {}).get("id")
     stage = None
     for res in workshop.resources:
         if res.type == Deployment.info.type and res.properties.get("api") == "${%s.id}" % workshop.api:
-            stage = (outputs.get(res.id) or {}).get("stage") or res.properties.get("stage")
+            stage = found.get(res.id) or (outputs.get(res.id) or {}).get("stage") or res.properties.get("stage")
     if not api_id or not stage:
         raise UserError(f"The API of {workshop.id} is not deployed.",
                         hint=f"Run `codecraft setup {workshop.id}` first.")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
 from .api import ApiResponse
 from .identity import Deployments
 from .session import open_context, open_target, resolve_region
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from ..workshop.model import Workshop
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,8 @@ class ApiRequest:
     route: str | None = None  # "POST /orders"; None: the workshop's default route
     student: str | None = None
     auth: bool = True  # sign in as the workshop's test user for a protected route
+    api: str | None = None  # --api NAME: this REST API (default: the one holding the workshop's routes)
+    payload_name: str | None = None  # --payload NAME: one of the workshop's named payloads
 
 
 def deployed_workshop(target: str, region: str, student: str | None) -> str:
@@ -45,6 +50,7 @@ def call_api(settings: Settings, request: ApiRequest,
     from ..workshop import all_workshops, load_workshop
     from .api import parse_route, route_needs_token, send, sign_in, stage_of
     from .context import check_student
+    from .discovery import discover
 
     check_student(request.student)
     name = request.workshop or deployed_workshop(settings.target, resolve_region(settings), request.student)
@@ -57,14 +63,38 @@ def call_api(settings: Settings, request: ApiRequest,
         raise UserError(f"The workshop {w.id} names no default route.",
                         hint='Say which one, e.g. --route "POST /orders".')
     method, path = parse_route(request.route or w.default_route or "")
-    body = request.body
-    if body is None and w.default_payload:
-        body = w.payloads.get(w.default_payload)
+    body = payload_of(w, request)
     ctx = open_context(w, open_target(settings), request.student, settings.lang)
     outputs = ctx.known_outputs()
-    api_id, stage = stage_of(w, outputs)
+    # built by hand or by another tool: the API holding the workshop's routes, whatever its name
+    found = discover(ctx, w, outputs, api_name=request.api)
+    if not found.get(f"{w.api}#id") and not (outputs.get(w.api or "") or {}).get("id"):
+        raise UserError(f"No REST API here serves the routes of {w.id} ({_routes(w)}).",
+                        hint=f"Build it (`codecraft show {w.id}`) or run `codecraft setup {w.id}`; "
+                        "name an API with --api NAME.")
+    api_id, stage = stage_of(w, outputs, found)
     headers = {}
     if request.auth and route_needs_token(w, method, path) and w.test_user:
         headers["Authorization"] = sign_in(ctx, outputs, w.test_user["client"], w.test_user["user"])
         on_signed_in()
     return method, send(ctx, api_id, stage, method, path, body, headers)
+
+
+def payload_of(w: Workshop, request: ApiRequest) -> Any:
+    """The body to send: the request's, a named payload of the workshop, else its default one."""
+    if request.payload_name is not None:
+        if request.payload_name not in w.payloads:
+            names = ", ".join(sorted(w.payloads)) or "none"
+            raise UserError(f"{w.id} has no payload named {request.payload_name!r} (its payloads: {names}).",
+                            hint="""Pass one of those names, or a JSON body such as --payload '{"order_id": "1"}'; """
+                            "nothing was sent.")
+        return w.payloads[request.payload_name]
+    if request.body is None and w.default_payload:
+        return w.payloads.get(w.default_payload)
+    return request.body
+
+
+def _routes(w: Workshop) -> str:
+    found = [f"{r.properties.get('method')} {r.properties.get('path')}" for r in w.resources
+             if r.type == "apigateway.route" and r.properties.get("api") == "${%s.id}" % w.api]
+    return ", ".join(found) or "no route"
