@@ -58,7 +58,8 @@ def upload(event: dict[str, Any]) -> dict[str, Any]:
     image_id = uuid.uuid4().hex
     key = f"uploads/{image_id}.{ext}"
     s3, table = _clients()
-    table.put_item(Item={"ImageID": image_id, "status": "uploaded", "file_name": file_name,
+    table.put_item(Item={"ImageID": image_id, "Bucket": os.environ["BUCKET_NAME"], "status": "uploaded",
+                         "file_name": file_name,
                          "original_key": key, "content_type": mime, "size": len(data),
                          "uploaded_at": datetime.datetime.now(datetime.timezone.utc).isoformat()})
     s3.put_object(Bucket=os.environ["BUCKET_NAME"], Key=key, Body=data, ContentType=mime)

@@ -3,7 +3,8 @@
 Triggered by S3 notifications filtered on the prefix uploads/; results go under resized/, so
 a result never triggers the function again (and the handler ignores any other key, in case the
 filter is changed). Any image Pillow opens is converted to RGB (transparency flattened on white)
-and cropped to fill 128x128. A file that is not an image is recorded as failed in TABLE; the
+and cropped to fill 128x128. The item keeps the seed's data model: ImageID (the key),
+ResizedImageKey and Bucket, plus codecraft's status and facts. A file that is not an image is recorded as failed in TABLE; the
 function does not raise for it, so S3 does not retry a file that will never resize.
 """
 
@@ -80,8 +81,9 @@ def handle(bucket: str, key: str) -> None:
         return
     result_key = f"{RESULT_PREFIX}{image_id}.jpg"
     s3.put_object(Bucket=bucket, Key=result_key, Body=thumbnail, ContentType="image/jpeg")
-    _record(table, image_id, status="done", resized_key=result_key, resized_size=len(thumbnail),
-            original_width=facts["width"], original_height=facts["height"], original_mode=facts["mode"],
+    # ResizedImageKey and Bucket: the seed's data model (its lambda_function.py writes them)
+    _record(table, image_id, status="done", ResizedImageKey=result_key, Bucket=bucket,
+            resized_size=len(thumbnail), original_width=facts["width"], original_height=facts["height"], original_mode=facts["mode"],
             processed_at=now)
     logger.info("image %s resized to %s (%s %dx%d)", image_id, result_key, facts["mode"],
                 facts["width"], facts["height"])

@@ -8,7 +8,7 @@ Two code paths, so nothing loops:
 `codecraft inspect logs ManageProjects` shows the notifications arriving.
 
 Body: {"action": "create", "name": "...", "description": "..."}
-      {"action": "update", "id": 1, "name": "...", "description": "..."}
+      {"action": "update", "id": 1, "name": "...", "description": "..."}   (id: a number or "1")
 Answers: 201 created · 200 updated · 400 bad body · 404 unknown id. Never a crash (502).
 Credentials come from the RDS-managed secret (see mysql_conn.py), never from code or env.
 """
@@ -67,6 +67,8 @@ def create(body: dict[str, Any]) -> dict[str, Any]:
 
 def update(body: dict[str, Any]) -> dict[str, Any]:
     project_id = body.get("id")
+    if isinstance(project_id, str) and project_id.strip().isascii() and project_id.strip().isdigit():
+        project_id = int(project_id.strip())  # "17": the id as a form or a path would send it
     if isinstance(project_id, bool) or not isinstance(project_id, int) or project_id < 1:
         raise BadRequest("id must be a positive whole number")
     name = text(body, "name", MAX_NAME, required=False)

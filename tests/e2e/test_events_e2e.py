@@ -59,7 +59,7 @@ def test_workshop3_stores_the_decoded_file_and_its_metadata(cli: Cli, emulator: 
     assert stored["ContentType"] == "application/pdf"
     items = cli.json("inspect", "table", "FileMetadata")["items"]
     (item,) = [i for i in items if i["fileID"] == answer["body"]["fileID"]]
-    assert item["s3_key"] == "12345/guide.pdf" and item["size"] == len(content) and item["project_id"] == "12345"
+    assert item["s3Key"] == "12345/guide.pdf" and item["size"] == len(content) and item["projectID"] == "12345"
     bad = api(cli, "workshop3", {"file_content": "not base64!", "file_name": "guide.pdf", "project_id": "12345",
                                  "file_type": "pdf"}, code=1)
     assert bad["status"] == 400
@@ -99,7 +99,8 @@ def test_an_rgba_png_becomes_exactly_one_128px_jpeg_and_one_item(cli: Cli, emula
         assert (thumb.format, thumb.size, thumb.mode) == ("JPEG", (128, 128), "RGB")
     got = eventually(lambda: (lambda a: a if a["body"].get("status") == "done" else None)(
         cli.json("test-api", "--workshop", "image-pipeline", "--route", f"GET /images/{image_id}")), 20)
-    assert got["body"]["resized_key"] == f"resized/{image_id}.jpg"
+    assert got["body"]["ResizedImageKey"] == f"resized/{image_id}.jpg"  # the seed's data model
+    assert got["body"]["Bucket"] == bucket
     assert (got["body"]["original_width"], got["body"]["original_height"]) == (300, 200)
     time.sleep(3)  # a self-triggering function would have written more by now
     assert resized() == [f"resized/{image_id}.jpg"]

@@ -307,10 +307,10 @@ def test_upload_file_stores_names_literally(upload_file: Any, file_name: str, pr
     if "error" in body:  # refused (not a plain file name): nothing may be half-written
         return
     item = upload_file.table.get_item(Key={"fileID": body["fileID"]})["Item"]
-    assert item["file_name"] == file_name.strip()
-    assert item["project_id"] == project_id
-    assert item["s3_key"] == f"{project_id}/{file_name.strip()}"
-    stored = upload_file.s3.get_object(Bucket=BUCKET, Key=item["s3_key"])["Body"].read()
+    assert item["fileName"] == file_name.strip()  # the seed's attribute names (workshop 3)
+    assert item["projectID"] == project_id
+    assert item["s3Key"] == f"{project_id}/{file_name.strip()}"
+    stored = upload_file.s3.get_object(Bucket=BUCKET, Key=item["s3Key"])["Body"].read()
     assert stored == content
 
 
