@@ -35,7 +35,7 @@ def deploy(tmp_path: Path) -> Iterator[object]:
         client = boto3.client("lambda", region_name="us-east-1")
         runner = LambdaRunner(EmulatorClients("http://127.0.0.1:9"), tmp_path / "lambda")
         shipped: list[tuple[str, list[str]]] = []
-        runner.logs.ship = lambda region, group, stream, lines: shipped.append((group, lines))  # type: ignore[method-assign]
+        runner.logs.ship = lambda region, group, stream, lines, **_: shipped.append((group, lines))  # type: ignore[method-assign]
 
         def make(code: str, timeout: int = 3, env: dict[str, str] | None = None) -> str:
             runner.client = client  # type: ignore[attr-defined]

@@ -59,10 +59,60 @@ class _RequestId(logging.Filter):
         return True
 
 
-def _error(exc: BaseException, error_type: str | None = None) -> dict[str, Any]:
-    frames = traceback.format_tb(exc.__traceback__)
+# As Lambda's Python runtime (aws-lambda-python-runtime-interface-client, awslambdaric/bootstrap.py):
+# an error is logged as ONE event, "[ERROR] Type: message", "Traceback (most recent call last):" and
+# the frames, lines joined by "\r" and their leading spaces made no-break spaces; the frames are
+# the handler's (the runtime's own bootstrap frames dropped), the code under /var/task. The "\r"
+# travels as LINE_MARK through the environment's text pipe (which would split on "\r") and
+# logs.invocation_lines turns it back.
+LINE_MARK = "\x1d"
+TASK_ROOT = "/var/task"
+RUNTIME_DIR = "/var/runtime"
+
+
+def _shown_path(filename: str) -> str:
+    """A frame's file as Lambda shows it: the package under /var/task, the runtime's under /var/runtime."""
+    root = os.getcwd()
+    if filename.startswith(root + os.sep):
+        return TASK_ROOT + filename[len(root):]
+    stdlib = os.path.dirname(os.__file__)
+    if filename.startswith(stdlib + os.sep):
+        return f"/var/lang/lib/python{sys.version_info[0]}.{sys.version_info[1]}" + filename[len(stdlib):]
+    for lib in filter(None, os.environ.get("CODECRAFT_RUNTIME_PATH", "").split(os.pathsep)):
+        if filename.startswith(lib.rstrip(os.sep) + os.sep):
+            return RUNTIME_DIR + filename[len(lib.rstrip(os.sep)):]
+    return filename
+
+
+def _stack(tb: Any) -> list[str]:
+    frames = traceback.extract_tb(tb)
+    while frames and os.path.basename(frames[0].filename) == "bootstrap.py":
+        frames.pop(0)
+    for frame in frames:
+        frame.filename = _shown_path(frame.filename)
+    return traceback.format_list(frames)
+
+
+def _error(exc: BaseException, error_type: str | None = None, message: str | None = None,
+           stack: list[str] | None = None) -> dict[str, Any]:
     return {"ok": False, "errorType": error_type or type(exc).__name__,
-            "errorMessage": str(exc), "stackTrace": frames}
+            "errorMessage": str(exc) if message is None else message,
+            "stackTrace": _stack(exc.__traceback__) if stack is None else stack}
+
+
+def _log_error(error: dict[str, Any]) -> None:
+    """The runtime's log line of an error (its ``log_error`` in text format)."""
+    description = "[ERROR]"
+    if error.get("errorType"):
+        description += " " + str(error["errorType"]) + (":" if error.get("errorMessage") else "")
+    if error.get("errorMessage"):
+        description += " " + str(error["errorMessage"])
+    lines = [description, "Traceback (most recent call last):"]
+    for element in error.get("stackTrace") or []:
+        for line in (element.splitlines() if element else [""]):
+            stripped = line.lstrip(" ")
+            lines.append("\u00a0" * (len(line) - len(stripped)) + stripped)
+    print(LINE_MARK.join(lines), file=sys.stderr)
 
 
 def _answer(out: Any, request_id: str, payload: dict[str, Any]) -> None:
@@ -96,9 +146,33 @@ def _logging(request_ids: _RequestId) -> None:
 
 
 def _import(handler_spec: str) -> Any:
-    module_name, func_name = handler_spec.rsplit(".", 1)
-    module = importlib.import_module(module_name.replace("/", "."))
-    return getattr(module, func_name)
+    """The handler, or the init error Lambda's runtime reports (its ``_get_handler``)."""
+    try:
+        module_name, func_name = handler_spec.rsplit(".", 1)
+    except ValueError as exc:
+        raise _InitError(_error(exc, "Runtime.MalformedHandlerName", f"Bad handler '{handler_spec}': {exc}", []))
+    try:
+        module = importlib.import_module(module_name.replace("/", "."))
+    except ImportError as exc:
+        raise _InitError(_error(exc, "Runtime.ImportModuleError",
+                                f"Unable to import module '{module_name}': {exc}", []))
+    except SyntaxError as exc:
+        trace = ['  File "%s" Line %s\n    %s' % (_shown_path(str(exc.filename)), exc.lineno, exc.text)]
+        raise _InitError(_error(exc, "Runtime.UserCodeSyntaxError",
+                                f"Syntax error in module '{module_name}': {exc}", trace))
+    except Exception as exc:  # an error at the module's top level (e.g. a KeyError on os.environ)
+        raise _InitError(_error(exc))
+    try:
+        return getattr(module, func_name)
+    except AttributeError as exc:
+        raise _InitError(_error(exc, "Runtime.HandlerNotFound",
+                                f"Handler '{func_name}' missing on module '{module_name}'", []))
+
+
+class _InitError(Exception):
+    def __init__(self, error: dict[str, Any]) -> None:
+        super().__init__(error["errorMessage"])
+        self.error = error
 
 
 def _invoke(func: Any, event: Any, request_id: str, timeout: float, out: Any) -> dict[str, Any]:
@@ -114,7 +188,8 @@ def _invoke(func: Any, event: Any, request_id: str, timeout: float, out: Any) ->
         result = func(event, LambdaContext(request_id, deadline))
         signal.setitimer(signal.ITIMER_REAL, 0)
     except TimedOut:
-        message = f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime())}Z Task timed out after {timeout:.2f} seconds"
+        stamp = time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime())
+        message = f"{stamp}Z {request_id} Task timed out after {timeout:.2f} seconds"
         print(message, file=sys.stderr)
         _answer_and_end(out, request_id, {"ok": False, "errorType": "Sandbox.Timedout", "errorMessage": message})
     except SystemExit as exc:  # sys.exit() in the handler: the runtime process ends (Runtime.ExitError)
@@ -124,15 +199,15 @@ def _invoke(func: Any, event: Any, request_id: str, timeout: float, out: Any) ->
         os._exit(exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1))
     except Exception as exc:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        print(f"[ERROR] {type(exc).__name__}: {exc}", file=sys.stderr)
-        traceback.print_exc(file=sys.stderr)
-        return _error(exc)
+        error = _error(exc)
+        _log_error(error)
+        return error
     try:
         json.dumps(result)
     except (TypeError, ValueError) as exc:
-        message = f"Unable to marshal response: {exc}"
-        print(f"[ERROR] Runtime.MarshalError: {message}", file=sys.stderr)
-        return {"ok": False, "errorType": "Runtime.MarshalError", "errorMessage": message, "stackTrace": []}
+        error = _error(exc, "Runtime.MarshalError", f"Unable to marshal response: {exc}", [])
+        _log_error(error)
+        return error
     return {"ok": True, "result": result}
 
 
@@ -158,10 +233,9 @@ def main() -> int:
             started = time.perf_counter()
             try:
                 func = _import(handler_spec)
-            except Exception as exc:  # what Lambda reports as Runtime.ImportModuleError
-                print(f"[ERROR] Runtime.ImportModuleError: Unable to import module '{handler_spec}': {exc}",
-                      file=sys.stderr)
-                _answer_and_end(out, request_id, _error(exc, "Runtime.ImportModuleError"))
+            except _InitError as exc:  # Lambda discards an environment whose init failed
+                _log_error(exc.error)
+                _answer_and_end(out, request_id, exc.error)
             init_ms = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
         payload = _invoke(func, message.get("event"), request_id, timeout, out)

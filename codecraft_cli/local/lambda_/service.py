@@ -90,7 +90,7 @@ class LambdaRunner:
             logs.append(result["errorMessage"])
         lines = invocation_lines(request_id, logs, float(result.get("duration_ms") or duration), fn.memory_size,
                                  result.get("init_ms"), fallback_notice(env.fallbacks) if env.fallbacks and cold else None)
-        self.logs.ship(fn.region, fn.log_group, env.stream, lines)
+        self.logs.ship(fn.region, fn.log_group, env.stream, lines, role=fn.role)  # with the role's rights
         if result.get("ok"):
             return Invocation(True, result.get("result"), None, lines, duration)
         error = {k: v for k, v in result.items() if k not in ("id", "duration_ms", "init_ms")}

@@ -1,0 +1,85 @@
+"""Does a role allow an action on a resource? Read from the account, as the diagnosis needs it.
+
+- On AWS: IAM's policy simulator, ``SimulatePrincipalPolicy`` with the role as the policy source
+  (https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html): it
+  evaluates the role's inline and attached policies (and boundaries) for the action and
+  resource; ``EvalDecision`` is ``allowed``, ``explicitDeny`` or ``implicitDeny``.
+- On the emulator: the role's inline policies (``ListRolePolicies``/``GetRolePolicy``) and the
+  default version of each attached managed policy (``ListAttachedRolePolicies``/``GetPolicy``/
+  ``GetPolicyVersion``) are read and evaluated with the emulator's own IAM evaluator
+  (``local/iam/policy.py``: "Policy evaluation logic", IAM user guide), the one that authorizes the
+  function's calls there.
+
+``None`` means it cannot be told (no right to read IAM, an unknown role): the diagnosis then says
+nothing rather than guess.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import unquote
+
+from .context import DeployContext
+
+
+def role_name(role_arn: str) -> str:
+    """``arn:aws:iam::ACCOUNT:role/service-role/NAME`` → ``NAME`` (a session ARN's role too)."""
+    if ":assumed-role/" in role_arn:
+        return role_arn.split(":assumed-role/", 1)[1].split("/")[0]
+    return role_arn.rsplit("/", 1)[-1]
+
+
+def _document(value: Any) -> Any:
+    """A policy document as IAM returns it: a dict (boto3 decodes it) or URL-encoded JSON."""
+    if isinstance(value, str):
+        return json.loads(unquote(value))
+    return value
+
+
+def role_policies(ctx: DeployContext, role_arn: str) -> list[Any]:
+    """The role's inline policies and the default version of each attached managed policy."""
+    iam = ctx.client("iam")
+    name = role_name(role_arn)
+    docs: list[Any] = []
+    for policy_name in iam.list_role_policies(RoleName=name).get("PolicyNames", []):
+        docs.append(_document(iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]))
+    for attached in iam.list_attached_role_policies(RoleName=name).get("AttachedPolicies", []):
+        arn = attached["PolicyArn"]
+        version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        docs.append(_document(iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]))
+    return docs
+
+
+def evaluate_policies(policies: list[Any], action: str, resource: str) -> bool:
+    """The identity policies' decision for one action on one resource (allowed or not)."""
+    from ..local.iam.policy import evaluate
+
+    return evaluate(policies, action, resource).allowed
+
+
+def role_allows(ctx: DeployContext, role_arn: str, action: str, resource: str) -> bool | None:
+    """Whether the role may do ``action`` on ``resource``; None when it cannot be told."""
+    if not role_arn:
+        return None
+    try:
+        if ctx.is_local:
+            return evaluate_policies(role_policies(ctx, role_arn), action, resource)
+        answer = ctx.client("iam").simulate_principal_policy(
+            PolicySourceArn=role_arn, ActionNames=[action], ResourceArns=[resource])
+        results = answer.get("EvaluationResults", [])
+        return bool(results) and all(r.get("EvalDecision") == "allowed" for r in results)
+    except Exception:  # no right to read IAM, a role deleted meanwhile: nothing to say
+        return None
+
+
+def missing_actions(ctx: DeployContext, role_arn: str, needs: list[tuple[str, str]]) -> list[str] | None:
+    """Of ``(action, resource)`` pairs, the actions the role does not allow; None when unknown."""
+    missing: list[str] = []
+    for action, resource in needs:
+        allowed = role_allows(ctx, role_arn, action, resource)
+        if allowed is None:
+            return None
+        if not allowed:
+            missing.append(action)
+    return missing
