@@ -1,4 +1,4 @@
-"""codecraft inspect table|queue|bucket|topic|logs|db: the evidence the console would show."""
+"""codecraft inspect table|queue|bucket|topic|logs|api|db: the evidence the console would show."""
 
 from __future__ import annotations
 
@@ -96,6 +96,22 @@ def logs(ctx: typer.Context, function: Annotated[str, typer.Argument(help="Funct
         out.print(f"[bold]{data['log_group']}[/bold] ({len(data['events'])} line(s))")
         for line in data["events"]:
             out.print(f"  {line['message']}", markup=False, highlight=False)
+
+
+@app.command("api")
+def api(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help="Workshop id, e.g. anycompany-orders.")],
+        api_name: Annotated[str | None, typer.Option(
+            "--api", metavar="NAME", help="This REST API (default: the one holding the workshop's routes).")] = None,
+        student: Annotated[str | None, typer.Option("--student", help="This student's API.")] = None,
+        json_out: JsonOpt = False) -> None:
+    """The workshop's REST API, its stage, routes and integrations (API Gateway › APIs), found by
+    its routes whatever its name: built by codecraft, by hand or by another tool."""
+    from ..engine import inspect
+
+    data = inspect.api(settings(ctx), workshop, student, api_name)
+    if not json_out:
+        console().print(f"[bold]{data['api']}[/bold] ({data['id']}), stage {data['stage']}: {data['invoke_url']}")
+    _document(data, json_out, "routes", "routes")
 
 
 @app.command("db")

@@ -149,3 +149,41 @@ def _db_function(ctx: Any) -> str:
                     return str(name)
     raise UserError(f"No database is deployed for {ctx.workshop.id}.",
                     hint=f"Run `codecraft setup {ctx.workshop.id}` first (it sets up its prerequisites).")
+
+
+def api(settings: Settings, workshop: str, student: str | None, api_name: str | None) -> dict[str, Any]:
+    """The workshop's REST API as the console shows it (API Gateway › APIs): the one holding the
+    workshop's routes whatever its name (built by hand or by another tool), or ``api_name``."""
+    from ..resources.apigateway import invoke_url
+    from ..workshop import load_workshop
+    from .api import stage_of
+    from .discovery import API_ID, discover
+
+    w = load_workshop(workshop)
+    if not w.api:
+        raise UserError(f"The workshop {w.id} has no REST API.", hint="Pick a workshop with an API.")
+    ctx = open_context(w, open_target(settings), student, settings.lang)
+    outputs = ctx.known_outputs()
+    found = discover(ctx, w, outputs, api_name=api_name)
+    if not found.get(w.api + API_ID) and not (outputs.get(w.api) or {}).get("id"):
+        raise UserError(f"No REST API here serves the routes of {w.id}.",
+                        hint=f"Build it (`codecraft show {w.id}`), run `codecraft setup {w.id}`, "
+                        "or name it with --api NAME.")
+    api_id, stage = stage_of(w, outputs, found)
+    client = ctx.client("apigateway")
+    name = found.get(w.api) or (outputs.get(w.api) or {}).get("name")
+    routes = []
+    for page in client.get_paginator("get_resources").paginate(restApiId=api_id, embed=["methods"]):
+        for item in page.get("items", []):
+            for method, detail in sorted((item.get("resourceMethods") or {}).items()):
+                if "methodIntegration" not in (detail or {}):
+                    detail = client.get_method(restApiId=api_id, resourceId=item["id"], httpMethod=method)
+                integration = detail.get("methodIntegration") or {}
+                uri = str(integration.get("uri") or "")
+                routes.append({"method": method, "path": item.get("path"), "integration": integration.get("type"),
+                               "function": uri.split("function:", 1)[1].split("/", 1)[0] if "function:" in uri else None,
+                               "authorization": detail.get("authorizationType")})
+    stages = [s["stageName"] for s in client.get_stages(restApiId=api_id).get("item", [])]
+    return {"workshop": w.id, "api": name, "id": api_id, "stage": stage, "stages": sorted(stages),
+            "invoke_url": invoke_url(ctx, api_id, stage), "found_through_routes": w.api + API_ID in found,
+            "routes": sorted(routes, key=lambda r: (str(r["path"]), r["method"]))}
