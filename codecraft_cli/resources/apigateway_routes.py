@@ -30,7 +30,8 @@ from typing import Any
 
 from ..workshop.model import ResourceSpec, has_unresolved
 from .apigateway import GONE, execute_arn, integration_uri, invoke_url
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, created, register
+from .base import Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Var, created, register
+from .teaching import finding
 
 
 def live_state(client: Any, api_id: str) -> tuple[str, list[str]]:
@@ -50,6 +51,19 @@ def live_state(client: Any, api_id: str) -> tuple[str, list[str]]:
 
 def _fingerprint(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _same_path(have: str, want: str) -> bool:
+    """/jobs/{id} serves the workshop's /jobs/{job_id}: a path parameter's name is the student's."""
+    a, b = have.strip("/").split("/"), want.strip("/").split("/")
+    return len(a) == len(b) and all(x == y or (x.startswith("{") and y.startswith("{")) for x, y in zip(a, b))
+
+
+def _function_name(uri: str) -> str:
+    """The function an integration URI invokes (…/functions/<function ARN>/invocations), without
+    a version or alias qualifier."""
+    arn = uri.split("/functions/", 1)[-1].removesuffix("/invocations")
+    return arn.split(":function:", 1)[-1].split(":", 1)[0] if ":function:" in arn else arn
 
 
 def _segments(path: str) -> list[str]:
@@ -73,6 +87,9 @@ class Route(Handler):
         "redeploy_stage": Prop(str),
     }
     outputs = ("id", "path", "method", "execute_arn", "fingerprint")
+    # seeds 000/003/004: "Créez une ressource /projects", "Ajoutez une méthode POST", "Lambda Function
+    # comme intégration", "Liez cette méthode à la fonction"; the authorizer is optional (Cognito)
+    prescribed = ("path", "method", "function", "integration")
     permissions = ("apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:DELETE")
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
@@ -99,7 +116,11 @@ class Route(Handler):
             "authorizer": props.get("authorizer"),
         }
 
-    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+    def observe_by_hand(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        return self.observe(ctx, res, props, by_hand=True)
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                by_hand: bool = False) -> Observed:
         if has_unresolved(props["api"]):
             return Observed(False, {"resources": {}})
         client = ctx.client("apigateway")
@@ -110,8 +131,13 @@ class Route(Handler):
             return Observed(False, {"resources": {}})
         resources = {item["path"]: item["id"] for item in items}
         target = next((item for item in items if item["path"] == props["path"]), None)
+        if target is None and by_hand:  # /jobs/{id} for the workshop's /jobs/{job_id}: a parameter's name is open
+            target = next((item for item in items if _same_path(item["path"], str(props["path"]))), None)
         attrs: dict[str, Any] = {"resources": resources}
-        if target is None or method not in (target.get("resourceMethods") or {}):
+        methods = (target or {}).get("resourceMethods") or {}
+        if by_hand and method not in methods and "ANY" in methods:
+            method = "ANY"  # API Gateway serves every method through ANY
+        if target is None or method not in methods:
             return Observed(False, attrs)
         got = client.get_method(restApiId=api_id, resourceId=target["id"], httpMethod=method)
         integration = got.get("methodIntegration") or {}
@@ -123,6 +149,39 @@ class Route(Handler):
             "authorizer": got.get("authorizerId"),
         })
         return Observed(True, attrs)
+
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[Finding | str]:
+        """Lambda proxy integration to the workshop's function (the same function whatever its ARN's
+        qualifier); the authorization is the seed's only when it asks for Cognito."""
+        have, want = observed.attrs, self._want(ctx, props)
+        where = (f"API Gateway › Ressources › {props['path']} › {props['method']} › Requête d'intégration › Modifier",
+                 f"API Gateway › Resources › {props['path']} › {props['method']} › Integration request › Edit")
+        function = _function_name(str(want["uri"]))
+        found: list[Finding | str] = []
+        if have.get("type") != "AWS_PROXY":
+            found.append(finding(ctx, "integration",
+                                 (f"{where[0]} : Fonction Lambda, Intégration de proxy Lambda activée, puis Déployer l'API",
+                                  f"{where[1]}: Lambda function, Lambda proxy integration on, then Deploy API"),
+                                 ("sans proxy, la fonction ne reçoit pas la requête (pas de event['body']) et sa "
+                                  "réponse n'est pas transmise telle quelle",
+                                  "without proxy, the function does not get the request (no event['body']) and its "
+                                  "answer is not passed on as it is")))
+        if _function_name(str(have.get("uri") or "")) != function:
+            found.append(finding(ctx, "function",
+                                 (f"{where[0]} : Fonction Lambda {function}, puis Déployer l'API",
+                                  f"{where[1]}: Lambda function {function}, then Deploy API")))
+        if (have.get("authorization"), have.get("authorizer")) != (want["authorization"], want["authorizer"]):
+            cognito = want["authorization"] == "COGNITO_USER_POOLS"
+            found.append(finding(
+                ctx, "authorization",
+                (f"API Gateway › Ressources › {props['path']} › {props['method']} › Requête de méthode › Modifier : "
+                 f"Autorisation {'le mécanisme d’autorisation Cognito' if cognito else 'AUCUNE'}",
+                 f"API Gateway › Resources › {props['path']} › {props['method']} › Method request › Edit: "
+                 f"Authorization {'the Cognito authorizer' if cognito else 'NONE'}"),
+                ("seuls les utilisateurs connectés (jeton Cognito) peuvent l'appeler", "only signed-in users (a "
+                 "Cognito token) can call it") if cognito else ("", "")))
+        return found
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Step]:
@@ -205,6 +264,8 @@ class Deployment(Handler):
     schema = {"api": Prop(str, required=True), "stage": Prop(str, required=True), "routes": Prop(list, required=True),
               "shared_stage": Prop(bool)}  # shared: the stage belongs to another workshop, never deleted here
     outputs = ("stage", "id", "invoke_url")
+    # "Déployez l'API" (seed 003); the stage name is the student's when the seed names none
+    prescribed = ("routes",)
     permissions = ("apigateway:POST", "apigateway:GET", "apigateway:DELETE")
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
@@ -253,16 +314,28 @@ class Deployment(Handler):
         }, output="created", records=not observed.exists)]
 
     def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
-              by_hand: bool = False) -> list[str]:
+              by_hand: bool = False) -> list[Finding | str]:
+        """The stage must serve the API's methods as they are (nothing is live before "Deploy API");
+        its name is the student's when the seed names none (engine/discovery found it)."""
         ours = f"codecraft {observed.attrs.get('live')}"
-        if observed.attrs.get("description") == ours or not by_hand:
-            return super().check(ctx, res, props, observed)
-        # deployed from the console: compare what the deployment serves with the API now
-        deployed = observed.attrs.get("deployed_methods")
-        if deployed is not None and deployed != observed.attrs.get("live_methods"):
-            return [f"API Gateway: the stage is not deployed with the latest changes: Deploy API › stage "
-                    f"{self.stage(ctx, res, props)}"]
-        return []
+        if observed.attrs.get("description") == ours:
+            return []
+        stale = bool(self.plan(ctx, res, props, observed)) if not by_hand else False
+        if by_hand:  # deployed from the console: does the deployment serve every method the API has now?
+            deployed = observed.attrs.get("deployed_methods")
+            stale = deployed is not None and bool(set(observed.attrs.get("live_methods") or []) - set(deployed))
+        if not stale:
+            return []
+        stage = self.stage(ctx, res, props)
+        return [finding(ctx, "routes",
+                        (f"API Gateway › API › Ressources › Déployer l'API › Étape : {stage} (l'étape ne sert pas "
+                         "les dernières modifications)",
+                         f"API Gateway › APIs › Resources › Deploy API › Stage: {stage} (the stage does not serve "
+                         "the latest changes)"),
+                        ("rien n'est en ligne avant le déploiement : sans lui, l'API répond 403 « Missing "
+                         "Authentication Token »",
+                         "nothing is live before a deployment: without it the API answers 403 \"Missing "
+                         "Authentication Token\""))]
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,8 +18,12 @@ from typing import Any
 
 from ..errors import UserError
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Wait, register, tag_list, tags_from_list
+from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Wait, register, tag_list,
+                   tags_from_list)
 from .base import STUDENT_PREFIX, Text
+from .teaching import finding
+
+_TYPES = {"S": ("Chaîne", "String"), "N": ("Nombre", "Number"), "B": ("Binaire", "Binary")}
 
 
 def _key_schema(props: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -52,6 +56,9 @@ class Table(Handler):
         "stream": Prop(str, choices=("NEW_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY", "OLD_IMAGE")),
     }
     outputs = ("name", "arn", "stream_arn")
+    # seeds 004, 003, 001: "Nom de la table : Orders", "Clé primaire : order_id (String)"; the capacity
+    # mode is open unless the seed asks (seed 004: "Activer on-demand capacity": its YAML says so)
+    prescribed = ("name", "partition_key")
     permissions = (
         "dynamodb:CreateTable", "dynamodb:DescribeTable", "dynamodb:UpdateTable",
         "dynamodb:DeleteTable", "dynamodb:TagResource", "dynamodb:ListTagsOfResource",
@@ -66,6 +73,7 @@ class Table(Handler):
         stream = table.get("StreamSpecification") or {}
         attrs = {
             "key_schema": table.get("KeySchema"),
+            "key_types": {d["AttributeName"]: d.get("AttributeType") for d in table.get("AttributeDefinitions") or []},
             "billing": (table.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED"),
             "stream": stream.get("StreamViewType") if stream.get("StreamEnabled") else None,
             "arn": table["TableArn"],
@@ -119,6 +127,55 @@ class Table(Handler):
         if calls:
             calls.append(Wait("dynamodb", "table_exists", {"TableName": name}))
         return calls
+
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[Finding | str]:
+        """A key cannot change once the table exists (DynamoDB API reference, UpdateTable: no key
+        schema): a wrong one is fixed by creating the table again; capacity mode and stream are
+        changed in place."""
+        name, have = self.name(ctx, res), observed.attrs
+        types = have.get("key_types") or {}
+        found: list[Finding | str] = []
+        for prop, key_type, fr in (("partition_key", "HASH", "Clé de partition"), ("sort_key", "RANGE", "Clé de tri")):
+            want = props.get(prop)
+            got = next((k["AttributeName"] for k in have.get("key_schema") or [] if k.get("KeyType") == key_type), None)
+            if not want and got is None:
+                continue
+            want_type = (want or {}).get("type", "S")
+            if want and got == want["name"] and types.get(got, want_type) == want_type:
+                continue
+            what = f"{want['name']} ({_TYPES[want_type][0]})" if want else ""
+            what_en = f"{want['name']} ({_TYPES[want_type][1]})" if want else ""
+            found.append(finding(
+                ctx, prop,
+                (f"DynamoDB › Tables › {name} : une clé ne se modifie pas ; supprimer la table et la recréer avec "
+                 f"{fr} : {what or 'aucune'} (elle est {got or 'absente'})",
+                 f"DynamoDB › Tables › {name}: a key cannot change; delete the table and create it again with "
+                 f"{prop.replace('_', ' ')}: {what_en or 'none'} (it is {got or 'missing'})"),
+                ("les éléments écrits et lus par le code de l'atelier portent cette clé",
+                 "the items the workshop's code writes and reads carry this key")))
+        billing = props.get("billing", "PAY_PER_REQUEST")
+        if have.get("billing") != billing:
+            on_demand = billing == "PAY_PER_REQUEST"
+            found.append(finding(
+                ctx, "billing",
+                (f"DynamoDB › Tables › {name} › Paramètres supplémentaires › Capacité de lecture/écriture › Modifier : "
+                 + ("À la demande" if on_demand else "Provisionnée"),
+                 f"DynamoDB › Tables › {name} › Additional settings › Read/write capacity › Edit: "
+                 + ("On-demand" if on_demand else "Provisioned")),
+                ("à la demande : rien à dimensionner, payé à la requête, rien quand la classe ne s'en sert pas",
+                 "on-demand: nothing to size, paid per request, nothing while the class does not use it")
+                if on_demand else ("", "")))
+        stream = props.get("stream")
+        if have.get("stream") != stream:
+            found.append(finding(
+                ctx, "stream",
+                (f"DynamoDB › Tables › {name} › Exportations et flux › Flux DynamoDB › Activer : "
+                 f"{stream or 'désactivé'}",
+                 f"DynamoDB › Tables › {name} › Exports and streams › DynamoDB stream details › Turn on: "
+                 f"{stream or 'off'}"),
+                ("le déclencheur de la fonction lit ce flux", "the function's trigger reads this stream")))
+        return found
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:

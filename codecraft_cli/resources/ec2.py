@@ -44,7 +44,7 @@ from typing import Any
 from ..aws.retry import DEPENDENCY, RetryPolicy
 from ..errors import AwsFailure
 from ..workshop.model import ResourceSpec, as_list, has_unresolved
-from .base import (TAG_DEPLOYMENT, TAG_WORKSHOP, Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var,
+from .base import (TAG_DEPLOYMENT, TAG_WORKSHOP, Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Var,
                    created, register, tag_list, tags_from_list)
 from .base import STUDENT_PREFIX, Text
 from .pricing import ENDPOINT_PER_AZ_HOUR, price
@@ -273,8 +273,8 @@ class VpcEndpoint(Handler):
         return calls
 
     def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
-              by_hand: bool = False) -> list[str]:
-        problems = []
+              by_hand: bool = False) -> list[Finding | str]:
+        problems: list[Finding | str] = []
         if not observed.attrs.get("private_dns"):
             problems.append(f"VPC › Endpoints › {observed.attrs.get('id')} › Actions › Modify private DNS name: "
                             "enable it (the functions use the service's usual name)")

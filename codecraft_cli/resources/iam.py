@@ -24,9 +24,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..workshop.model import ResourceSpec
-from .base import (Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, register, tag_list,
+from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, Tagged, TypeInfo, register, tag_list,
                   tags_from_list)
 from .base import STUDENT_PREFIX, Text
+from .teaching import finding
 
 POLICY_NAME = "codecraft"
 
@@ -75,6 +76,9 @@ class Role(Handler):
         "managed_policies": Prop(list),
     }
     outputs = ("name", "arn")
+    # no seed names a role ("Attribuez un rôle IAM avec les permissions nécessaires"): found through
+    # the function (ctx.found); its permissions are judged by the behaviour, least privilege is advice
+    prescribed = ()
     permissions = ("iam:CreateRole", "iam:GetRole", "iam:DeleteRole", "iam:TagRole",
                    "iam:ListRoleTags", "iam:PutRolePolicy", "iam:GetRolePolicy",
                    "iam:DeleteRolePolicy", "iam:ListRolePolicies", "iam:AttachRolePolicy",
@@ -138,16 +142,54 @@ class Role(Handler):
         name = self.name(ctx, res)
         return {"name": name, "arn": f"arn:aws:iam::{ctx.account_id}:role/{name}"}
 
+    def observe_by_hand(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        """Also every policy of a role built in the console (its inline policies by any name, the
+        AWSLambdaBasicExecutionRole-<id> policy the console makes), to judge least privilege."""
+        observed = self.observe(ctx, res, props)
+        if not observed.exists or observed.attrs.get("lab_role"):
+            return observed
+        client, name = ctx.client("iam"), self.name(ctx, res)
+        documents: dict[str, Any] = {}
+        for policy in client.list_role_policies(RoleName=name).get("PolicyNames", []):
+            got = self.fetch(lambda: client.get_role_policy(RoleName=name, PolicyName=policy))
+            if got:
+                documents[policy] = _document(got["PolicyDocument"])
+        for arn in observed.attrs.get("managed", []):
+            if arn.startswith("arn:aws:iam::aws:policy/"):
+                continue  # AWS managed: judged by name (BROAD_MANAGED)
+            got = self.fetch(lambda: client.get_policy(PolicyArn=arn))
+            version = got and self.fetch(lambda: client.get_policy_version(
+                PolicyArn=arn, VersionId=got["Policy"]["DefaultVersionId"]))
+            if version:
+                documents[arn.rsplit("/", 1)[-1]] = _document(version["PolicyVersion"]["Document"])
+        observed.attrs["documents"] = documents
+        return observed
+
     def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
-              by_hand: bool = False) -> list[str]:
-        # A role built in the console has its own policies: the end-to-end checks show whether
-        # they allow enough; only who may use the role is checked here.
-        if observed.attrs.get("lab_role") or not by_hand:
-            return super().check(ctx, res, props, observed)
-        if _normalise(observed.attrs.get("trust") or {}) != _normalise(trust_policy(props["service"])):
-            return [f"IAM › Roles › {self.name(ctx, res)} › Trust relationships: the trusted entity must be "
-                    f"{props['service']}"]
-        return []
+              by_hand: bool = False) -> list[Finding | str]:
+        """Nothing about a role is prescribed by the seeds (its name, path and policies are the
+        student's: the explicit checks show whether it allows enough, and the diagnosis names a
+        missing action). Who may use it, and least privilege, are advice."""
+        if observed.attrs.get("lab_role"):
+            return []  # Learner Lab's LabRole, used as it is
+        name = self.name(ctx, res)
+        found: list[Finding | str] = []
+        if not _trusts(observed.attrs.get("trust") or {}, str(props["service"])):
+            found.append(finding(ctx, "service",
+                                 (f"IAM › Rôles › {name} › Relations d'approbation › Modifier : l'entité de "
+                                  f"confiance doit être {props['service']}",
+                                  f"IAM › Roles › {name} › Trust relationships › Edit: the trusted entity must be "
+                                  f"{props['service']}"),
+                                 ("sans elle, le service ne peut pas endosser le rôle",
+                                  "without it, the service cannot assume the role")))
+        if not by_hand:  # codecraft's own role: its policies as the workshop writes them
+            for call in self.plan(ctx, res, props, observed):
+                method = getattr(call, "method", "")
+                prop = {"put_role_policy": "statements", "attach_role_policy": "managed_policies"}.get(method)
+                if prop:
+                    found.append(finding(ctx, prop, (f"IAM › Rôles › {name} › Autorisations : {call.action}",
+                                                     f"IAM › Roles › {name} › Permissions: {call.action}")))
+        return found + _least_privilege(ctx, name, props, observed.attrs)
 
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
         if record["outputs"].get("lab_role"):
@@ -183,3 +225,65 @@ class Role(Handler):
                 tags = tags_from_list(iam.list_role_tags(RoleName=role["RoleName"]).get("Tags"))
                 out.append((role["Arn"], tags, {"name": role["RoleName"]}))
         return out
+
+
+def _document(doc: Any) -> Any:
+    """A policy document as IAM returns it (boto3 decodes it; a raw answer is URL-encoded JSON)."""
+    if isinstance(doc, str):
+        from urllib.parse import unquote
+
+        return json.loads(unquote(doc))
+    return doc
+
+
+def _trusts(trust: Mapping[str, Any], service: str) -> bool:
+    from .teaching import action_allowed, principal_allows, statements
+
+    return any(st.get("Effect", "Allow") == "Allow" and principal_allows(st, service)
+               and action_allowed(st, "sts:AssumeRole") for st in statements(trust))
+
+
+def _least_privilege(ctx: Context, name: str, props: Mapping[str, Any], attrs: Mapping[str, Any]) -> list[Finding | str]:
+    """Advice: AWS managed policies broader than what the workshop's function needs
+    (AmazonDynamoDBFullAccess for one PutItem), and wildcard actions in the role's own policies
+    (IAM User Guide, "Security best practices in IAM": apply least-privilege permissions)."""
+    from .teaching import BROAD_MANAGED, broad_actions
+
+    where = (f"IAM › Rôles › {name} › Autorisations", f"IAM › Roles › {name} › Permissions")
+    needed = [(list(st["actions"]), list(st["resources"])) for st in props.get("statements") or []]
+
+    def needs(service: str) -> str:
+        parts = [f"{', '.join(a for a in actions if service == '*' or a.startswith(service + ':'))} "
+                 f"({', '.join(str(r).rsplit(':', 1)[-1] for r in resources)})"
+                 for actions, resources in needed
+                 if any(service == "*" or a.startswith(service + ":") for a in actions)]
+        return "; ".join(parts)
+
+    found: list[Finding | str] = []
+    for arn in attrs.get("managed", []):
+        policy = str(arn).rsplit("/", 1)[-1]
+        service = BROAD_MANAGED.get(policy) if str(arn).startswith("arn:aws:iam::aws:policy/") else None
+        if service is None or service in set(props.get("managed_policies") or []):
+            continue
+        need = needs(service)
+        found.append(finding(
+            ctx, "policy",
+            (f"{where[0]} : remplacer {policy} par une stratégie en ligne limitée à " + (need or "ce qu'il faut"),
+             f"{where[1]}: replace {policy} with an inline policy limited to " + (need or "what is needed")),
+            (f"moindre privilège : {policy} permet bien plus que ce dont la fonction a besoin (par exemple "
+             "supprimer des ressources du compte) ; si son code est détourné, tout cela l'est aussi",
+             f"least privilege: {policy} allows far more than the function needs (deleting resources of the "
+             "account, for one); if its code is abused, all of that is too")))
+    documents = dict(attrs.get("documents") or {})
+    if attrs.get("policy"):
+        documents.setdefault(POLICY_NAME, attrs["policy"])
+    for policy, doc in sorted(documents.items()):
+        broad = broad_actions(doc)
+        if broad:
+            found.append(finding(
+                ctx, "policy",
+                (f"{where[0]} › {policy} : remplacer {', '.join(broad)} par les seules actions utiles",
+                 f"{where[1]} › {policy}: replace {', '.join(broad)} with the actions needed only"),
+                ("moindre privilège : une action générique (*) autorise aussi ce que la fonction ne fait jamais",
+                 "least privilege: a wildcard action (*) also allows what the function never does")))
+    return found

@@ -35,7 +35,7 @@ from typing import Any
 from ..aws.errors import if_exists
 from ..aws.retry import IAM_PROPAGATION
 from ..workshop.model import ResourceSpec, Unresolved, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Wait, created, register
+from .base import Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Wait, created, register
 from .base import STUDENT_PREFIX, Text
 
 RUNTIMES = ("python3.12", "python3.13")
@@ -61,6 +61,9 @@ class Function(Handler):
         "vpc": Prop(dict),  # {subnets: [...], security_groups: [...]}: reach RDS in the VPC
     }
     outputs = ("name", "arn")
+    # seed 004: "Créer une nouvelle fonction « ProcessOrder »", "Choisir Python 3.9": the name and the
+    # language; seeds 000/003 leave the language open ("Python 3.x ou Node.js"): their YAML says so
+    prescribed = ("name", "runtime")
     permissions = ("lambda:CreateFunction", "lambda:GetFunction", "lambda:UpdateFunctionCode",
                    "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction",
                    "lambda:TagResource", "lambda:ListEventSourceMappings",
@@ -137,29 +140,14 @@ class Function(Handler):
         return calls
 
     def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
-              by_hand: bool = False) -> list[str]:
-        name = self.name(ctx, res)
-        config = self._config(props)
-        have = observed.attrs
-        fixes = []
-        if have.get("Runtime") != config["Runtime"]:
-            fixes.append(f"Lambda › {name} › Code › Runtime settings › Edit: choose "
-                         f"{config['Runtime'].replace('python', 'Python ')} (it is {have.get('Runtime')})")
-        if have.get("Handler") != config["Handler"]:
-            fixes.append(f"Lambda › {name} › Code › Runtime settings › Edit: handler {config['Handler']}")
-        if have.get("Timeout") != config["Timeout"]:
-            fixes.append(f"Lambda › {name} › Configuration › General configuration › Edit: timeout "
-                         f"{config['Timeout']} s (it is {have.get('Timeout')} s)")
-        have_env = (have.get("Environment") or {}).get("Variables", {})
-        for key, value in config["Environment"]["Variables"].items():
-            if have_env.get(key) != value:
-                fixes.append(f"Lambda › {name} › Configuration › Environment variables: {key} = {value}")
-        if not by_hand:  # codecraft's own function: the code and the rest must match too
-            if have.get("CodeSha256") != ctx.artifact(str(props["source"])).code_sha256:
-                fixes.append(f"Lambda › {name} › Code: deploy the code of lambda_src/{props['source']}")
-            if have.get("Role") != config["Role"] or have.get("MemorySize") != config["MemorySize"]:
-                fixes.append(f"Lambda › {name} › Configuration › General configuration: role and memory")
-        return fixes
+              by_hand: bool = False) -> list[Finding | str]:
+        """The seed prescribes the name and the runtime's language; by hand, the handler, file,
+        role, code and environment variable names are the student's (lambda_checks.py)."""
+        from .lambda_checks import function_findings
+
+        code_sha = None if by_hand else ctx.artifact(str(props["source"])).code_sha256
+        return list(function_findings(ctx, self.name(ctx, res), self._config(props), observed.attrs, by_hand,
+                                      code_sha, str(props["source"])))
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
@@ -224,6 +212,31 @@ def statement_source_arn(statement: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _allows(statement: Mapping[str, Any], principal: str, source_arn: str) -> bool:
+    """The statement lets ``principal`` invoke the function from ``source_arn``, whatever its
+    form: the console's ``api/*/POST/orders``, a stage named (``api/prod/POST/orders``) or any
+    (``api/*/*``, Terraform's ``${execution_arn}/*/*``), no condition at all (Lambda Developer
+    Guide, "Granting function access to other AWS services": the SourceArn is optional)."""
+    from .teaching import allows_from, source_patterns
+
+    patterns = source_patterns(statement) or []
+    arns = {_concrete(source_arn, pattern) for pattern in patterns} or {source_arn}
+    return any(allows_from(statement, principal, "lambda:InvokeFunction", arn) for arn in arns)
+
+
+def _concrete(source_arn: str, pattern: str) -> str:
+    """The execute-api ARN of one real request on the route: the stage the pattern names (the
+    stage name is the student's), else "prod"; a path parameter as one value."""
+    if ":execute-api:" not in source_arn:
+        return source_arn
+    head, _, rest = source_arn.partition("/")
+    parts = rest.split("/")
+    named = pattern.partition("/")[2].split("/")[0]
+    stage = named if named and not any(c in named for c in "*?") else "prod"
+    return head + "/" + "/".join([stage if parts[0] == "*" else parts[0]] +
+                                 ["x" if part == "*" else part for part in parts[1:]])
+
+
 @register
 class Permission(Handler):
     info = TypeInfo("lambda.permission", "lambda", "Lambda › Configuration › Permissions", gone=_GONE, named=False,
@@ -241,19 +254,13 @@ class Permission(Handler):
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                 by_hand: bool = False) -> Observed:
-        import fnmatch
-
         statements = _statements(ctx.client("lambda"), str(props["function"]))
         for st in statements:
             if st.get("Sid") == self._sid(res):
                 return Observed(True, {"source_arn": statement_source_arn(st)})
-        if by_hand:  # added in the console: another statement id, same effect
+        if by_hand:  # added in the console, by Terraform...: any statement id, same effect
             for st in statements:
-                principal = st.get("Principal")
-                service = principal.get("Service") if isinstance(principal, dict) else principal
-                pattern = statement_source_arn(st)
-                if service == props["principal"] and (pattern is None or fnmatch.fnmatchcase(
-                        str(props["source_arn"]).replace("/*/", "/prod/"), pattern)):
+                if _allows(st, str(props["principal"]), str(props["source_arn"])):
                     return Observed(True, {"source_arn": props["source_arn"]})
         return Observed(False)
 
@@ -310,6 +317,8 @@ class EventSourceMapping(Handler):
               "starting_position": Prop(str, choices=("TRIM_HORIZON", "LATEST")),
               "bisect_on_error": Prop(bool), "max_retry_attempts": Prop(int)}
     outputs = ("id",)
+    # workshop2: "Triggers › SQS › ProjectNotificationsQueue": the trigger itself, and that it runs
+    prescribed = ("function", "source", "enabled")
     permissions = ("lambda:CreateEventSourceMapping", "lambda:ListEventSourceMappings",
                    "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping")
 
@@ -352,6 +361,12 @@ class EventSourceMapping(Handler):
         if changed:
             return [Call("lambda", "update_event_source_mapping", {"UUID": observed.attrs["id"], **changed})]
         return []
+
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[Finding | str]:
+        from .lambda_checks import mapping_findings
+
+        return list(mapping_findings(ctx, str(props["function"]), self._want(props), observed.attrs))
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         kind = "DynamoDB" if "/stream/" in str(props["source"]) else "SQS"

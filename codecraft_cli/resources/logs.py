@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, register
+from .base import Call, Context, Finding, Handler, Observed, Prop, Step, Tagged, TypeInfo, register
+from .teaching import finding, say
 
 
 @register
@@ -29,10 +30,16 @@ class LogGroup(Handler):
                     gone=("ResourceNotFoundException",), sweep_rank=90)
     schema = {"function": Prop(str), "retention_days": Prop(int)}
     outputs = ("name", "arn")
+    # no seed creates it: Lambda does, on the first run ("CloudWatch Logs : Vérifier les logs Lambda"
+    # is an explicit check of the run, not of the group)
+    prescribed = ()
     permissions = ("logs:CreateLogGroup", "logs:DescribeLogGroups", "logs:PutRetentionPolicy",
                    "logs:DeleteLogGroup", "logs:TagResource", "logs:ListTagsForResource")
 
     def name(self, ctx: Context, res: ResourceSpec) -> str:
+        found = getattr(ctx, "found", None)
+        if found and res.id in found:  # found through the links (engine/discovery)
+            return str(found[res.id])
         function = res.properties.get("function")
         if function:
             return "/aws/lambda/" + ctx.physical_name(str(function))
@@ -65,12 +72,27 @@ class LogGroup(Handler):
         return calls
 
     def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
-              by_hand: bool = False) -> list[str]:
-        return []  # Lambda creates the group on the first run; its retention is housekeeping
+              by_hand: bool = False) -> list[Finding | str]:
+        """Lambda creates the group on the first run, without retention ("Never expire"): that is
+        the console's way and it works; a retention period is advice (CloudWatch Logs keeps logs
+        for ever by default, and stored logs are billed)."""
+        days = props.get("retention_days", 7)
+        if observed.attrs.get("retention_days") == days:
+            return []
+        name = self.name(ctx, res)
+        return [finding(ctx, "retention_days",
+                        (f"CloudWatch › Groupes de journaux › {name} › Actions › Modifier le paramètre de "
+                         f"conservation : {days} jours",
+                         f"CloudWatch › Log groups › {name} › Actions › Edit retention setting: {days} days"),
+                        ("par défaut les journaux sont gardés pour toujours, et leur stockage est facturé",
+                         "by default logs are kept for ever, and their storage is billed"))]
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
-        return (f"CloudWatch › Log groups: {self.name(ctx, res)} appears after the function's first run "
-                "(its role needs logs:CreateLogStream and logs:PutLogEvents)")
+        name = self.name(ctx, res)
+        return say(ctx, f"CloudWatch › Groupes de journaux : {name} apparaît après la première exécution de la "
+                        "fonction (son rôle a besoin de logs:CreateLogGroup, logs:CreateLogStream et logs:PutLogEvents)",
+                   f"CloudWatch › Log groups: {name} appears after the function's first run "
+                   "(its role needs logs:CreateLogGroup, logs:CreateLogStream and logs:PutLogEvents)")
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:

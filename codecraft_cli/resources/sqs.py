@@ -23,8 +23,9 @@ from typing import Any
 from ..aws.retry import QUEUE_DELETED_RECENTLY
 from ..aws.tombstones import recently_deleted
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, created, register
+from .base import Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Var, created, register
 from .base import STUDENT_PREFIX, Text
+from .teaching import finding
 
 
 def queue_policy(queue_arn: str, topic_arns: list[str]) -> dict[str, Any]:
@@ -61,11 +62,13 @@ class Queue(Handler):
         "max_receive_count": Prop(int),
     }
     outputs = ("name", "arn", "url")
+    # seeds 004 and 000: "Nom : OrderProcessingQueue", "Type : Standard Queue"
+    prescribed = ("name", "fifo")
     permissions = ("sqs:CreateQueue", "sqs:GetQueueUrl", "sqs:GetQueueAttributes",
                    "sqs:SetQueueAttributes", "sqs:DeleteQueue", "sqs:TagQueue", "sqs:ListQueueTags")
 
     def name(self, ctx: Context, res: ResourceSpec) -> str:
-        base = super().name(ctx, res)
+        base = super().name(ctx, res)  # the one found through the links, when found (base.Handler.name)
         fifo = bool(res.properties.get("fifo"))
         return base + ".fifo" if fifo and not base.endswith(".fifo") else base
 
@@ -123,16 +126,58 @@ class Queue(Handler):
                      {"QueueUrl": observed.attrs["url"], "Attributes": changed})]
 
     def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
-              by_hand: bool = False) -> list[str]:
-        problems = []
+              by_hand: bool = False) -> list[Finding | str]:
+        """The seeds prescribe the name and the type ("Type : Standard Queue") and leave the rest
+        at the console's defaults ("Laissez les paramètres par défaut"): codecraft's visibility
+        timeout, dead-letter queue and retention are advice. The queue policy that lets the topic
+        send is judged on what it allows, in any form the console writes (teaching.allows_from)."""
+        from .teaching import allows_from, statements
+
+        name, have = self.name(ctx, res), observed.attrs
+        edit = (f"SQS › Files d'attente › {name} › Modifier", f"SQS › Queues › {name} › Edit")
+        found: list[Finding | str] = []
         want_fifo = bool(props.get("fifo"))
-        if (observed.attrs.get("FifoQueue") == "true") != want_fifo:
-            problems.append("SQS: the queue must be " + ("FIFO" if want_fifo else "Standard, not FIFO"))
-        if not by_hand:  # codecraft's own queue: every attribute as the workshop sets it
-            problems += super().check(ctx, res, props, observed)
-        elif props.get("dead_letter_queue") and "RedrivePolicy" not in observed.attrs:
-            problems.append(f"SQS › {self.name(ctx, res)} › Edit › Dead-letter queue: enable it")
-        return problems
+        if (have.get("FifoQueue") == "true") != want_fifo:
+            kind = ("FIFO", "FIFO") if want_fifo else ("Standard, pas FIFO", "Standard, not FIFO")
+            found.append(finding(ctx, "fifo", (f"SQS : la file doit être {kind[0]} ; le type ne se modifie pas : "
+                                               f"créer la file {name} à nouveau",
+                                               f"SQS: the queue must be {kind[1]}; the type cannot change: create "
+                                               f"the queue {name} again"),
+                                 ("l'atelier demande ce type de file", "the workshop asks for this type of queue")))
+        visibility, have_visibility = int(props.get("visibility_timeout", 30)), int(have.get("VisibilityTimeout") or 30)
+        if have_visibility != visibility and not (by_hand and have_visibility >= visibility):
+            found.append(finding(ctx, "visibility_timeout",
+                                 (f"{edit[0]} : Délai de visibilité {visibility} s", f"{edit[1]}: visibility timeout {visibility} s"),
+                                 ("un message en cours de traitement reste caché ce temps-là : plus court que le "
+                                  "traitement, il serait traité deux fois (SQS, « Délai de visibilité »)",
+                                  "a message being processed stays hidden that long: shorter than the processing, it "
+                                  "would be processed twice (SQS, \"Visibility timeout\")")))
+        retention = props.get("retention_seconds")
+        if retention and str(have.get("MessageRetentionPeriod")) != str(retention):
+            found.append(finding(ctx, "retention_seconds",
+                                 (f"{edit[0]} : Période de conservation des messages {retention} s",
+                                  f"{edit[1]}: message retention period {retention} s"),
+                                 ("le choix de codecraft", "codecraft's choice")))
+        dlq = props.get("dead_letter_queue")
+        if dlq and json.loads(have.get("RedrivePolicy") or "{}").get("deadLetterTargetArn") != dlq:
+            found.append(finding(ctx, "dead_letter_queue",
+                                 (f"{edit[0]} › File d'attente de lettres mortes : Activé, {str(dlq).rsplit(':', 1)[-1]}",
+                                  f"{edit[1]} › Dead-letter queue: Enabled, {str(dlq).rsplit(':', 1)[-1]}"),
+                                 ("un message qui échoue sans cesse y est mis de côté au lieu d'être rejoué sans fin",
+                                  "a message that keeps failing is set aside there instead of being retried for ever")))
+        policy = json.loads(have.get("Policy") or "{}")
+        for topic in props.get("allow_sns_topics") or []:
+            arn = self._arn(ctx, res)
+            if not any(allows_from(st, "sns.amazonaws.com", "sqs:SendMessage", str(topic)) for st in statements(policy)):
+                found.append(finding(
+                    ctx, "allow_sns_topics",
+                    (f"SQS › Files d'attente › {name} › S'abonner à la rubrique Amazon SNS › {str(topic).rsplit(':', 1)[-1]} "
+                     "(la console écrit la stratégie d'accès)",
+                     f"SQS › Queues › {name} › Subscribe to Amazon SNS topic › {str(topic).rsplit(':', 1)[-1]} "
+                     "(the console writes the access policy)"),
+                    (f"sans stratégie d'accès qui l'autorise, SNS ne peut pas déposer de message dans {arn}",
+                     f"without an access policy allowing it, SNS cannot deliver any message to {arn}")))
+        return found
 
     def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
         return f"SQS › {self.name(ctx, res)} › Edit: set " + ", ".join(call.params.get("Attributes", {}))
