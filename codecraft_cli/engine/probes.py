@@ -2,7 +2,8 @@
 to end and returns ``(ok, detail)``.
 
     http            send a request through the API and expect a status
-    dynamodb_item   an item with this key exists (optionally with these attribute values)
+    dynamodb_item   an item with this key exists (optionally with these attribute values), or
+                    an item holding the attribute values of ``match`` (a key the check cannot know)
     sqs_message     a message containing a text is in the queue (peeked, not consumed)
     log_events      the function's log group holds a line containing a text (or, ``since_probe``,
                     any line written since the run began: a seed's code may print nothing, Lambda
@@ -14,7 +15,8 @@ to end and returns ``(ok, detail)``.
 Each type and its required params are declared in ``workshop/check_types.py`` (the loader checks
 a file against them); :func:`probe` registers the runner of a declared type. ``{probe}`` in check
 parameters is replaced by a unique id for this run, so the evidence found is the evidence this
-run produced; ``{last.field}`` by a field of the previous API answer's JSON body. What a probe
+run produced; ``{last.field}`` by a field of the previous API answer's JSON body (or of the
+row a ``db_query`` check found: the id a seed's create does not answer). What a probe
 finds that this run wrote (an item, an object) is noted in ``RunState.traces`` for
 ``engine/cleanup`` to remove.
 """
@@ -27,6 +29,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from ..aws.errors import error_code
@@ -185,14 +188,19 @@ def _db_query(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     needle = params.get("contains")
     if needle is not None and not any(str(needle) in map(str, row) for row in rows):
         return False, f"{params['sql']!r} returned no row with {needle!r}"
+    if needle is not None:  # the row found, as ``{last.column}`` for the next check (a new id)
+        row = next(row for row in rows if str(needle) in map(str, row))
+        state.responses["last"] = SimpleNamespace(body=dict(zip(answer.get("columns", []), row, strict=False)))
     return True, f"{params['sql']!r} ran ({len(rows)} row(s))"
 
 
 @probe("dynamodb_item")
 def _item(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     table = _output(state, params, "table", "name", "table")
-    key = {k: {"S": str(v)} for k, v in params["key"].items()}
     client = state.ctx.client("dynamodb")
+    if "key" not in params:
+        return _item_matching(state, params, table, client)
+    key = {k: {"S": str(v)} for k, v in params["key"].items()}
 
     def attempt() -> tuple[bool, str]:
         item = client.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
@@ -206,6 +214,31 @@ def _item(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
 
     if _uses_probe(params):  # removed at the end of the run (engine/cleanup), found or not
         state.traces.append(("dynamodb", table, key))
+    return _poll(state, attempt)
+
+
+def _item_matching(state: RunState, params: Mapping[str, Any], table: str, client: Any) -> tuple[bool, str]:
+    """``match: {attr: text}`` instead of a key: an item holding these values (a key the function
+    generates and does not answer, as seed 003's uuid fileID). Scanned: a classroom table is small."""
+    match = {str(k): str(v) for k, v in (params.get("match") or {}).items()}
+    if not match:
+        return False, "the check names neither a key nor attributes to match"
+    names = {f"#a{i}": attr for i, attr in enumerate(match)}
+    values = {f":v{i}": {"S": value} for i, value in enumerate(match.values())}
+    scan = {"TableName": table, "ConsistentRead": True, "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "FilterExpression": " AND ".join(f"#a{i} = :v{i}" for i in range(len(match)))}
+
+    def attempt() -> tuple[bool, str]:
+        for page in client.get_paginator("scan").paginate(**scan):
+            for item in page.get("Items", []):
+                if _uses_probe(params):  # removed at the end of the run (engine/cleanup)
+                    schema = client.describe_table(TableName=table)["Table"]["KeySchema"]
+                    state.traces.append(("dynamodb", table, {k["AttributeName"]: item[k["AttributeName"]]
+                                                             for k in schema}))
+                return True, f"an item with {match} is in {table}"
+        return False, f"no item with {match} in {table}"
+
     return _poll(state, attempt)
 
 

@@ -150,7 +150,7 @@ def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[
     exists (a look-up such as the default VPC does not count). Its outputs go to ``state``."""
     ctx = state.ctx
     handler = handler_for(res.type)
-    props = resolve(res.properties, state.outputs)
+    props = _left_open_dropped(handler, res, resolve(res.properties, state.outputs))
     name = handler.name(ctx, res) if handler.info.named else res.id
     title = f"{handler.info.console}: {name}"
     exists = False
@@ -181,6 +181,15 @@ def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[
     except Exception as exc:
         ok, detail, fix, advice = False, _failure(exc), "", []
     return CheckResult(res.step, res.id, ok, detail, title, fix, advice=advice), exists
+
+
+def _left_open_dropped(handler: Any, res: ResourceSpec, props: dict[str, Any]) -> dict[str, Any]:
+    """Without the properties the seed leaves open that refer to a resource nobody built (a route's
+    Cognito authorizer, optional in the seed): what is left is still checked."""
+    if not has_unresolved(props):
+        return props
+    return {key: value for key, value in props.items()
+            if not has_unresolved(value) or handler.requires(res, Finding(key, ""))}
 
 
 def _said(finding: Finding | str, with_reason: bool = False) -> str:

@@ -22,8 +22,9 @@ class CheckType:
 
 CHECK_TYPES: dict[str, CheckType] = {t.name: t for t in (
     CheckType("http", ("route",), "send a request through the API and expect a status"),
-    CheckType("dynamodb_item", ("table", "key"),
-              "an item with this key exists (optionally with these attribute values)"),
+    CheckType("dynamodb_item", ("table",),
+              "an item with this key exists (optionally with these attribute values), or one that "
+              "holds the values of 'match'"),
     CheckType("sqs_message", ("queue", "contains"),
               "a message containing a text is in the queue (peeked, not consumed)"),
     CheckType("log_events", ("function", "contains"),
