@@ -159,15 +159,15 @@ def built(emulator: dict[str, Any]) -> dict[str, str]:
     return {**made, "decoy": decoy}
 
 
-def test_test_api_answers_through_the_hand_built_api(cli: Cli, emulator: dict, built: dict) -> None:
+def test_test_api_answers_through_the_hand_built_api(cli: Cli, emulator: dict[str, Any], built: dict[str, str]) -> None:
     answer = cli.json("test-api", "--workshop", "anycompany-orders")
     assert answer["status"] == 200, answer
     assert answer["body"] == {"message": "Commande traitée avec succès!"}
     assert answer["url"] == f"{emulator['gateway']}/{built['api_id']}/dev/orders"
 
 
-def test_api_names_the_api_and_payload_names_a_payload_of_the_workshop(cli: Cli, emulator: dict,
-                                                                       built: dict) -> None:
+def test_api_names_the_api_and_payload_names_a_payload_of_the_workshop(cli: Cli, emulator: dict[str, Any],
+                                                                       built: dict[str, str]) -> None:
     answer = cli.json("test-api", "--workshop", "anycompany-orders", "--api", "StudentShop", "--payload", "laptop")
     assert answer["status"] == 200, answer
     item = aws(emulator, "dynamodb").get_item(TableName="Orders", Key={"order_id": {"S": "12345"}})["Item"]
@@ -179,17 +179,49 @@ def test_api_names_the_api_and_payload_names_a_payload_of_the_workshop(cli: Cli,
     assert no_such_api.returncode == 2 and "StudentShop" in no_such_api.stderr
 
 
-def test_inspect_api_shows_the_found_api_its_stage_and_routes(cli: Cli, built: dict) -> None:
+def test_inspect_api_shows_the_found_api_its_stage_and_routes(cli: Cli, built: dict[str, str]) -> None:
     data = cli.json("inspect", "api", "anycompany-orders")
     assert (data["api"], data["id"], data["stage"]) == ("StudentShop", built["api_id"], "dev")
     assert data["routes"] == [{"method": "POST", "path": "/orders", "integration": "AWS_PROXY",
                                "function": "ProcessOrder", "authorization": "NONE"}]
 
 
-def test_verify_finds_the_api_and_its_stage_through_the_routes(cli: Cli, built: dict) -> None:
+def test_verify_finds_the_api_and_its_stage_through_the_routes(cli: Cli, built: dict[str, str]) -> None:
     proc = cli("verify", "anycompany-orders", "--json")
     report = json.loads(proc.stdout)
     rows = {c["check"]: c for c in report["checks"]}
     for rid in ("orders_api", "post_orders", "stage", "api_answers"):
         assert rows[rid]["ok"], (rid, rows[rid])
     assert "does not exist" not in json.dumps(rows["role"])  # the console's role, found through the function
+
+
+def _permit(emulator: dict[str, Any], source: str | None, sid: str) -> None:
+    """The function's permissions replaced by one statement (``source``: an execute-api ARN's
+    resource part, ``{api}`` for the API's id)."""
+    lam = aws(emulator, "lambda")
+    for st in json.loads(lam.get_policy(FunctionName="ProcessOrder")["Policy"])["Statement"]:
+        lam.remove_permission(FunctionName="ProcessOrder", StatementId=st["Sid"])
+    params: dict[str, Any] = {"FunctionName": "ProcessOrder", "StatementId": sid, "Action": "lambda:InvokeFunction",
+                              "Principal": "apigateway.amazonaws.com"}
+    if source is not None:
+        params["SourceArn"] = f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{source}"
+    lam.add_permission(**params)
+
+
+def test_the_gateway_and_verify_honour_any_permission_form(cli: Cli, emulator: dict[str, Any],
+                                                           built: dict[str, str]) -> None:
+    """Terraform's aws_lambda_permission (its own statement id, ``execution_arn/*/*``), a whole-API
+    ARN, no SourceArn: all let API Gateway invoke the function; a permission for another stage does not."""
+    api = built["api_id"]
+    for source, sid in ((f"{api}/*/*", "AllowExecutionFromAPIGateway"), (f"{api}/*", "terraform-2025"),
+                        (None, "any-api")):
+        _permit(emulator, source, sid)
+        answer = cli.json("test-api", "--workshop", "anycompany-orders")
+        assert answer["status"] == 200, (source, answer)
+    _permit(emulator, f"{api}/*/*", "AllowExecutionFromAPIGateway")
+    rows = {c["check"]: c for c in json.loads(cli("verify", "anycompany-orders", "--json").stdout)["checks"]}
+    assert rows["invoke_permission"]["ok"], rows["invoke_permission"]
+    _permit(emulator, f"{api}/prod/POST/orders", "only-prod")  # the API is deployed to dev
+    refused = cli.json("test-api", "--workshop", "anycompany-orders", code=1)
+    assert refused["status"] == 500 and "Invalid permissions" in refused["headers"]["x-codecraft-error"]
+    _permit(emulator, f"{api}/*/POST/orders", str(uuid.uuid4()))  # back to the console's
