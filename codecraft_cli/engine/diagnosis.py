@@ -44,6 +44,7 @@ _LOOK_BACK_MS = 15 * 60 * 1000  # when the run's start is unknown
 _FRAME = re.compile(r'File "/var/task/(?P<file>[^"]+)",? [Ll]ine (?P<line>\d+)')
 _GENERIC = re.compile(r"^\[ERROR\] (?P<type>[A-Za-z_][\w.]*): (?P<detail>.+)")
 _BOUNDARY = ("START RequestId", "END RequestId", "REPORT RequestId")
+_IN_TRACE = re.compile(r"^(?:\s|Traceback \(most recent call last\):)")  # a traceback's lines
 
 
 @dataclass(frozen=True)
@@ -177,15 +178,29 @@ def log_cause(fn: Function, lang: str) -> Cause | None:
         if line.startswith(_BOUNDARY):
             continue
         found = match_line(line, fn, lines, index)
-        if found is not None:
+        if found is not None:  # a line of a traceback: the error's own line says it first
+            head = _head(lines, index)
+            found = match_line(lines[head], fn, lines, head) or found
             entry, groups = found
-            facts = _line_facts(fn, groups, lines, index, lang)
-            return cause(entry["code"], entry, lang, facts, line.strip())
+            facts = _line_facts(fn, groups, lines, head, lang)
+            return cause(entry["code"], entry, lang, facts, lines[head].strip())
         generic = _GENERIC.match(line.strip())
         if generic:
             facts = _line_facts(fn, generic.groupdict(), lines, index, lang)
             return cause("code-error", FOUND["code-error"], lang, facts, line.strip())
     return None
+
+
+def _head(lines: list[str], index: int) -> int:
+    """The ``[ERROR]`` line that the traceback holding line ``index`` belongs to (``index`` itself
+    when it is not inside one)."""
+    for back in range(index, max(-1, index - 80), -1):
+        line = lines[back]
+        if line.startswith("[ERROR] "):
+            return back
+        if line.startswith(_BOUNDARY) or (back < index and not _IN_TRACE.match(line)):
+            break
+    return index
 
 
 def match_line(line: str, fn: Function, lines: list[str], index: int) -> tuple[Entry, dict[str, str]] | None:

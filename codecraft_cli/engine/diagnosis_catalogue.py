@@ -237,7 +237,7 @@ CATALOGUE: list[Entry] = [
              "en": "Lambda › {function} › Configuration › General configuration › Edit › Memory: raise it "
                    "(for example 512 MB)."}},
     {"code": "runtime-exit",
-     "pattern": r"Runtime exited with error: exit status (?P<status>\d+)|Runtime\.ExitError",
+     "pattern": r"Runtime exited with error: exit status (?P<status>\d+)",
      "message": {"fr": "Le processus de la fonction s'est arrêté (sys.exit ou exit) avant de répondre.",
                  "en": "The function's process ended (sys.exit or exit) before answering."},
      "fix": {"fr": "Ne terminez pas le processus : renvoyez une réponse ou levez une exception.",
