@@ -1,8 +1,9 @@
 """`codecraft setup W --step-by-step`: a class follows the console, one step at a time.
 
 Before each step a panel shows its console click-path and the calls codecraft would make.
-Enter lets codecraft do it; `m` means someone does it by hand in the console, and codecraft
-then checks it (found by the names the workshop prescribes); `s` skips it; `q` quits. After
+Enter lets codecraft do it; `m` means someone does it by hand in the console (on the local
+emulator, which has none: with the AWS CLI, the step's commands shown with the values of the
+earlier steps filled in, as `show W --as cli --step S` gives them), and codecraft then checks it (found by the names the workshop prescribes); `s` skips it; `q` quits. After
 each step its checks run (✔/✘ with the console fix). Progress is kept in the state file, so
 running the same command again resumes at the first step not done.
 """
@@ -27,14 +28,24 @@ TEXTS = {
            "retry": "[Enter] check again · [c] continue anyway · [q] quit › ",
            "done_before": "already done", "quit": "Stopped before step {n}. Run the same command to resume there.",
            "all": "All {n} checks passed.", "some": "{bad} of {n} checks failed: `codecraft verify {w}` shows the fixes.",
-           "skipped": "skipped"},
+           "skipped": "skipped",
+           "manual_local": "Do it by hand now with the AWS CLI (the emulator has no console; the commands are "
+                           "above), then press Enter to check it (q to quit) › ",
+           "local": "No console on the emulator: do this step with the AWS CLI, in another terminal:\n"
+                    "  eval \"$(codecraft local env)\"   then aws ...   (or codecraft aws ... without it)\n"
+                    "  codecraft show {w} --as cli --step {step}   gives this step's commands:"},
     "fr": {"prompt": "[Entrée] codecraft le fait · [m] à la main · [s] passer · [q] quitter › ",
            "manual": "Faites-le dans la console (le chemin est ci-dessus), puis Entrée pour vérifier (q pour quitter) › ",
            "retry": "[Entrée] vérifier à nouveau · [c] continuer quand même · [q] quitter › ",
            "done_before": "déjà fait", "quit": "Arrêt avant l'étape {n}. Relancez la même commande pour reprendre là.",
            "all": "Les {n} vérifications sont passées.",
            "some": "{bad} vérification(s) sur {n} échouent : `codecraft verify {w}` donne les corrections.",
-           "skipped": "passée"},
+           "skipped": "passée",
+           "manual_local": "Faites-le à la main avec l'AWS CLI (l'émulateur n'a pas de console ; les commandes "
+                           "sont ci-dessus), puis Entrée pour vérifier (q pour quitter) › ",
+           "local": "Pas de console sur l'émulateur : faites cette étape avec l'AWS CLI, dans un autre terminal :\n"
+                    "  eval \"$(codecraft local env)\"   puis aws ...   (ou codecraft aws ... sans cela)\n"
+                    "  codecraft show {w} --as cli --step {step}   donne les commandes de l'étape :"},
 }
 
 
@@ -99,7 +110,11 @@ class StepByStep:
             self.outputs.update(deployer.outputs)
 
     def _by_hand(self, step: Any) -> bool:
-        answer = self.ask(self.words["manual"]).strip().lower()
+        prompt = self.words["manual"]
+        if self.ctx.is_local:  # no console: the AWS CLI against the emulator, this step's commands
+            self._cli_help(step)
+            prompt = self.words["manual_local"]
+        answer = self.ask(prompt).strip().lower()
         while answer != "q":
             results = self._check([step.id])
             self._report(results)
@@ -109,6 +124,17 @@ class StepByStep:
             if answer == "c":
                 return True
         return False
+
+    def _cli_help(self, step: Any) -> None:
+        from ..engine.cli_steps import cli_script
+
+        self.out.print(self.words["local"].format(w=self.ctx.workshop.id, step=step.id), markup=False,
+                       highlight=False)
+        self._learn_outputs()  # the values of earlier steps, filled in for the student
+        script = cli_script(self.ctx.workshop, self.ctx.lang, student=self.ctx.student, only_step=step.id,
+                            known=self.outputs)
+        # unwrapped, no markup: the lines are pasted into a shell
+        self.out.print(script.split("\n", 1)[1].rstrip(), markup=False, highlight=False, soft_wrap=True)
 
     def _check(self, steps: list[str] | None) -> list[CheckResult]:
         # what was built by hand counts, found by its name

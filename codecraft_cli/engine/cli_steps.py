@@ -39,6 +39,7 @@ TEXTS = {
         "unknown": "# {var}: set it from step {n} (codecraft show {w} --as cli)",
         "lookup": "# The default VPC and its subnets (looked up, nothing created)",
         "nothing": "# Nothing to create here: try it, then check it with codecraft verify {w}",
+        "by_console": "# {type}: no CLI form here, follow the console steps (codecraft show)",
     },
     "fr": {
         "head": "# {title} : les étapes en commandes AWS CLI (bash), tirées des plans de codecraft.",
@@ -53,10 +54,14 @@ TEXTS = {
         "unknown": "# {var} : à définir d'après l'étape {n} (codecraft show {w} --as cli)",
         "lookup": "# Le VPC par défaut et ses sous-réseaux (consultés, rien n'est créé)",
         "nothing": "# Rien à créer ici : essayez, puis vérifiez avec codecraft verify {w}",
+        "by_console": "# {type} : pas de forme CLI ici, suivez les étapes de la console (codecraft show)",
     },
 }
 PREAMBLE = [
     "set -euo pipefail",
+    # AWS CLI v1 sends some services to their AWS endpoint whatever AWS_ENDPOINT_URL says
+    # (sqs in us-east-1: awscli/customizations/overridesslcommonname.py); --endpoint-url wins
+    'if [ -n "${AWS_ENDPOINT_URL:-}" ]; then aws() { command aws --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }; fi',
     'REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region || true)}}"',
     "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)",
 ]
@@ -76,6 +81,7 @@ class CliStep:
     title: str
     lines: list[str] = field(default_factory=list)
     uses: set[str] = field(default_factory=set)  # variables its commands read
+    defines: set[str] = field(default_factory=set)  # variables it sets
 
 
 class _ScriptContext(OfflineContext):
@@ -87,6 +93,10 @@ class _ScriptContext(OfflineContext):
     @property
     def tags(self) -> dict[str, str]:
         return {}
+
+    @property
+    def identity_tags(self) -> dict[str, str]:
+        return OfflineContext().tags
 
 
 class _Answer:
@@ -121,27 +131,23 @@ def _var_name(res_id: str, attr: str) -> str:
     return f"{res_id}_{attr}".upper()
 
 
+# outputs that are lists (a whole reference to one is a JSON list held in its variable)
+LIST_OUTPUTS = ("subnet_ids", "endpoint_subnets", "created_resources", "tables")
+
+
 def _refs_to_vars(value: Any) -> Any:
     """``${topic.arn}`` -> the variable TOPIC_ARN (a workshop's prefix is dropped: the same
     variable as in the prerequisite's script)."""
     if isinstance(value, str):
+        whole = REF_RE.fullmatch(value)
+        if whole and whole.group(3) in LIST_OUTPUTS:
+            return raw(_var_name(whole.group(2), whole.group(3)))
         return REF_RE.sub(lambda m: var(_var_name(m.group(2), m.group(3))), value)
     if isinstance(value, dict):
         return {k: _refs_to_vars(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_refs_to_vars(v) for v in value]
     return value
-
-
-def _props(props: Mapping[str, Any], list_props: set[str]) -> dict[str, Any]:
-    """The properties with variables; a list property given whole by a reference (``subnets:
-    ${network.endpoint_subnets}``) is a JSON list held in its variable."""
-    out = {}
-    for key, value in props.items():
-        whole = REF_RE.fullmatch(value) if isinstance(value, str) else None
-        out[key] = raw(_var_name(whole.group(2), whole.group(3))) if whole and key in list_props \
-            else _refs_to_vars(value)
-    return out
 
 
 def _with_vars(value: Any, names: Mapping[tuple[str, tuple[str, ...]], str]) -> Any:
@@ -172,6 +178,7 @@ class _Script:
         self.words = TEXTS.get(lang, TEXTS["en"])
         self.ctx = _ScriptContext(region=var("REGION"), account_id=var("ACCOUNT_ID"), student=student)
         self.uses: set[str] = set()
+        self.defines: set[str] = set()
         self.apis: dict[str, dict[str, str]] = {}  # API variable -> path -> its resource's variable
 
     def wanted(self, name: str) -> bool:
@@ -182,10 +189,11 @@ class _Script:
         for n, step in enumerate(self.w.steps, start=1):
             item = CliStep(n, step.id, text(step.title, self.lang))
             for res in (r for r in self.w.resources if r.step == step.id):
-                self.uses = set()
+                self.uses, self.defines = set(), set()
                 lines = self.resource(res)
                 item.lines += [f"# {handler_for(res.type).info.console} · {res.id}", *lines]
                 item.uses |= self.uses
+                item.defines |= self.defines
             if not item.lines:
                 item.lines.append(self.words["nothing"].format(w=self.w.id))
             out.append(item)
@@ -193,14 +201,16 @@ class _Script:
 
     def resource(self, res: ResourceSpec) -> list[str]:
         handler = handler_for(res.type)
-        list_props = {k for k, p in handler.schema.items() if p.kind is list}
-        props = _props(res.properties, list_props)
+        props = _refs_to_vars(res.properties)
         if res.type == "ec2.default_vpc":
             return self.default_vpc(res)
         observed = Observed(False, {"resources": {}})
         if res.type == "apigateway.route":
             observed = Observed(False, {"resources": dict(self.apis.get(str(props["api"]), {}))})
-        plan = handler.plan(self.ctx, res, props, observed)
+        try:
+            plan = handler.plan(self.ctx, res, props, observed)
+        except Exception:  # noqa: BLE001 - a plan that must look first: the console steps say it
+            return [self.words["by_console"].format(type=res.type)]
         seen: dict[str, tuple[str, tuple[str, ...]]] = {}
         prefix = res.id
         results = {c.output: _Answer(c.output, (), seen, prefix) for c in plan if isinstance(c, Call) and c.output}
@@ -237,6 +247,7 @@ class _Script:
             if out == "root_list":  # the API's root resource "/": one variable per API
                 default = "".join(variables_in(props["api"])).removesuffix("_ID") + "_ROOT_ID"
             captures.setdefault((out, path), default)
+        self.defines |= set(captures.values()) | {name for name, _ in assignments}
         lines = self.zip_lines(res, props) if res.type == "lambda.function" else []
         for call in plan:
             lines.append(self.render(call, res, props, captures))
@@ -307,6 +318,7 @@ class _Script:
 
     def default_vpc(self, res: ResourceSpec) -> list[str]:
         vpc, subnets, endpoint = (_var_name(res.id, a) for a in ("vpc_id", "subnet_ids", "endpoint_subnets"))
+        self.defines |= {vpc, subnets, endpoint}
         find = command(Call("ec2", "describe_vpcs", {"Filters": [{"Name": "is-default", "Values": ["true"]}]}))
         lines = [self.words["lookup"], capture(find, [vpc], ["Vpcs[0].VpcId"])]
         listing = command(Call("ec2", "describe_subnets",
@@ -335,7 +347,8 @@ def cli_script(workshop: Workshop, lang: str = "en", student: str | None = None,
     if workshop.requires:
         reqs = ", ".join(workshop.requires)
         lines.append(words["requires"].format(reqs=reqs, req=workshop.requires[0]))
-    lines += PREAMBLE
+    # pasted into an interactive shell (a lone step), `set -e` would close it at the first error
+    lines += PREAMBLE if only_step is None else PREAMBLE[1:]
     chosen = [s for s in steps if only_step is None or s.id == only_step]
     if only_step is not None and chosen:
         lines += _earlier(workshop, steps, chosen[0], known or {}, words, student)
@@ -348,12 +361,12 @@ def cli_script(workshop: Workshop, lang: str = "en", student: str | None = None,
 def _earlier(workshop: Workshop, steps: list[CliStep], step: CliStep, known: Mapping[str, Mapping[str, Any]],
              words: Mapping[str, str], student: str | None) -> list[str]:
     """Variables a lone step reads that earlier steps defined: their values when known."""
-    defined_here = {line.split("=", 1)[0].split()[-1] for line in step.lines if "=" in line.split(" ", 1)[0]}
-    needed = sorted(step.uses - defined_here - {"REGION", "ACCOUNT_ID"})
+    needed = sorted(step.uses - step.defines - {"REGION", "ACCOUNT_ID"})
     if not needed:
         return []
     out = [words["earlier"]]
-    by_var = {_var_name(rid, attr): value for rid, outputs in known.items() for attr, value in outputs.items()}
+    by_var = {_var_name(rid.rsplit(":", 1)[-1], attr): value  # a prerequisite's "workshop1:network"
+              for rid, outputs in known.items() for attr, value in outputs.items()}
     origin = {s.id: s.number for s in steps}
     for name in needed:
         value = by_var.get(name)
