@@ -16,7 +16,9 @@ from typing import Any
 
 from ..aws.retry import THROTTLE
 from ..workshop.model import ResourceSpec, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, created, owned, register
+from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, Tagged, TypeInfo, created, owned,
+                   register)
+from .teaching import finding
 
 GONE = ("NotFoundException",)
 
@@ -43,6 +45,9 @@ class RestApi(Handler):
                     id_output="id")
     schema = {"description": Prop(str)}
     outputs = ("name", "id", "arn")
+    # "Donnez un nom à l'API, par exemple ProjectManagementAPI" (seed 000), "Créez une API RESTful"
+    # (seed 001): the name is open; the API is found through its routes (engine/discovery)
+    prescribed = ()
     permissions = ("apigateway:POST", "apigateway:GET", "apigateway:DELETE", "apigateway:PATCH",
                    "apigateway:PUT", "apigateway:TagResource")
 
@@ -105,17 +110,43 @@ class Authorizer(Handler):
     info = TypeInfo("apigateway.authorizer", "apigateway", "API Gateway › Authorizers", gone=GONE, taggable=False)
     schema = {"api": Prop(str, required=True), "user_pools": Prop(list, required=True)}
     outputs = ("id", "name")
+    # "configurer l'authentification Cognito sur l'API" (seeds 000/003, optional): the pool it checks;
+    # its name is the student's
+    prescribed = ("user_pools",)
     permissions = ("apigateway:POST", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE")
 
-    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+    def observe_by_hand(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        return self.observe(ctx, res, props, by_hand=True)
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                by_hand: bool = False) -> Observed:
         if has_unresolved(props["api"]):
             return Observed(False)
         got = self.fetch(lambda: ctx.client("apigateway").get_authorizers(restApiId=props["api"]))
-        for item in (got or {}).get("items", []):
-            if item.get("name") == self.name(ctx, res):
-                return Observed(True, {"id": item["id"], "providers": sorted(item.get("providerARNs") or []),
-                                       "type": item.get("type")})
-        return Observed(False)
+        items = (got or {}).get("items", [])
+        pools = set(map(str, props["user_pools"]))
+        mine = next((item for item in items if item.get("name") == self.name(ctx, res)), None)
+        if mine is None and by_hand:  # named by the student: a Cognito authorizer of the pool
+            mine = next((item for item in items if item.get("type") == "COGNITO_USER_POOLS"
+                         and pools & set(item.get("providerARNs") or [])), None)
+        if mine is None:
+            return Observed(False)
+        return Observed(True, {"id": mine["id"], "providers": sorted(mine.get("providerARNs") or []),
+                               "type": mine.get("type"), "name": mine.get("name")})
+
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[Finding | str]:
+        pools = sorted(map(str, props["user_pools"]))
+        if observed.attrs.get("type") == "COGNITO_USER_POOLS" and set(pools) <= set(observed.attrs.get("providers") or []):
+            return []
+        name = observed.attrs.get("name") or self.name(ctx, res)
+        pool = ", ".join(p.rsplit("/", 1)[-1] for p in pools)
+        return [finding(ctx, "user_pools",
+                        (f"API Gateway › Mécanismes d'autorisation › {name} › Modifier : Cognito, groupe "
+                         f"d'utilisateurs {pool}",
+                         f"API Gateway › Authorizers › {name} › Edit: Cognito, user pool {pool}"),
+                        ("les jetons de ce groupe d'utilisateurs ouvrent l'API", "the tokens of this user pool open "
+                         "the API"))]
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         pools = sorted(map(str, props["user_pools"]))

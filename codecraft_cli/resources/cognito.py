@@ -31,8 +31,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..workshop.model import ResourceSpec, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, Step, Tagged, TypeInfo, Var, created, owned, register
+from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, Tagged, TypeInfo, Var, created, owned,
+                   register)
 from .base import STUDENT_PREFIX, Text
+from .teaching import finding
 
 _POOL_GONE = ("ResourceNotFoundException",)
 
@@ -130,22 +132,49 @@ class UserPoolClient(Handler):
                     id_output="id")
     schema = {"pool": Prop(str, required=True), "auth_flows": Prop(list, required=True)}
     outputs = ("name", "id")
+    # what lets a user sign in with a password (USER_PASSWORD_AUTH: Cognito Developer Guide,
+    # "Authentication flows"); the client's name is the student's
+    prescribed = ("auth_flows",)
     permissions = ("cognito-idp:CreateUserPoolClient", "cognito-idp:ListUserPoolClients",
                    "cognito-idp:DescribeUserPoolClient", "cognito-idp:UpdateUserPoolClient",
                    "cognito-idp:DeleteUserPoolClient")
 
-    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+    def observe_by_hand(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        return self.observe(ctx, res, props, by_hand=True)
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                by_hand: bool = False) -> Observed:
         if has_unresolved(props["pool"]):
             return Observed(False)
         client = ctx.client("cognito-idp")
         name = self.name(ctx, res)
         pages = client.get_paginator("list_user_pool_clients").paginate(UserPoolId=props["pool"], MaxResults=60)
-        for item in self.fetch(lambda: [c for page in pages for c in page.get("UserPoolClients", [])]) or []:
-            if item["ClientName"] == name:
-                got = client.describe_user_pool_client(UserPoolId=props["pool"], ClientId=item["ClientId"])
-                flows = sorted(got["UserPoolClient"].get("ExplicitAuthFlows") or [])
-                return Observed(True, {"id": item["ClientId"], "auth_flows": flows})
-        return Observed(False)
+        items = self.fetch(lambda: [c for page in pages for c in page.get("UserPoolClients", [])]) or []
+        # by hand: the client of the pool whatever its name (the one allowing the flows first)
+        candidates = [i for i in items if i["ClientName"] == name] or (items if by_hand else [])
+        best = None
+        for item in candidates:
+            got = client.describe_user_pool_client(UserPoolId=props["pool"], ClientId=item["ClientId"])
+            flows = sorted(got["UserPoolClient"].get("ExplicitAuthFlows") or [])
+            observed = Observed(True, {"id": item["ClientId"], "auth_flows": flows, "name": item["ClientName"]})
+            if set(props["auth_flows"]) <= set(flows):
+                return observed
+            best = best or observed
+        return best or Observed(False)
+
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[Finding | str]:
+        lacking = sorted(set(props["auth_flows"]) - set(observed.attrs.get("auth_flows") or []))
+        if not lacking:
+            return []
+        name = observed.attrs.get("name") or self.name(ctx, res)
+        return [finding(ctx, "auth_flows",
+                        (f"Cognito › Groupes d'utilisateurs › le groupe › Intégration d'applications › {name} › "
+                         f"Modifier : flux d'authentification {', '.join(lacking)}",
+                         f"Cognito › User pools › the pool › App integration › {name} › Edit: authentication "
+                         f"flows {', '.join(lacking)}"),
+                        ("sans eux, un utilisateur ne peut pas se connecter avec son mot de passe",
+                         "without them a user cannot sign in with a password"))]
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Step]:

@@ -26,8 +26,10 @@ from typing import Any
 
 from ..errors import EmulatorError
 from ..workshop.model import ResourceSpec, as_list
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, Wait, register, tag_list, tags_from_list
+from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Wait, register, tag_list,
+                   tags_from_list)
 from .base import STUDENT_PREFIX, Text
+from .teaching import finding
 from .pricing import GP2_PER_GB_MONTH, HOURS_PER_MONTH, RDS_MYSQL, price
 
 _GONE = ("DBInstanceNotFound", "DBInstanceNotFoundFault")
@@ -52,6 +54,9 @@ class DbInstance(Handler):
         "publicly_accessible": Prop(bool),
     }
     outputs = ("name", "id", "arn", "address", "port", "secret_arn", "database")
+    # seed 000: the database "ProjetOpenSourceDB" its code connects to; size, access and protection
+    # are codecraft's choices (cost and safety), shown as advice
+    prescribed = ("name", "database")
     permissions = ("rds:CreateDBInstance", "rds:DescribeDBInstances", "rds:ModifyDBInstance",
                    "rds:DeleteDBInstance", "rds:AddTagsToResource", "secretsmanager:CreateSecret",
                    "kms:DescribeKey", "iam:CreateServiceLinkedRole", "ec2:DescribeSecurityGroups")
@@ -115,6 +120,39 @@ class DbInstance(Handler):
             Wait("rds", "db_instance_available", {"DBInstanceIdentifier": name}),
         ]
 
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[Finding | str]:
+        name, have, want = self.name(ctx, res), observed.attrs, self._want(props)
+        edit = (f"RDS › Bases de données › {name} › Modifier", f"RDS › Databases › {name} › Modify")
+        found: list[Finding | str] = []
+        if have.get("DBName") is not None and have.get("DBName") != props["database"]:
+            found.append(finding(ctx, "database",
+                                 (f"RDS › Bases de données › Créer une base de données › Configuration supplémentaire : "
+                                  f"Nom de base de données initial {props['database']} (elle est {have.get('DBName')})",
+                                  f"RDS › Databases › Create database › Additional configuration: Initial database "
+                                  f"name {props['database']} (it is {have.get('DBName')})"),
+                                 ("le code de l'atelier se connecte à cette base", "the workshop's code connects to "
+                                  "this database")))
+        if have.get("DBInstanceClass") != want["DBInstanceClass"]:
+            found.append(finding(ctx, "instance_class",
+                                 (f"{edit[0]} : Classe d'instance {want['DBInstanceClass']}",
+                                  f"{edit[1]}: DB instance class {want['DBInstanceClass']}"),
+                                 ("la plus petite classe suffit à un atelier (offre gratuite) ; elle est facturée à l'heure",
+                                  "the smallest class is enough for a workshop (free tier); it is billed by the hour")))
+        if have.get("PubliclyAccessible") != want["PubliclyAccessible"]:
+            found.append(finding(ctx, "publicly_accessible",
+                                 (f"{edit[0]} › Connectivité : Accès public {'Oui' if want['PubliclyAccessible'] else 'Non'}",
+                                  f"{edit[1]} › Connectivity: Public access {'Yes' if want['PubliclyAccessible'] else 'No'}"),
+                                 ("seule la fonction, dans le VPC, a besoin d'y accéder", "only the function, in the "
+                                  "VPC, needs to reach it")))
+        if have.get("DeletionProtection") != want["DeletionProtection"]:
+            found.append(finding(ctx, "deletion_protection",
+                                 (f"{edit[0]} : décocher « Activer la protection contre la suppression »",
+                                  f"{edit[1]}: untick \"Enable deletion protection\""),
+                                 ("une base d'atelier se supprime à la fin (codecraft teardown)",
+                                  "a workshop database is deleted at the end (codecraft teardown)")))
+        return found
+
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         attrs = dict(observed.attrs)
@@ -172,6 +210,7 @@ def _attrs(db: Mapping[str, Any]) -> dict[str, Any]:
     endpoint = db.get("Endpoint") or {}
     return {
         "status": db.get("DBInstanceStatus"),
+        "DBName": db.get("DBName"),
         "DBInstanceClass": db.get("DBInstanceClass"),
         "PubliclyAccessible": bool(db.get("PubliclyAccessible")),
         "DeletionProtection": bool(db.get("DeletionProtection")),

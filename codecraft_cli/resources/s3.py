@@ -32,7 +32,9 @@ from ..aws.errors import error_code, is_client_error
 from ..aws.retry import S3_DESTINATION
 from ..errors import AwsFailure, UserError
 from ..workshop.model import ResourceSpec, has_unresolved
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, register, tag_list, tags_from_list
+from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, register, tag_list,
+                   tags_from_list)
+from .teaching import finding
 
 _GONE = ("NoSuchBucket",)
 
@@ -64,12 +66,18 @@ class Bucket(Handler):
                     id_output="name")
     schema = {"versioning": Prop(bool)}
     outputs = ("name", "arn", "account")
+    # seed 003: "un nom unique", "assurez-vous que le blocage de l'accès public est activé"; seed 001
+    # names "image-upload-bucket" (taken: names are global; its YAML leaves the name open)
+    prescribed = ("name", "block_public_access")
     permissions = ("s3:CreateBucket", "s3:ListBucket", "s3:PutBucketPublicAccessBlock",
                    "s3:GetBucketPublicAccessBlock", "s3:PutBucketTagging", "s3:GetBucketTagging",
                    "s3:PutBucketVersioning", "s3:ListBucketVersions", "s3:DeleteObject",
                    "s3:DeleteObjectVersion", "s3:DeleteBucket")
 
     def name(self, ctx: Context, res: ResourceSpec) -> str:
+        found = getattr(ctx, "found", None)
+        if found and res.id in found:  # the student's bucket, found through the links (engine/discovery)
+            return str(found[res.id])
         base = res.name or res.id
         problem = check_bucket_base(base)
         if problem:
@@ -119,6 +127,30 @@ class Bucket(Handler):
                 "Status": "Enabled" if want_versioning else "Suspended"}}))
         return calls
 
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[Finding | str]:
+        """Block Public Access on (all four settings: the default of a new bucket, S3 User Guide,
+        "Blocking public access to your Amazon S3 storage"); versioning is codecraft's choice."""
+        name, found = self.name(ctx, res), []
+        if observed.attrs.get("block") != BLOCK_ALL:
+            found.append(finding(ctx, "block_public_access",
+                                 (f"S3 › Compartiments › {name} › Autorisations › Bloquer l'accès public (paramètres du "
+                                  "compartiment) › Modifier : cocher « Bloquer tout l'accès public »",
+                                  f"S3 › Buckets › {name} › Permissions › Block public access (bucket settings) › "
+                                  "Edit: tick \"Block all public access\""),
+                                 ("les fichiers des utilisateurs ne doivent pas pouvoir devenir publics",
+                                  "the users' files must not be able to become public")))
+        want = bool(props.get("versioning", False))
+        if want != bool(observed.attrs.get("versioning")):
+            found.append(finding(ctx, "versioning",
+                                 (f"S3 › Compartiments › {name} › Propriétés › Gestion des versions › Modifier : "
+                                  + ("Activer" if want else "Suspendre"),
+                                  f"S3 › Buckets › {name} › Properties › Bucket Versioning › Edit: "
+                                  + ("Enable" if want else "Suspend")),
+                                 ("un fichier écrasé ou supprimé peut être récupéré", "an overwritten or deleted file "
+                                  "can be recovered") if want else ("", "")))
+        return list(found)
+
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
         name = self.name(ctx, res)
@@ -154,6 +186,9 @@ class Notification(Handler):
     schema = {"bucket": Prop(str, required=True), "function": Prop(str, required=True),
               "events": Prop(list), "prefix": Prop(str), "suffix": Prop(str)}
     outputs = ("id",)
+    # seed 001: uploaded images "traitées par une fonction Lambda" that reads the S3 event: the
+    # function is notified; which creation events and the prefix are codecraft's choices
+    prescribed = ("function",)
     permissions = ("s3:PutBucketNotification", "s3:GetBucketNotification")
 
     def serialize_key(self, props: Mapping[str, Any]) -> str | None:
@@ -171,7 +206,11 @@ class Notification(Handler):
             config["Filter"] = {"Key": {"FilterRules": rules}}
         return config
 
-    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+    def observe_by_hand(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
+        return self.observe(ctx, res, props, by_hand=True)
+
+    def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
+                by_hand: bool = False) -> Observed:
         if has_unresolved(props["bucket"]):
             return Observed(False, {"others": []})
         got = self.fetch(lambda: ctx.client("s3").get_bucket_notification_configuration(Bucket=props["bucket"]))
@@ -179,6 +218,9 @@ class Notification(Handler):
             return Observed(False, {"others": []})
         configs = got.get("LambdaFunctionConfigurations", [])
         mine = next((c for c in configs if c.get("Id") == self._id(res)), None)
+        if mine is None and by_hand:  # "Add trigger" in the Lambda console: an Id of its own
+            want = _function(str(props["function"]))
+            mine = next((c for c in configs if _function(str(c.get("LambdaFunctionArn"))) == want), None)
         others = {k: v for k, v in got.items() if k.endswith("Configurations") or k == "EventBridgeConfiguration"}
         others["LambdaFunctionConfigurations"] = [c for c in configs if c.get("Id") != self._id(res)]
         return Observed(mine is not None, {"mine": mine, "others": others})
@@ -193,6 +235,32 @@ class Notification(Handler):
         return [Call("s3", "put_bucket_notification_configuration",
                      {"Bucket": props["bucket"], "NotificationConfiguration": config}, records=True,
                      retry=S3_DESTINATION)]
+
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[Finding | str]:
+        want, have = self._want(res, props), observed.attrs.get("mine") or {}
+        where = (f"S3 › Compartiments › {props['bucket']} › Propriétés › Notifications d'événements › Modifier",
+                 f"S3 › Buckets › {props['bucket']} › Properties › Event notifications › Edit")
+        found: list[Finding | str] = []
+        if _function(str(have.get("LambdaFunctionArn"))) != _function(str(want["LambdaFunctionArn"])):
+            found.append(finding(ctx, "function", (f"{where[0]} : Destination, fonction Lambda "
+                                                   f"{_function(str(want['LambdaFunctionArn']))}",
+                                                   f"{where[1]}: Destination, Lambda function "
+                                                   f"{_function(str(want['LambdaFunctionArn']))}")))
+        if sorted(have.get("Events") or []) != sorted(want["Events"]):
+            found.append(finding(ctx, "events", (f"{where[0]} : types d'événements {', '.join(want['Events'])}",
+                                                 f"{where[1]}: event types {', '.join(want['Events'])}"),
+                                 ("le choix de codecraft : toute création d'objet", "codecraft's choice: any object "
+                                  "creation")))
+        if not _same({**have, "LambdaFunctionArn": want["LambdaFunctionArn"], "Events": want["Events"]}, want):
+            rules = ", ".join(f"{n} {props[n]}" for n in ("prefix", "suffix") if props.get(n))
+            found.append(finding(ctx, "prefix", (f"{where[0]} : {rules or 'aucun filtre'}",
+                                                 f"{where[1]}: {rules or 'no filter'}"),
+                                 ("la fonction écrit ses résultats dans le même compartiment : sans filtre, chaque "
+                                  "résultat la redéclenche (une boucle)",
+                                  "the function writes its results into the same bucket: without a filter each "
+                                  "result triggers it again (a loop)") if rules else ("", "")))
+        return found
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
@@ -218,6 +286,11 @@ class Notification(Handler):
         return [Call("s3", "put_bucket_notification_configuration",
                      {"Bucket": record["outputs"]["bucket"], "NotificationConfiguration": found.get("config", {})},
                      gone_ok=_GONE)]
+
+
+def _function(arn: str) -> str:
+    """A function's name from its ARN (a version or alias qualifier aside)."""
+    return arn.split(":function:", 1)[-1].split(":", 1)[0]
 
 
 def _same(have: Mapping[str, Any], want: Mapping[str, Any]) -> bool:

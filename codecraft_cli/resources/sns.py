@@ -21,8 +21,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..workshop.model import ResourceSpec
-from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, register, tag_list, tags_from_list
+from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, register, tag_list,
+                   tags_from_list)
 from .base import STUDENT_PREFIX, Text
+from .teaching import finding, say
 
 _GONE = ("NotFound", "NotFoundException")
 
@@ -34,6 +36,8 @@ class Topic(Handler):
                     name_text=Text(r"[A-Za-z0-9_-]+(\.fifo)?", 256, "letters, digits, hyphens and underscores only",
                                    reserve=STUDENT_PREFIX))
     outputs = ("name", "arn")
+    # seed 004: "Nommer le sujet : OrderNotifications" (a Standard topic: a FIFO one's name ends in .fifo)
+    prescribed = ("name",)
     permissions = ("sns:CreateTopic", "sns:GetTopicAttributes", "sns:DeleteTopic",
                    "sns:TagResource", "sns:ListTagsForResource")
 
@@ -76,6 +80,9 @@ class Subscription(Handler):
               "protocol": Prop(str, required=True, choices=("sqs", "lambda", "email", "https")),
               "endpoint": Prop(str, required=True), "raw_message_delivery": Prop(bool)}
     outputs = ("arn",)
+    # the topic reaches the queue (seed 004: "Un message est ajouté dans la file SQS"); raw delivery
+    # is codecraft's choice
+    prescribed = ("protocol", "endpoint")
     permissions = ("sns:Subscribe", "sns:Unsubscribe", "sns:ListSubscriptionsByTopic",
                    "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes")
 
@@ -108,9 +115,28 @@ class Subscription(Handler):
                 "AttributeValue": "true" if raw else "false"})]
         return []
 
+    def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
+              by_hand: bool = False) -> list[Finding | str]:
+        """Found by its protocol and endpoint (prescribed); raw delivery is advice: without it the
+        queue receives SNS's JSON envelope, the message in its "Message" field (SNS Developer
+        Guide, "Amazon SNS raw message delivery")."""
+        raw = bool(props.get("raw_message_delivery", False))
+        if observed.attrs.get("raw_message_delivery") == raw:
+            return []
+        state = ("cocher", "tick") if raw else ("décocher", "untick")
+        return [finding(ctx, "raw_message_delivery",
+                        (f"SNS › Abonnements › l'abonnement › Modifier : {state[0]} « Activer la diffusion des "
+                         "messages bruts »",
+                         f"SNS › Subscriptions › the subscription › Edit: {state[1]} \"Enable raw message delivery\""),
+                        ("la file reçoit alors la commande telle quelle, sans l'enveloppe JSON de SNS",
+                         "the queue then receives the order itself, without SNS's JSON envelope")
+                        if raw else ("", ""))]
+
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
-        return (f"SNS › Topics › the topic › Create subscription: protocol {props['protocol']}, "
-                f"endpoint {str(props['endpoint']).rsplit(':', 1)[-1]}")
+        endpoint = str(props["endpoint"]).rsplit(":", 1)[-1]
+        return say(ctx, f"SNS › Rubriques › la rubrique › Créer un abonnement : protocole {props['protocol']}, "
+                        f"point de terminaison {endpoint}",
+                   f"SNS › Topics › the topic › Create subscription: protocol {props['protocol']}, endpoint {endpoint}")
 
     def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
         return "SNS › Subscriptions › the subscription › Edit: enable raw message delivery"
