@@ -335,7 +335,18 @@ def cli_steps(workshop: Workshop, lang: str = "en", student: str | None = None) 
     so the second captures exactly those."""
     first = _Script(workshop, lang, student, None).steps()
     used = set().union(*(s.uses for s in first)) if first else set()
-    return _Script(workshop, lang, student, used | {"REGION", "ACCOUNT_ID"}).steps()
+    return _Script(workshop, lang, student, used | _used_by_others(workshop.id) | {"REGION", "ACCOUNT_ID"}).steps()
+
+
+def _used_by_others(workshop_id: str) -> set[str]:
+    """The variables other workshops read from this one (``${workshop1:user_pool.arn}``): its
+    script sets them for theirs, run after it in the same shell."""
+    used: set[str] = set()
+    for path in sorted(paths.workshops_dir().glob("*.yaml")):
+        for m in REF_RE.finditer(path.read_text(encoding="utf-8")):
+            if m.group(1) == workshop_id:
+                used.add(_var_name(m.group(2), m.group(3)))
+    return used
 
 
 def cli_script(workshop: Workshop, lang: str = "en", student: str | None = None,

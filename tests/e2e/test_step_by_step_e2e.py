@@ -48,7 +48,13 @@ def test_a_class_follows_step_by_step_with_one_step_by_hand(cli: Cli, emulator: 
     child.expect("3/6. Create the SQS queue")
     child.expect(PROMPT)
     child.sendline("m")
-    child.expect("Do it in the console now")
+    # the emulator has no console: the AWS CLI, this step's commands with the topic's ARN filled in
+    child.expect("No console on the emulator")
+    child.expect(r'eval "\$\(codecraft local env\)"')
+    child.expect(r"codecraft show anycompany-orders --as cli --step queue")
+    child.expect(r"NOTIFICATIONS_ARN=arn:aws:sns:[a-z0-9-]+:\d+:OrderNotifications")
+    child.expect("aws sqs create-queue --queue-name OrderProcessingQueue")
+    child.expect("Do it by hand now with the AWS CLI")
     build_queue_by_hand(emulator)  # what the student clicks, done by the test
     child.sendline("")
     child.expect("✔ SQS › Queues: OrderProcessingQueue")
