@@ -193,6 +193,9 @@ def test_an_sns_subscription_runs_the_function_with_snss_event(emulator: dict) -
     role = iam.create_role(RoleName="sns-probe-role", AssumeRolePolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                 "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
+    # Lambda writes the function's logs with its role's permissions: the console's basic execution policy
+    iam.attach_role_policy(RoleName="sns-probe-role",
+                           PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
     fn = lam.create_function(FunctionName="sns-probe", Runtime="python3.12", Role=role, Handler="app.handler",
                              Code={"ZipFile": code.getvalue()})["FunctionArn"]
     topic = sns.create_topic(Name="sns-probe-topic")["TopicArn"]
@@ -221,6 +224,8 @@ def test_an_sns_subscription_runs_the_function_with_snss_event(emulator: dict) -
     finally:
         sns.delete_topic(TopicArn=topic)
         lam.delete_function(FunctionName="sns-probe")
+        iam.detach_role_policy(RoleName="sns-probe-role",
+                               PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
         iam.delete_role(RoleName="sns-probe-role")
         try:
             logs.delete_log_group(logGroupName="/aws/lambda/sns-probe")

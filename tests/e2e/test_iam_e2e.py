@@ -114,6 +114,9 @@ def _log_lines(emulator: dict, name: str) -> list[str]:
 
 def test_s3_runs_a_function_only_with_its_permission(emulator: dict) -> None:
     name = function(emulator, "OnUpload", [])
+    # Lambda writes the function's logs with its role's permissions: the console's basic execution policy
+    aws(emulator, "iam").attach_role_policy(
+        RoleName="OnUploadRole", PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
     s3 = aws(emulator, "s3")
     s3.create_bucket(Bucket="iam-uploads")
     arn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{name}"
