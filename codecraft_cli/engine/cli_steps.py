@@ -12,6 +12,7 @@ secrets stay in variables and are never printed (RDS keeps its managed master pa
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -381,7 +382,9 @@ def _earlier(workshop: Workshop, steps: list[CliStep], step: CliStep, known: Map
     origin = {s.id: s.number for s in steps}
     for name in needed:
         value = by_var.get(name)
-        if value is not None and not isinstance(value, (dict, list)):
+        if isinstance(value, list):  # a list (subnets) is held as JSON, as the lookups write it
+            out.append(f"{name}={shlex.quote(json.dumps(value))}")
+        elif value is not None and not isinstance(value, dict):
             out.append(f"{name}={shlex.quote(str(value))}")
         else:
             number = next((origin[r.step] for r in workshop.resources if name.startswith(r.id.upper() + "_")), "?")
