@@ -50,6 +50,9 @@ class RunState:
     started_ms: int = field(default_factory=lambda: int(time.time() * 1000))  # when the run began
     # what this run wrote, for the cleanup: ("dynamodb", table, key) or ("s3", bucket, key)
     traces: list[tuple[str, str, Any]] = field(default_factory=list)
+    # when each request of an http check was sent and answered (epoch ms), by check id; "probe":
+    # the last request that carried the probe id (the evidence the table, queue and log checks seek)
+    windows: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def lang(self) -> str:
@@ -87,6 +90,7 @@ def run_probe(state: RunState, check: CheckSpec) -> tuple[bool, str]:
     """Run one explicit check with its ``{probe}`` and ``{last.*}`` placeholders filled in."""
     params = dict(_with_last(_with_probe(dict(check.params), state.probe), state))
     params["_raw"] = json.dumps(check.params)
+    params["_check"] = check.id
     try:
         return PROBES[check.type].run(state, params)
     except Absent as exc:
@@ -148,7 +152,12 @@ def _http(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     headers = {}
     if params.get("auth", True) and route_needs_token(state.ctx.workshop, method, path):
         headers["Authorization"] = _token(state)
+    sent_ms = int(time.time() * 1000)
     response = send(state.ctx, api_id, stage, method, path, params.get("payload"), headers)
+    window = (sent_ms, int(time.time() * 1000) + 1)
+    state.windows[str(params.get("_check", ""))] = window
+    if state.probe in json.dumps(params.get("payload")):
+        state.windows["probe"] = window
     state.responses[str(params["route"])] = response
     state.responses["last"] = response
     want = int(params.get("expect_status", 200))

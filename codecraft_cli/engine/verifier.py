@@ -67,6 +67,7 @@ class CheckResult:
 
 
 NOTHING_BUILT = "not run: none of the workshop's resources exists"
+NOT_MADE_YET = {"fr": "pas encore créé : AWS le crée au premier besoin", "en": "not created yet: AWS creates it when first needed"}
 NOT_BUILT_OPTIONAL = {"fr": "partie facultative, non construite", "en": "optional part, not built"}
 
 
@@ -165,6 +166,9 @@ def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[
         fix, advice = "", []
         if observed is None:
             ok = False
+        elif not observed.exists and handler.made_by_aws and not handler.prescribed_for(res):
+            ok, detail = True, text(NOT_MADE_YET, ctx.lang)
+            advice = [handler.missing(ctx, res, props)]
         elif not observed.exists:
             ok, detail = False, f"{name} does not exist"
             fix = handler.missing(ctx, res, props)

@@ -187,6 +187,9 @@ class Handler:
     permissions: ClassVar[tuple[str, ...]] = ()
     # what a seed fixes for this type unless the YAML's ``seed:`` says otherwise ("*": everything)
     prescribed: ClassVar[tuple[str, ...]] = ("*",)
+    # AWS creates it itself when it is needed (Lambda creates a function's log group on its first
+    # run): when the seed does not ask for it, its absence is advice, not a failure
+    made_by_aws: ClassVar[bool] = False
 
     def name(self, ctx: Context, res: ResourceSpec) -> str:
         """Its physical name: the one found through the links (a name the seed leaves open), else

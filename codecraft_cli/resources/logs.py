@@ -33,6 +33,7 @@ class LogGroup(Handler):
     # no seed creates it: Lambda does, on the first run ("CloudWatch Logs : Vérifier les logs Lambda"
     # is an explicit check of the run, not of the group)
     prescribed = ()
+    made_by_aws = True
     permissions = ("logs:CreateLogGroup", "logs:DescribeLogGroups", "logs:PutRetentionPolicy",
                    "logs:DeleteLogGroup", "logs:TagResource", "logs:ListTagsForResource")
 
