@@ -169,3 +169,53 @@ def test_student_names_and_one_step_with_earlier_values() -> None:
     assert "PROCESS_ORDER_ARN=arn:aws:lambda:us-east-1:1:function:bob-ProcessOrder" in script
     assert "--name bob-OrdersAPI" in script
     assert "set -e" not in script  # pasted into an interactive shell: an error must not close it
+
+
+class _State:
+    def __init__(self, resources: dict[str, dict[str, object]]) -> None:
+        self.resources = resources
+        self.steps: dict[str, str] = {}
+
+
+class _Ctx:
+    def __init__(self, is_local: bool, lang: str) -> None:
+        self.workshop = load_workshop("anycompany-orders")
+        self.is_local, self.lang, self.student = is_local, lang, None
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_step_by_step_by_hand_on_the_emulator_points_to_the_cli(lang: str) -> None:
+    from rich.console import Console
+
+    from codecraft_cli.cli.stepper import StepByStep
+
+    topic = "arn:aws:sns:us-east-1:123456789012:OrderNotifications"
+    # every earlier resource known from the state file: no look-up needed
+    state = _State({r.id: {"outputs": {"arn": topic} if r.id == "notifications" else {"name": r.id}}
+                    for r in load_workshop("anycompany-orders").resources})
+    out = Console(record=True, width=100)
+    prompts: list[str] = []
+    stepper = StepByStep(_Ctx(True, lang), state, out, lambda p: prompts.append(p) or "q",  # type: ignore[arg-type]
+                         lambda: None)
+    queue_step = next(s for s in stepper.ctx.workshop.steps if s.id == "queue")
+    assert stepper._by_hand(queue_step) is False  # q: quit
+    shown = out.export_text()
+    assert 'eval "$(codecraft local env)"' in shown and "codecraft aws" in shown
+    assert "codecraft show anycompany-orders --as cli --step queue" in shown
+    assert f"NOTIFICATIONS_ARN={topic}" in shown  # the earlier step's value, filled in
+    assert "aws sqs create-queue --queue-name OrderProcessingQueue" in shown
+    assert ("Pas de console sur l'émulateur" if lang == "fr" else "No console on the emulator") in shown
+    assert "AWS CLI" in prompts[0] and "console (the click-path" not in prompts[0]
+
+
+def test_step_by_step_by_hand_on_aws_keeps_the_console() -> None:
+    from rich.console import Console
+
+    from codecraft_cli.cli.stepper import StepByStep
+
+    out = Console(record=True, width=100)
+    prompts: list[str] = []
+    stepper = StepByStep(_Ctx(False, "en"), _State({}), out, lambda p: prompts.append(p) or "q",  # type: ignore[arg-type]
+                         lambda: None)
+    assert stepper._by_hand(stepper.ctx.workshop.steps[0]) is False
+    assert out.export_text() == "" and prompts[0].startswith("Do it in the console now")
