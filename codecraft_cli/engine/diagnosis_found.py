@@ -18,6 +18,17 @@ FOUND: dict[str, Entry] = {
                 "en": "API Gateway › the method › Integration request › Edit › Save (the console adds the "
                       "permission), or Lambda › {function} › Configuration › Permissions › Add permissions: "
                       "apigateway.amazonaws.com, lambda:InvokeFunction."}},
+    "invoke-permission-source": {
+        "message": {"fr": "La permission d'invocation de {function} ne couvre pas cette requête : elle autorise "
+                          "{granted}, la requête vient de {source}.",
+                    "en": "The invoke permission of {function} does not cover this request: it allows {granted}, "
+                          "the request comes from {source}."},
+        "fix": {"fr": "Lambda › {function} › Configuration › Autorisations › Déclarations de politique basée sur les "
+                      "ressources : une déclaration pour apigateway.amazonaws.com dont l'ARN source couvre {source} "
+                      "(par exemple <id de l'API>/*/POST/orders).",
+                "en": "Lambda › {function} › Configuration › Permissions › Resource-based policy statements: a "
+                      "statement for apigateway.amazonaws.com whose source ARN covers {source} (for example "
+                      "<api id>/*/POST/orders)."}},
     "malformed-proxy-response": {
         "message": {"fr": "La fonction {function} a répondu sans erreur, mais pas dans la forme attendue par "
                           "l'intégration proxy (502).",

@@ -222,3 +222,48 @@ def test_permissions_evaluate_the_consoles_default_role() -> None:
     assert not evaluate_policies([BASIC_EXECUTION], "sns:Publish", TOPIC)
     assert role_name(ROLE) == "ProcessOrder-role-ab12cd34"
     assert role_name(f"arn:aws:sts::{ACCOUNT}:assumed-role/OrdersRole/ProcessOrder") == "OrdersRole"
+
+
+def _permission(source: str) -> str:
+    """A statement as the API Gateway console adds it ("Using resource-based policies in Lambda")."""
+    return json.dumps({"Version": "2012-10-17", "Id": "default", "Statement": [{
+        "Sid": "e2b3c4d5", "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+        "Action": "lambda:InvokeFunction", "Resource": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:ProcessOrder",
+        "Condition": {"ArnLike": {"AWS:SourceArn": source}}}]})
+
+
+class LambdaWithPolicy(Lambda):
+    def __init__(self, policy: str) -> None:
+        self.policy = policy
+
+    def get_function_configuration(self, FunctionName: str) -> dict[str, Any]:
+        return {**super().get_function_configuration(FunctionName),
+                "FunctionArn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{FunctionName}"}
+
+    def get_policy(self, FunctionName: str) -> dict[str, Any]:
+        return {"Policy": self.policy}
+
+
+def test_a_500_whose_permission_names_another_api_says_which_source_arn() -> None:
+    run = state([], response=ApiResponse(500, {"message": "Internal server error"}, {},
+                                         "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod/orders", 9.0))
+    run.ctx.clients["lambda"] = LambdaWithPolicy(
+        _permission(f"arn:aws:execute-api:us-east-1:{ACCOUNT}:zzz999oldapi/*/POST/orders"))
+    causes = diagnose(run, HTTP)
+    assert codes(causes) == ["invoke-permission-source"]
+    assert causes[0].message == (
+        f"The invoke permission of ProcessOrder does not cover this request: it allows arn:aws:execute-api:us-east-1:"
+        f"{ACCOUNT}:zzz999oldapi/*/POST/orders, the request comes from arn:aws:execute-api:us-east-1:{ACCOUNT}:"
+        f"abc123defg/prod/POST/orders.")
+    run.ctx.clients["lambda"] = LambdaWithPolicy(
+        _permission(f"arn:aws:execute-api:us-east-1:{ACCOUNT}:abc123defg/*/POST/orders"))
+    assert codes(diagnose(run, HTTP)) == ["missing-invoke-permission"]  # the permission is right: say no more
+
+
+def test_the_source_arn_of_an_aws_and_an_emulator_url() -> None:
+    from codecraft_cli.engine.diagnosis import source_arn
+
+    assert source_arn("https://a1b2c3.execute-api.eu-west-3.amazonaws.com/dev/orders/42", "GET /orders/{id}",
+                      "eu-west-3", ACCOUNT) == f"arn:aws:execute-api:eu-west-3:{ACCOUNT}:a1b2c3/dev/GET/orders/42"
+    assert source_arn("http://127.0.0.1:4567/a1b2c3/prod/orders", "POST /orders", "us-east-1", ACCOUNT) == (
+        f"arn:aws:execute-api:us-east-1:{ACCOUNT}:a1b2c3/prod/POST/orders")
