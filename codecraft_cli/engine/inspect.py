@@ -139,6 +139,9 @@ def _db_function(ctx: Any) -> str:
     """The deployed database function of the workshop or of one of its prerequisites."""
     from ..workshop import load_workshop
 
+    from ..aws.errors import if_exists
+    from ..resources import handler_for
+
     outputs = ctx.known_outputs()
     for w in [ctx.workshop, *(load_workshop(r) for r in ctx.workshop.requires)]:
         for res in w.resources:
@@ -146,6 +149,11 @@ def _db_function(ctx: Any) -> str:
                 key = res.id if w is ctx.workshop else f"{w.id}:{res.id}"
                 name = (outputs.get(key) or {}).get("name")
                 if name:
+                    return str(name)
+                # not set up by codecraft: the function of that name, built by hand or another tool
+                name = handler_for(res.type).name(ctx, res)
+                if if_exists(lambda: ctx.client("lambda").get_function(FunctionName=name),
+                             ("ResourceNotFoundException",)):
                     return str(name)
     raise UserError(f"No database is deployed for {ctx.workshop.id}.",
                     hint=f"Run `codecraft setup {ctx.workshop.id}` first (it sets up its prerequisites).")

@@ -147,3 +147,13 @@ def test_verify_judges_the_found_api_and_stage(aws: None) -> None:
     assert "StudentShop" in rows["orders_api"].title
     assert rows["role"].title.endswith("ProcessOrder-role-ab12cd34")
     assert ours
+
+
+def test_inspect_db_uses_the_database_function_of_the_seeds_name_when_codecraft_recorded_none(aws: None) -> None:
+    from codecraft_cli.engine.inspect import _db_function
+
+    ctx = DeployContext(load_workshop("workshop2"), Target("aws", REGION), Clients(Target("aws", REGION)))
+    with pytest.raises(UserError):  # nothing built: say so
+        _db_function(ctx)
+    function("ProjectsDbAdmin", role="db-admin-role")  # built by hand or by another tool
+    assert _db_function(ctx) == "ProjectsDbAdmin"
