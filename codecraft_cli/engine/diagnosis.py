@@ -41,6 +41,7 @@ from .probes import RunState
 
 _MAX_FUNCTIONS = 6
 _LOOK_BACK_MS = 15 * 60 * 1000  # when the run's start is unknown
+_LOG_DELAY_TRIES = 4
 _FRAME = re.compile(r'File "/var/task/(?P<file>[^"]+)",? [Ll]ine (?P<line>\d+)')
 _GENERIC = re.compile(r"^\[ERROR\] (?P<type>[A-Za-z_][\w.]*): (?P<detail>.+)")
 _BOUNDARY = ("START RequestId", "END RequestId", "REPORT RequestId")
@@ -110,7 +111,16 @@ def _diagnose(state: RunState, check: CheckSpec) -> list[Cause]:
     ctx = state.ctx
     lang = str(getattr(state, "lang", "") or getattr(ctx, "lang", "en") or "en")
     started = getattr(state, "started_ms", None) or int(time.time() * 1000) - _LOOK_BACK_MS
-    functions = [_observe(state, name, int(started)) for name in _function_names(state, check)]
+    names = _function_names(state, check)
+    functions = [_observe(state, name, int(started)) for name in names]
+    # CloudWatch Logs receives an invocation's lines a few seconds after it ends, on AWS: a 5xx
+    # answer whose invocation is not in the log yet is worth a short wait
+    status = getattr(state.responses.get("last"), "status", 0) if check.type == "http" else 0
+    for _ in range(_LOG_DELAY_TRIES if not ctx.is_local and status >= 500 else 0):
+        if any(fn.invoked for fn in functions):
+            break
+        getattr(ctx, "sleep", time.sleep)(2.0)
+        functions = [_observe(state, name, int(started)) for name in names]
     causes: list[Cause] = []
     if check.type == "http":
         causes += api_causes(state.responses.get("last"), functions, lang, state, str(check.params.get("route", "")))

@@ -267,3 +267,27 @@ def test_the_source_arn_of_an_aws_and_an_emulator_url() -> None:
                       "eu-west-3", ACCOUNT) == f"arn:aws:execute-api:eu-west-3:{ACCOUNT}:a1b2c3/dev/GET/orders/42"
     assert source_arn("http://127.0.0.1:4567/a1b2c3/prod/orders", "POST /orders", "us-east-1", ACCOUNT) == (
         f"arn:aws:execute-api:us-east-1:{ACCOUNT}:a1b2c3/prod/POST/orders")
+
+
+class LateLogs(Logs):
+    """CloudWatch Logs on AWS: the invocation's lines arrive a few seconds after the answer."""
+
+    def __init__(self, later: list[str]) -> None:
+        super().__init__([])
+        self.later = later
+        self.reads = 0
+
+    def filter_log_events(self, **kwargs: Any) -> dict[str, Any]:
+        self.reads += 1
+        self.messages = self.later if self.reads > 2 else []
+        return super().filter_log_events(**kwargs)
+
+
+def test_on_aws_a_5xx_waits_for_the_invocations_log_before_concluding() -> None:
+    run = state([], local=False, response=answer(502, {"message": "Internal server error"}))
+    late = LateLogs(ran(FLOAT))
+    run.ctx.clients["logs"] = late
+    slept: list[float] = []
+    run.ctx.sleep = slept.append  # type: ignore[attr-defined]
+    assert codes(diagnose(run, HTTP)) == ["float-to-dynamodb"]
+    assert slept == [2.0, 2.0] and late.reads == 3
