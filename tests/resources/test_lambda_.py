@@ -313,3 +313,62 @@ def test_delete_vpc_function_already_gone_is_success(w2: Harness) -> None:
     assert [c.method for c in calls] == ["delete_event_source_mapping"]
     w2.executor().run(calls)  # a function deleted by hand must not fail the teardown
     stub.assert_no_pending_responses()
+
+
+# --- lambda.permission built by hand: any statement id, any source ARN form AWS accepts ---
+
+
+def _policy(*statements: dict) -> dict:
+    import json
+
+    return {"Policy": json.dumps({"Version": "2012-10-17", "Id": "default", "Statement": list(statements)}),
+            "RevisionId": "r1"}
+
+
+def _statement(sid: str, source: str | None, principal: str = "apigateway.amazonaws.com",
+               key: str = "AWS:SourceArn") -> dict:
+    st = {"Sid": sid, "Effect": "Allow", "Principal": {"Service": principal}, "Action": "lambda:InvokeFunction",
+          "Resource": FUNCTION_ARN}
+    if source is not None:
+        st["Condition"] = {"ArnLike": {key: source}}
+    return st
+
+
+def _observe_permission(orders: Harness, *statements: dict) -> Observed:
+    res = orders.ctx.workshop.resource("invoke_permission")
+    props = resolve(res.properties, {**orders_outputs.OUTPUTS,
+                                     "post_orders": {"execute_arn": orders_outputs.EXECUTE_ARN}})
+    orders.stub("lambda").add_response("get_policy", _policy(*statements), {"FunctionName": "ProcessOrder"})
+    observed = handler_for(res.type).observe_by_hand(orders.ctx, res, props)
+    orders.assert_done()
+    return observed
+
+
+API = "arn:aws:execute-api:eu-west-3:111122223333:a1b2c3d4e5"
+
+
+def test_permission_the_console_adds_when_the_function_is_picked_counts(orders: Harness) -> None:
+    """The console's statement: a generated id, SourceArn <api>/*/POST/orders (Lambda Developer
+    Guide, "Using resource-based policies": API Gateway permissions)."""
+    observed = _observe_permission(orders, _statement("b5e0c7f1-5d0b-4a3e-9a1e-1f7c2d3e4f5a", f"{API}/*/POST/orders"))
+    assert observed.exists
+
+
+def test_permission_terraform_adds_for_any_stage_and_method_counts(orders: Harness) -> None:
+    """Terraform's aws_lambda_permission with source_arn = "${execution_arn}/*/*"."""
+    assert _observe_permission(orders, _statement("AllowExecutionFromAPIGateway", f"{API}/*/*")).exists
+
+
+def test_permission_for_one_named_stage_counts_whatever_the_stage_name(orders: Harness) -> None:
+    assert _observe_permission(orders, _statement("x", f"{API}/dev/POST/orders", key="aws:SourceArn")).exists
+
+
+def test_permission_without_any_source_condition_counts(orders: Harness) -> None:
+    assert _observe_permission(orders, _statement("any", None)).exists
+
+
+def test_permission_of_another_api_or_another_route_or_service_does_not_count(orders: Harness) -> None:
+    other_api = "arn:aws:execute-api:eu-west-3:111122223333:zzzzzzzzzz"
+    assert not _observe_permission(orders, _statement("a", f"{other_api}/*/POST/orders")).exists
+    assert not _observe_permission(orders, _statement("b", f"{API}/*/GET/orders")).exists
+    assert not _observe_permission(orders, _statement("c", f"{API}/*/*", principal="s3.amazonaws.com")).exists
