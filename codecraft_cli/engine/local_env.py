@@ -3,6 +3,12 @@
 The emulator accepts any credentials; these are the ones codecraft itself uses locally.
 ``AWS_PROFILE`` (and a stale ``AWS_SESSION_TOKEN``) are unset so a real account's settings do
 not leak into calls meant for the emulator.
+
+The shells also get an ``aws`` function that passes ``--endpoint-url`` explicitly: AWS CLI v1
+(still what ``pip install awscli`` gives) ignores ``AWS_ENDPOINT_URL`` for SQS (every region) and
+RDS/Neptune/DocumentDB in us-east-1, whose endpoints its ``overridesslcommonname`` customization
+forces unless ``--endpoint-url`` is on the command line. ``unset -f aws`` (``functions -e aws`` in
+fish) removes it.
 """
 
 from __future__ import annotations
@@ -62,10 +68,14 @@ def render(env: LocalEnv, shell: str = "sh") -> str:
     if shell == "fish":
         lines = [f"set -gx {k} {shlex.quote(v)};" for k, v in env.variables.items()]
         lines += [f"set -e {k};" for k in env.unset]
+        lines.append("function aws; command aws --endpoint-url $AWS_ENDPOINT_URL $argv; end;")
     elif shell == "powershell":
         lines = [f"$env:{k} = '{v.replace(chr(39), chr(39) * 2)}'" for k, v in env.variables.items()]
         lines += [f"Remove-Item Env:{k} -ErrorAction SilentlyContinue" for k in env.unset]
+        lines.append("function aws { & (Get-Command aws -CommandType Application | Select-Object -First 1) "
+                     "--endpoint-url $env:AWS_ENDPOINT_URL @args }")
     else:
         lines = [f"export {k}={shlex.quote(v)}" for k, v in env.variables.items()]
         lines += [f"unset {k}" for k in env.unset]
+        lines.append('aws() { command aws --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }')
     return "\n".join(lines) + "\n"

@@ -35,6 +35,17 @@ def test_eval_local_env_points_boto3_at_the_emulator(cli: Cli, emulator: dict[st
     assert profile == "profile=unset"
 
 
+@pytest.mark.skipif(shutil.which("aws") is None, reason="the AWS CLI is not installed on this machine")
+def test_eval_local_env_points_the_aws_cli_at_the_emulator_for_sqs_too(cli: Cli, emulator: dict[str, Any],
+                                                                       queue_url: str) -> None:
+    # AWS CLI v1 forces https://queue.amazonaws.com for SQS in us-east-1 unless --endpoint-url is
+    # given (awscli/customizations/overridesslcommonname.py): AWS_ENDPOINT_URL alone is not enough
+    script = f'eval "$({CODECRAFT} local env)" && aws sqs list-queues --output json'
+    proc = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=cli.env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert queue_url in json.loads(proc.stdout)["QueueUrls"]
+
+
 def test_local_env_json_gives_the_variables(cli: Cli, emulator: dict[str, Any]) -> None:
     variables = cli.json("local", "env")
     assert set(variables) == KEYS
@@ -89,7 +100,7 @@ def test_local_env_starts_the_emulator_and_says_so_on_stderr(cli: Cli, emulator:
     assert proc.returncode == 0, proc.stderr
     assert "Started" in proc.stderr and "export" not in proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines and all(line.startswith(("export ", "unset ")) for line in lines)
+    assert lines and all(line.startswith(("export ", "unset ", "aws() { command aws --endpoint-url ")) for line in lines)
     assert cli.json("local", "status")["running"] is True
 
 
