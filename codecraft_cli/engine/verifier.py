@@ -192,8 +192,11 @@ def _left_open_dropped(handler: Any, res: ResourceSpec, props: dict[str, Any]) -
     Cognito authorizer, optional in the seed): what is left is still checked."""
     if not has_unresolved(props):
         return props
-    return {key: value for key, value in props.items()
-            if not has_unresolved(value) or handler.requires(res, Finding(key, ""))}
+    def required(key: str) -> bool:  # by the type (the API of a route) or by the seed
+        prop = handler.schema.get(key)
+        return bool(prop is None or prop.required) or bool(handler.requires(res, Finding(key, "")))
+
+    return {key: value for key, value in props.items() if not has_unresolved(value) or required(key)}
 
 
 def _said(finding: Finding | str, with_reason: bool = False) -> str:
