@@ -110,9 +110,9 @@ def diagnose(state: RunState, check: CheckSpec, detail: str = "") -> list[Cause]
 def _diagnose(state: RunState, check: CheckSpec) -> list[Cause]:
     ctx = state.ctx
     lang = str(getattr(state, "lang", "") or getattr(ctx, "lang", "en") or "en")
-    started = getattr(state, "started_ms", None) or int(time.time() * 1000) - _LOOK_BACK_MS
+    started, ended = _window(state, check)
     names = _function_names(state, check)
-    functions = [_observe(state, name, int(started)) for name in names]
+    functions = [_observe(state, name, int(started), ended) for name in names]
     # CloudWatch Logs receives an invocation's lines a few seconds after it ends, on AWS: a 5xx
     # answer whose invocation is not in the log yet is worth a short wait
     status = getattr(state.responses.get("last"), "status", 0) if check.type == "http" else 0
@@ -120,7 +120,7 @@ def _diagnose(state: RunState, check: CheckSpec) -> list[Cause]:
         if any(fn.invoked for fn in functions):
             break
         getattr(ctx, "sleep", time.sleep)(2.0)
-        functions = [_observe(state, name, int(started)) for name in names]
+        functions = [_observe(state, name, int(started), ended) for name in names]
     causes: list[Cause] = []
     if check.type == "http":
         causes += api_causes(state.responses.get("last"), functions, lang, state, str(check.params.get("route", "")))
@@ -147,22 +147,40 @@ def _function_names(state: RunState, check: CheckSpec) -> list[str]:
     return [n for n in dict.fromkeys(names) if n][:_MAX_FUNCTIONS]
 
 
-def _observe(state: RunState, name: str, started_ms: int) -> Function:
+def _window(state: RunState, check: CheckSpec) -> tuple[int, int | None]:
+    """The time span whose log lines explain this check: from its own request (an http check) or
+    the request that carried the probe (a table, queue or log check looking for it) to the next
+    request of the run; the whole run otherwise. Several checks fail for one cause; each is told
+    the cause of the request it depends on, not the last error of the run."""
+    windows = dict(getattr(state, "windows", {}) or {})
+    run_start = getattr(state, "started_ms", None) or int(time.time() * 1000) - _LOOK_BACK_MS
+    uses_probe = "{probe}" in json.dumps(dict(check.params))
+    own = windows.get(check.id) if check.type == "http" else windows.get("probe") if uses_probe else None
+    if own is None:
+        return int(run_start), None
+    later = [sent for key, (sent, _) in windows.items() if key != "probe" and sent > own[0]]
+    return own[0], (min(later) if later else None)
+
+
+def _observe(state: RunState, name: str, started_ms: int, ended_ms: int | None = None) -> Function:
     ctx = state.ctx
     try:
         config = dict(ctx.client("lambda").get_function_configuration(FunctionName=name))
     except Exception:
         config = {}
     group = str((config.get("LoggingConfig") or {}).get("LogGroup") or f"/aws/lambda/{name}")
-    return Function(name, config, read_lines(ctx.client("logs"), group, started_ms))
+    return Function(name, config, read_lines(ctx.client("logs"), group, started_ms, ended_ms=ended_ms))
 
 
-def read_lines(logs: Any, group: str, started_ms: int, pages: int = 5) -> list[str] | None:
+def read_lines(logs: Any, group: str, started_ms: int, pages: int = 5,
+               ended_ms: int | None = None) -> list[str] | None:
     """The group's events since ``started_ms`` in time order, each split into its lines (Lambda's
     Python runtime writes an error and its traceback as one event, lines joined by ``\\r``);
     None when the group does not exist."""
     events: list[dict[str, Any]] = []
     kwargs: dict[str, Any] = {"logGroupName": group, "startTime": started_ms}
+    if ended_ms is not None:
+        kwargs["endTime"] = ended_ms
     try:
         for _ in range(pages):
             page = logs.filter_log_events(**kwargs)
