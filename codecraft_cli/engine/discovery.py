@@ -8,7 +8,10 @@ resource whose name is left open is found through its links, as a teacher would 
   integration whose URI names the workshop's function);
 - its stage: one whose deployment serves those routes, the workshop's own stage name ("prod")
   preferred, then the most recently deployed;
-- the role: the function's execution role (``GetFunctionConfiguration``).
+- a function whose name is open: the one the route's integration invokes;
+- then, from what is known, the other links (``discovery_links``): function -> role, log group,
+  the table/bucket/topic/queue its environment names; bucket notification or stream mapping ->
+  function; topic -> subscribed queue; the API's Cognito authorizer.
 
 What is found goes into ``ctx.found`` (resource id -> physical name; for a REST API also
 ``"<id>#id"`` -> its id, since API names are not unique). What nothing matches is left out: the
@@ -19,20 +22,18 @@ API (``api_name``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 from ..errors import UserError
 from ..workshop.model import ResourceSpec, Workshop
+from .discovery_links import best_effort, follow_links, name_is_open, ref
 
-# Until every handler says what the seed prescribes (Handler.prescribed): the types whose name a
-# seed leaves open.
-OPEN_NAMES = frozenset({"apigateway.rest_api", "apigateway.deployment", "iam.role"})
-T = TypeVar("T")
+__all__ = ["API_ID", "discover", "held_routes", "known_names", "name_is_open"]
+
 API_ID = "#id"  # ctx.found[f"{rest_api.id}#id"]: the found API's id
-_REF = re.compile(r"^\$\{([A-Za-z0-9_]+)\.(\w+)\}$")
 _PARAM = re.compile(r"\{[^}/]*\}")
 
 
@@ -42,24 +43,8 @@ class Wanted:
 
     method: str
     path: str
-    function: str | None  # None: any function (the route names none that discovery knows)
-
-
-def name_is_open(res: ResourceSpec) -> bool:
-    """Whether the seed leaves this resource's name open (found through its links)."""
-    from ..resources import handler_for
-
-    if res.seed is not None:
-        return "name" not in res.seed and "*" not in res.seed
-    prescribed = getattr(handler_for(res.type), "prescribed", ("*",))
-    if "*" in prescribed:
-        return res.type in OPEN_NAMES
-    return "name" not in prescribed
-
-
-def _ref(value: Any) -> tuple[str, str] | None:
-    got = _REF.match(str(value)) if isinstance(value, str) else None
-    return (got.group(1), got.group(2)) if got else None
+    function: str | None  # None: any function (its name is open: found through this route)
+    function_id: str = ""  # the workshop's resource id of the function
 
 
 def _shape(path: str) -> str:
@@ -75,28 +60,33 @@ def discover(ctx: Any, workshop: Workshop, outputs: Mapping[str, Mapping[str, An
     functions = _function_names(ctx, workshop, outputs or {})
     for res in workshop.resources:
         if res.type == "apigateway.rest_api" and (api_name or name_is_open(res)):
-            _best_effort(partial(_api_and_stages, ctx, workshop, res, functions, api_name, found))
-        elif res.type == "iam.role" and name_is_open(res):
-            name = _best_effort(partial(_role_of, ctx, workshop, res.id, functions))
-            if name:
-                found[res.id] = name
+            best_effort(partial(_api_and_stages, ctx, workshop, res, functions, api_name, found))
+    follow_links(ctx, workshop, known_names(ctx, workshop, outputs or {}, found), found)
     target = getattr(ctx, "found", None)
     if isinstance(target, dict):
         target.update(found)
     return found
 
 
-def _best_effort(call: Callable[[], T]) -> T | None:
-    """``call()``; an AWS refusal (no permission to list, throttled) finds nothing: the handler then
-    looks for codecraft's name and says what is missing."""
-    from ..aws.errors import is_client_error
+def known_names(ctx: Any, workshop: Workshop, outputs: Mapping[str, Mapping[str, Any]],
+                found: Mapping[str, str]) -> dict[str, str]:
+    """resource id -> physical name of every named resource whose name is known: found, recorded
+    by codecraft, or prescribed by the seed."""
+    from ..resources import handler_for
 
-    try:
-        return call()
-    except Exception as exc:
-        if is_client_error(exc):
-            return None
-        raise
+    names = {}
+    for res in workshop.resources:
+        handler = handler_for(res.type)
+        if not handler.info.named:
+            continue
+        recorded = (outputs.get(res.id) or {}).get("name")
+        if res.id in found:
+            names[res.id] = found[res.id]
+        elif recorded:
+            names[res.id] = str(recorded)
+        elif not name_is_open(res):
+            names[res.id] = handler.name(ctx, res)
+    return names
 
 
 def _api_and_stages(ctx: Any, workshop: Workshop, api: ResourceSpec, functions: Mapping[str, str],
@@ -105,10 +95,13 @@ def _api_and_stages(ctx: Any, workshop: Workshop, api: ResourceSpec, functions: 
     got = _find_api(ctx, api, routes, api_name)
     if got is None:
         return
-    api_id, name = got
+    api_id, name, held = got
     found[api.id], found[api.id + API_ID] = name, api_id
+    for index, function in held.items():  # a function whose name is open: the one its route invokes
+        if routes[index].function is None and routes[index].function_id:
+            found.setdefault(routes[index].function_id, function)
     for res in workshop.resources:
-        if (res.type == "apigateway.deployment" and _ref(res.properties.get("api")) == (api.id, "id")
+        if (res.type == "apigateway.deployment" and ref(res.properties.get("api")) == (api.id, "id")
                 and (api_name or name_is_open(res))):
             stage = _find_stage(ctx, api_id, routes, str(res.properties.get("stage") or "prod"))
             if stage:
@@ -116,44 +109,46 @@ def _api_and_stages(ctx: Any, workshop: Workshop, api: ResourceSpec, functions: 
 
 
 def _function_names(ctx: Any, workshop: Workshop, outputs: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """resource id -> the physical name of each of the workshop's functions (prescribed by the seed)."""
+    """resource id -> the physical name of the workshop's functions whose name is known (prescribed
+    by the seed, or recorded by codecraft); the others are found through their links."""
     from ..resources import handler_for
 
     names = {}
     for res in workshop.resources:
         if res.type == "lambda.function":
-            names[res.id] = str((outputs.get(res.id) or {}).get("name") or handler_for(res.type).name(ctx, res))
+            recorded = (outputs.get(res.id) or {}).get("name")
+            if recorded or not name_is_open(res):
+                names[res.id] = str(recorded or handler_for(res.type).name(ctx, res))
     return names
 
 
 def _routes_of(workshop: Workshop, api_id: str, functions: Mapping[str, str]) -> list[Wanted]:
     routes = []
     for res in workshop.resources:
-        if res.type == "apigateway.route" and _ref(res.properties.get("api")) == (api_id, "id"):
-            ref = _ref(res.properties.get("function"))
+        if res.type == "apigateway.route" and ref(res.properties.get("api")) == (api_id, "id"):
+            link = ref(res.properties.get("function"))
             routes.append(Wanted(str(res.properties.get("method", "")).upper(), _shape(str(res.properties["path"])),
-                                 functions.get(ref[0]) if ref else None))
+                                 functions.get(link[0]) if link else None, link[0] if link else ""))
     return routes
 
 
-def _serves(uri: str, function: str | None) -> bool:
-    """An integration URI (``...functions/arn:aws:lambda:R:A:function:NAME[:qualifier]/invocations``)
-    that invokes this function."""
-    if function is None:
-        return True
+def function_of(uri: str) -> str | None:
+    """The function an integration URI invokes
+    (``...functions/arn:aws:lambda:R:A:function:NAME[:qualifier]/invocations``)."""
     got = re.search(r"functions/arn:aws[\w-]*:lambda:[^:/]+:\d+:function:([^:/]+)", uri or "")
-    return bool(got and got.group(1) == function)
+    return got.group(1) if got else None
 
 
-def held_routes(client: Any, api_id: str, routes: list[Wanted]) -> int:
-    """How many of the routes this API holds (resource + method, AWS_PROXY integration to the function)."""
+def held_routes(client: Any, api_id: str, routes: list[Wanted]) -> dict[int, str]:
+    """The routes this API holds (resource + method, AWS_PROXY integration to the function), by
+    index in ``routes``, with the function each invokes."""
     items = [item for page in client.get_paginator("get_resources").paginate(restApiId=api_id, embed=["methods"])
              for item in page.get("items", [])]
     by_shape: dict[str, dict[str, Any]] = {}
     for item in items:
         by_shape.setdefault(_shape(item.get("path", "/")), item)
-    held = 0
-    for route in routes:
+    held: dict[int, str] = {}
+    for index, route in enumerate(routes):
         item = by_shape.get(route.path)
         methods = (item or {}).get("resourceMethods") or {}
         key = route.method if route.method in methods else ("ANY" if "ANY" in methods else None)
@@ -163,12 +158,14 @@ def held_routes(client: Any, api_id: str, routes: list[Wanted]) -> int:
         if "methodIntegration" not in method:  # listed without its details
             method = client.get_method(restApiId=api_id, resourceId=item["id"], httpMethod=key)
         integration = method.get("methodIntegration") or {}
-        if integration.get("type") == "AWS_PROXY" and _serves(str(integration.get("uri", "")), route.function):
-            held += 1
+        function = function_of(str(integration.get("uri", "")))
+        if integration.get("type") == "AWS_PROXY" and function and route.function in (None, function):
+            held[index] = function
     return held
 
 
-def _find_api(ctx: Any, api: ResourceSpec, routes: list[Wanted], api_name: str | None) -> tuple[str, str] | None:
+def _find_api(ctx: Any, api: ResourceSpec, routes: list[Wanted],
+              api_name: str | None) -> tuple[str, str, dict[int, str]] | None:
     """(id, name) of the API holding the most routes (codecraft's name, then the newest, on a tie);
     with ``api_name``, among the APIs of that name (a UserError when there is none)."""
     from ..aws.errors import error_code, is_client_error
@@ -183,20 +180,20 @@ def _find_api(ctx: Any, api: ResourceSpec, routes: list[Wanted], api_name: str |
                         hint=f"REST APIs here: {', '.join(names)}." if names else
                         "There is no REST API at all on this target (check --region).")
     ours = handler_for(api.type).name(ctx, api) if api.name else None
-    best: tuple[tuple[int, bool, str], dict[str, Any]] | None = None
+    best: tuple[tuple[int, bool, str], dict[str, Any], dict[int, str]] | None = None
     for item in candidates:
         try:
-            held = held_routes(client, item["id"], routes) if routes else 0
+            held = held_routes(client, item["id"], routes) if routes else {}
         except Exception as exc:  # deleted meanwhile
             if is_client_error(exc) and error_code(exc) == "NotFoundException":
                 continue
             raise
         if not held and not api_name:
             continue
-        rank = (held, item.get("name") == ours, str(item.get("createdDate") or ""))
+        rank = (len(held), item.get("name") == ours, str(item.get("createdDate") or ""))
         if best is None or rank > best[0]:
-            best = (rank, item)
-    return (str(best[1]["id"]), str(best[1].get("name"))) if best else None
+            best = (rank, item, held)
+    return (str(best[1]["id"]), str(best[1].get("name")), best[2]) if best else None
 
 
 def _find_stage(ctx: Any, api_id: str, routes: list[Wanted], preferred: str) -> str | None:
@@ -223,22 +220,3 @@ def _find_stage(ctx: Any, api_id: str, routes: list[Wanted], preferred: str) -> 
         if best is None or rank > best[0]:
             best = (rank, str(stage["stageName"]))
     return best[1] if best else None
-
-
-def _role_of(ctx: Any, workshop: Workshop, role_id: str, functions: Mapping[str, str]) -> str | None:
-    """The execution role of the first existing function that the workshop gives this role."""
-    from ..aws.errors import error_code, is_client_error
-
-    client = ctx.client("lambda")
-    for res in workshop.resources:
-        if res.type != "lambda.function" or _ref(res.properties.get("role")) != (role_id, "arn"):
-            continue
-        try:
-            arn = str(client.get_function_configuration(FunctionName=functions[res.id]).get("Role") or "")
-        except Exception as exc:
-            if is_client_error(exc) and error_code(exc) == "ResourceNotFoundException":
-                continue
-            raise
-        if arn:
-            return arn.rsplit("/", 1)[-1]
-    return None

@@ -157,3 +157,59 @@ def test_inspect_db_uses_the_database_function_of_the_seeds_name_when_codecraft_
         _db_function(ctx)
     function("ProjectsDbAdmin", role="db-admin-role")  # built by hand or by another tool
     assert _db_function(ctx) == "ProjectsDbAdmin"
+
+
+def test_image_pipeline_built_by_hand_is_followed_link_by_link(aws: None) -> None:
+    """Seed image-pipeline leaves the bucket, both functions, roles and the API open: the API by
+    its routes, its function by the integration, the bucket by that function's environment (under
+    the student's own variable name), the resize function by the bucket's notification, each role
+    and log group by its function."""
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="my-pics-2025")
+    boto3.client("dynamodb", region_name=REGION).create_table(
+        TableName="ImageMetadata", BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "ImageID", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "ImageID", "AttributeType": "S"}])
+    upload = function("UploadImage", role="UploadImage-role-1a2b")
+    resizer = function("Resizer", role="Resizer-role-3c4d")
+    lam = boto3.client("lambda", region_name=REGION)
+    lam.update_function_configuration(FunctionName="UploadImage", Environment={"Variables": {
+        "PICS": "my-pics-2025", "METADATA": "ImageMetadata"}})
+    lam.add_permission(FunctionName="Resizer", StatementId="s3", Action="lambda:InvokeFunction",
+                       Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::my-pics-2025")
+    s3.put_bucket_notification_configuration(Bucket="my-pics-2025", NotificationConfiguration={
+        "LambdaFunctionConfigurations": [{"LambdaFunctionArn": resizer, "Events": ["s3:ObjectCreated:*"]}]})
+    api_id = api("PicsAPI", upload, stages=("v1",), path_part="images")
+    w = load_workshop("image-pipeline")
+    ctx = DeployContext(w, Target("aws", REGION), Clients(Target("aws", REGION)))
+    found = discover(ctx, w, {})
+    assert found == {
+        "images_api": "PicsAPI", "images_api#id": api_id, "stage": "v1", "image_api": "UploadImage",
+        "api_role": "UploadImage-role-1a2b", "api_logs": "/aws/lambda/UploadImage", "images": "my-pics-2025",
+        "resize": "Resizer", "resize_role": "Resizer-role-3c4d", "resize_logs": "/aws/lambda/Resizer"}
+
+
+def test_job_events_tables_found_through_the_stream_mapping_and_the_workers_environment(aws: None) -> None:
+    """job-events leaves the table and bucket names open: the jobs table is the one whose stream
+    feeds Worker (its event source mapping), the results table and bucket the ones Worker's
+    environment names under the student's own variable names."""
+    ddb = boto3.client("dynamodb", region_name=REGION)
+    for table, stream in (("StudentJobs", True), ("StudentResults", False)):
+        ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                         KeySchema=[{"AttributeName": "job_id", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "job_id", "AttributeType": "S"}],
+                         **({"StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}}
+                            if stream else {}))
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket="student-results")
+    function("Worker", role="Worker-role-5e6f")
+    lam = boto3.client("lambda", region_name=REGION)
+    # the student's variable names, none of them codecraft's; the jobs table not among them
+    lam.update_function_configuration(FunctionName="Worker", Environment={"Variables": {
+        "OUT_TABLE": "StudentResults", "OUT_BUCKET": "student-results"}})
+    stream_arn = ddb.describe_table(TableName="StudentJobs")["Table"]["LatestStreamArn"]
+    lam.create_event_source_mapping(EventSourceArn=stream_arn, FunctionName="Worker", StartingPosition="TRIM_HORIZON")
+    w = load_workshop("job-events")
+    found = discover(DeployContext(w, Target("aws", REGION), Clients(Target("aws", REGION))), w, {})
+    assert {k: found.get(k) for k in ("jobs", "results", "results_bucket", "worker_role")} == {
+        "jobs": "StudentJobs", "results": "StudentResults", "results_bucket": "student-results",
+        "worker_role": "Worker-role-5e6f"}
