@@ -66,9 +66,10 @@ class Bucket(Handler):
                     id_output="name")
     schema = {"versioning": Prop(bool)}
     outputs = ("name", "arn", "account")
-    # seed 003: "un nom unique", "assurez-vous que le blocage de l'accès public est activé"; seed 001
-    # names "image-upload-bucket" (taken: names are global; its YAML leaves the name open)
-    prescribed = ("name", "block_public_access")
+    # seed 003: "un nom unique" (an example: its YAML leaves it open); seed 001 names
+    # "image-upload-bucket" (taken: names are global). Block Public Access is always required (a
+    # Finding "*"): seed 003 asks for it, and it is how S3 makes every new bucket since April 2023
+    prescribed = ("name",)
     permissions = ("s3:CreateBucket", "s3:ListBucket", "s3:PutBucketPublicAccessBlock",
                    "s3:GetBucketPublicAccessBlock", "s3:PutBucketTagging", "s3:GetBucketTagging",
                    "s3:PutBucketVersioning", "s3:ListBucketVersions", "s3:DeleteObject",
@@ -129,11 +130,12 @@ class Bucket(Handler):
 
     def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
               by_hand: bool = False) -> list[Finding | str]:
-        """Block Public Access on (all four settings: the default of a new bucket, S3 User Guide,
-        "Blocking public access to your Amazon S3 storage"); versioning is codecraft's choice."""
+        """Block Public Access on, all four settings (always required: the default of every new
+        bucket, S3 User Guide, "Blocking public access to your Amazon S3 storage"); versioning is
+        codecraft's choice."""
         name, found = self.name(ctx, res), []
-        if observed.attrs.get("block") != BLOCK_ALL:
-            found.append(finding(ctx, "block_public_access",
+        if any(not (observed.attrs.get("block") or {}).get(key) for key in BLOCK_ALL):
+            found.append(finding(ctx, "*",
                                  (f"S3 › Compartiments › {name} › Autorisations › Bloquer l'accès public (paramètres du "
                                   "compartiment) › Modifier : cocher « Bloquer tout l'accès public »",
                                   f"S3 › Buckets › {name} › Permissions › Block public access (bucket settings) › "

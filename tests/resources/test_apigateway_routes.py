@@ -130,3 +130,85 @@ def test_route_requests_use_the_cognito_authorizer(w2: Harness) -> None:
     assert outputs["resource_id"] == "res9"
     assert outputs["created_resources"] == ["res9"]
     assert outputs["execute_arn"] == projects_outputs.EXECUTE_ARN
+
+
+# --- judged as a teacher would: the route the console makes, the stage the student deployed ---
+
+
+def _judge_route(have: dict, rid: str = "post_orders", workshop=W, outputs=None) -> tuple[list, list]:
+    res = workshop.resource(rid)
+    handler = handler_for(res.type)
+    props = resolve(res.properties, outputs or PLANNED)
+    found = handler.check(PlanContext(), res, props, Observed(True, have), by_hand=True)
+    return [f for f in found if handler.requires(res, f)], [f for f in found if not handler.requires(res, f)]
+
+
+CONSOLE_ROUTE = {"resource_id": "r1", "type": "AWS_PROXY", "authorization": "NONE", "authorizer": None,
+                 "uri": "arn:aws:apigateway:eu-west-3:lambda:path/2015-03-31/functions/"
+                        "arn:aws:lambda:eu-west-3:111122223333:function:ProcessOrder/invocations"}
+
+
+def test_route_made_in_the_console_with_lambda_proxy_passes() -> None:
+    assert _judge_route(CONSOLE_ROUTE) == ([], [])
+
+
+def test_route_without_proxy_integration_or_to_another_function_fails() -> None:
+    """Seeds: "Lambda Function comme intégration", "Liez cette méthode à la fonction": a non-proxy
+    integration hands the function the body alone (no event['body']) and passes its answer through."""
+    failures, _ = _judge_route({**CONSOLE_ROUTE, "type": "AWS"})
+    assert [f.prop for f in failures] == ["integration"] and "proxy" in failures[0].fix
+    other = CONSOLE_ROUTE["uri"].replace("ProcessOrder", "OtherFunction")
+    failures, _ = _judge_route({**CONSOLE_ROUTE, "uri": other})
+    assert [f.prop for f in failures] == ["function"] and "ProcessOrder" in failures[0].fix
+
+
+def test_route_to_an_alias_of_the_function_counts() -> None:
+    aliased = CONSOLE_ROUTE["uri"].replace(":ProcessOrder/", ":ProcessOrder:live/")
+    assert _judge_route({**CONSOLE_ROUTE, "uri": aliased}) == ([], [])
+
+
+def test_workshop2_route_without_the_optional_cognito_authorizer_is_advice() -> None:
+    """Seed 000: "Vous pouvez également configurer l'authentification Cognito" (optional)."""
+    w2 = __import__("codecraft_cli.workshop", fromlist=["load_workshop"]).load_workshop("workshop2")
+    outputs = {**projects_outputs.W2_OUTPUTS}
+    res = w2.resource("post_projects")
+    props = resolve(res.properties, outputs)
+    uri = f"arn:aws:apigateway:eu-west-3:lambda:path/2015-03-31/functions/{props['function']}/invocations"
+    assert props["authorization"] == "COGNITO_USER_POOLS"  # codecraft's route asks for the authorizer
+    failures, advice = _judge_route({**CONSOLE_ROUTE, "uri": uri}, "post_projects", w2, outputs)
+    assert failures == [] and [f.prop for f in advice] == ["authorization"]
+
+
+def test_a_route_with_another_parameter_name_or_any_method_is_found(orders: Harness) -> None:
+    """API Gateway serves a POST through an ANY method (REST API Developer Guide, "Set up a method")."""
+    res = orders.ctx.workshop.resource("post_orders")
+    props = resolve(res.properties, orders.outputs)
+    stub = orders.stub("apigateway")
+    stub.add_response("get_resources", {"items": [{"id": "root", "path": "/"},
+                                                  {"id": "r1", "path": "/orders", "resourceMethods": {"ANY": {}}}]},
+                      {"restApiId": API_ID})
+    stub.add_response("get_method", {"httpMethod": "ANY", "authorizationType": "NONE",
+                                      "methodIntegration": {"type": "AWS_PROXY", "uri": INTEGRATION_URI}},
+                      {"restApiId": API_ID, "resourceId": "r1", "httpMethod": "ANY"})
+    observed = handler_for(res.type).observe_by_hand(orders.ctx, res, props)
+    orders.assert_done()
+    assert observed.exists and observed.attrs["uri"] == INTEGRATION_URI
+
+
+def test_same_path_ignores_parameter_names() -> None:
+    from codecraft_cli.resources.apigateway_routes import _same_path
+
+    assert _same_path("/jobs/{id}", "/jobs/{job_id}") and not _same_path("/jobs", "/jobs/{job_id}")
+    assert not _same_path("/job/{id}", "/jobs/{job_id}")
+
+
+def test_stage_deployed_from_the_console_before_a_new_method_fails_after_passes() -> None:
+    res = W.resource("stage")
+    handler = handler_for(res.type)
+    props = resolve(res.properties, {**PLANNED, "post_orders": {"fingerprint": "f1"}})
+    stale = {"description": "", "live": "abc", "deployed_methods": ["POST /orders"],
+             "live_methods": ["GET /orders", "POST /orders"]}
+    (failure,) = handler.check(PlanContext(), res, props, Observed(True, stale), by_hand=True)
+    assert handler.requires(res, failure) and "Deploy API" in str(failure)
+    current = {**stale, "deployed_methods": ["GET /orders", "POST /orders"]}
+    assert handler.check(PlanContext(), res, props, Observed(True, current), by_hand=True) == []

@@ -68,3 +68,59 @@ def test_create_table_request(orders: Harness) -> None:
 
     orders.assert_done()
     assert "ProvisionedThroughput" not in orders.sent_params("CreateTable")[0]
+
+
+# --- judged as a teacher would: seed 004 "Nom de la table : Orders", "Clé primaire : order_id (String)" ---
+
+
+def _judge_table(have: dict, seed: tuple[str, ...] | None = None, default: bool = False) -> tuple[list, list]:
+    """(failures, advice) for the table built by hand; ``default``: the handler's prescribed
+    defaults (no ``seed:`` in the YAML), ``seed``: that ``seed:`` list, else anycompany's YAML."""
+    from dataclasses import replace
+
+    from codecraft_cli.resources import handler_for
+
+    from .fakes import W
+
+    res = W.resource("orders_table")
+    if default or seed is not None:
+        res = replace(res, seed=seed)
+    handler = handler_for(res.type)
+    props = {"partition_key": {"name": "order_id", "type": "S"}, "billing": "PAY_PER_REQUEST"}
+    found = handler.check(PlanContext(), res, props, Observed(True, have, {}), by_hand=True)
+    return [f for f in found if handler.requires(res, f)], [f for f in found if not handler.requires(res, f)]
+
+
+CONSOLE_TABLE = {"key_schema": [{"AttributeName": "order_id", "KeyType": "HASH"}], "key_types": {"order_id": "S"},
+                 "billing": "PROVISIONED", "stream": None}
+
+
+def test_console_table_with_provisioned_capacity_passes_when_the_seed_leaves_billing_open() -> None:
+    """The handler's default leaves the capacity mode open: advice with its reason."""
+    failures, advice = _judge_table(CONSOLE_TABLE, default=True)
+    assert failures == []
+    assert [f.prop for f in advice] == ["billing"] and "On-demand" in advice[0].fix and advice[0].reason
+
+
+def test_seed_004_asks_for_on_demand_capacity() -> None:
+    """"Activer on-demand capacity pour une meilleure scalabilité": anycompany's YAML prescribes it."""
+    failures, _ = _judge_table(CONSOLE_TABLE)
+    assert [f.prop for f in failures] == ["billing"]
+
+
+def test_a_wrong_partition_key_or_key_type_fails() -> None:
+    wrong_name = {**CONSOLE_TABLE, "billing": "PAY_PER_REQUEST",
+                  "key_schema": [{"AttributeName": "id", "KeyType": "HASH"}], "key_types": {"id": "S"}}
+    failures, _ = _judge_table(wrong_name)
+    assert [f.prop for f in failures] == ["partition_key"] and "order_id (String)" in failures[0].fix
+    wrong_type = {**CONSOLE_TABLE, "billing": "PAY_PER_REQUEST", "key_types": {"order_id": "N"}}
+    failures, _ = _judge_table(wrong_type)
+    assert [f.prop for f in failures] == ["partition_key"]
+
+
+def test_a_sort_key_the_seed_does_not_have_fails_on_the_key() -> None:
+    with_sort = {**CONSOLE_TABLE, "billing": "PAY_PER_REQUEST",
+                 "key_schema": [{"AttributeName": "order_id", "KeyType": "HASH"},
+                                {"AttributeName": "created", "KeyType": "RANGE"}]}
+    failures, _ = _judge_table(with_sort, seed=("name", "partition_key", "sort_key"))
+    assert [f.prop for f in failures] == ["sort_key"]

@@ -74,3 +74,71 @@ def test_a_queue_made_anew_is_no_longer_taken_for_one_being_deleted(orders: Harn
 
     orders.assert_done()
     assert recently_deleted(f"sqs:{QUEUE_URL}", 60.0) is None
+
+
+# --- judged as a teacher would: seed 004 "Nom : OrderProcessingQueue", "Type : Standard Queue" ---
+
+# The access policy the SQS console writes on "Subscribe to Amazon SNS topic" (SQS Developer Guide,
+# "Subscribing an Amazon SQS queue to an Amazon SNS topic"): anyone, on the condition of the topic
+CONSOLE_POLICY = {"Version": "2012-10-17", "Id": f"{QUEUE_ARN}/SQSDefaultPolicy", "Statement": [
+    {"Sid": "__owner_statement", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+     "Action": "SQS:*", "Resource": QUEUE_ARN},
+    {"Sid": f"topic-subscription-{TOPIC}", "Effect": "Allow", "Principal": {"AWS": "*"},
+     "Action": "SQS:SendMessage", "Resource": QUEUE_ARN, "Condition": {"ArnLike": {"aws:SourceArn": TOPIC}}}]}
+
+
+def _judge_queue(attrs: dict, seed: tuple[str, ...] | None = None) -> tuple[list, list]:
+    from dataclasses import replace
+
+    from codecraft_cli.resources import handler_for
+    from codecraft_cli.workshop.model import resolve
+
+    from .fakes import PLANNED, PlanContext, W
+
+    res = W.resource("processing_queue")
+    res = res if seed is None else replace(res, seed=seed)
+    handler = handler_for(res.type)
+    have = {"url": QUEUE_URL, "VisibilityTimeout": "30", "FifoQueue": None, **attrs}
+    found = handler.check(PlanContext(), res, resolve(res.properties, PLANNED), Observed(True, have, {}), by_hand=True)
+    return [f for f in found if handler.requires(res, f)], [f for f in found if not handler.requires(res, f)]
+
+
+def test_console_queue_subscribed_from_the_sqs_console_passes() -> None:
+    """Standard, default 30 s visibility, the console's policy: passes; codecraft's 60 s is advice."""
+    failures, advice = _judge_queue({"Policy": json.dumps(CONSOLE_POLICY)})
+    assert failures == []
+    assert [f.prop for f in advice] == ["visibility_timeout"] and "60 s" in advice[0].fix and advice[0].reason
+
+
+def test_queue_without_a_policy_for_the_topic_gets_the_console_fix_as_advice() -> None:
+    """The behaviour check (the message in the queue) fails and the diagnosis names it; the row
+    says how the console writes the policy."""
+    failures, advice = _judge_queue({"VisibilityTimeout": "60"})
+    assert failures == []
+    (policy,) = advice
+    assert policy.prop == "allow_sns_topics" and "Subscribe to Amazon SNS topic" in policy.fix
+
+
+def test_a_policy_for_another_topic_does_not_count() -> None:
+    other = json.loads(json.dumps(CONSOLE_POLICY).replace(TOPIC, TOPIC + "Old"))
+    _, advice = _judge_queue({"VisibilityTimeout": "60", "Policy": json.dumps(other)})
+    assert [f.prop for f in advice] == ["allow_sns_topics"]
+
+
+def test_a_fifo_queue_where_the_seed_says_standard_fails() -> None:
+    failures, _ = _judge_queue({"FifoQueue": "true", "VisibilityTimeout": "60", "Policy": json.dumps(CONSOLE_POLICY)})
+    assert [f.prop for f in failures] == ["fifo"] and "Standard" in failures[0].fix
+
+
+def test_a_dead_letter_queue_of_codecraft_is_advice_where_the_seed_says_leave_the_defaults() -> None:
+    """Seed 000: "Laissez les paramètres par défaut pour ce workshop"."""
+    from codecraft_cli.resources import handler_for
+
+    from .fakes import PlanContext, W
+
+    res = W.resource("processing_queue")
+    handler = handler_for(res.type)
+    props = {"visibility_timeout": 30, "dead_letter_queue": "arn:aws:sqs:eu-west-3:111122223333:Failed"}
+    found = handler.check(PlanContext(), res, props, Observed(True, {"url": QUEUE_URL, "VisibilityTimeout": "30"}, {}),
+                          by_hand=True)
+    assert [f.prop for f in found] == ["dead_letter_queue"] and not handler.requires(res, found[0])
