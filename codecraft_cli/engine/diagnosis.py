@@ -36,7 +36,7 @@ from ..i18n import text
 from ..workshop.model import CheckSpec
 from .diagnosis_catalogue import CATALOGUE, Entry
 from .diagnosis_found import FOUND, NOWHERE, WHERE
-from .permissions import missing_actions, role_name
+from .permissions import invoke_permission, missing_actions, role_name
 from .probes import RunState
 
 _MAX_FUNCTIONS = 6
@@ -312,53 +312,12 @@ def api_causes(response: Any, functions: list[Function], lang: str, state: RunSt
             return [cause(entry["code"], entry, lang, facts, answer)]
     known = [f for f in functions if f.lines is not None]
     if status == 500 and fn is not None and known and not any(f.invoked for f in known):
-        code, more, evidence = _invoke_permission(state, fn, str(getattr(response, "url", "")), route)
+        code, more, evidence = ("missing-invoke-permission", {}, "") if state is None else invoke_permission(
+            state.ctx, fn.name, str(fn.config.get("FunctionArn") or ""), str(getattr(response, "url", "")), route)
         return [cause(code, FOUND[code], lang, {**facts, **more}, evidence or answer)]
     if status == 502 and fn is not None and fn.invoked and log_cause(fn, lang) is None:
         return [cause("malformed-proxy-response", FOUND["malformed-proxy-response"], lang, facts, answer)]
     return []
-
-
-def source_arn(url: str, route: str, region: str, account: str) -> str | None:
-    """The ``execute-api`` ARN a request to ``url`` comes from (``API/STAGE/METHOD/PATH``): from
-    ``https://API.execute-api.REGION.amazonaws.com/STAGE/PATH`` or the emulator's ``/API/STAGE/PATH``."""
-    from urllib.parse import urlparse
-
-    parsed = urlparse(url)
-    parts = [p for p in parsed.path.split("/") if p]
-    if ".execute-api." in parsed.netloc:
-        parts.insert(0, parsed.netloc.split(".")[0])
-    method = route.split(" ", 1)[0].upper() if " " in route else ""
-    if len(parts) < 2 or not method or not account:
-        return None
-    return f"arn:aws:execute-api:{region}:{account}:{parts[0]}/{parts[1]}/{method}/{'/'.join(parts[2:])}"
-
-
-def _invoke_permission(state: RunState | None, fn: Function, url: str, route: str) -> tuple[str, dict[str, str], str]:
-    """Whether the function's resource policy lets API Gateway invoke it for this request
-    ("Using resource-based policies in Lambda" › API Gateway: principal apigateway.amazonaws.com,
-    ``aws:SourceArn`` the method's execute-api ARN)."""
-    from ..local.iam.policy import as_list, statements
-    from ..local.iam.resource_policies import lambda_permission_allows
-
-    generic: tuple[str, dict[str, str], str] = ("missing-invoke-permission", {}, "")
-    if state is None:
-        return generic
-    try:
-        policy = state.ctx.client("lambda").get_policy(FunctionName=fn.name)["Policy"]
-    except Exception:  # ResourceNotFoundException: no resource policy at all
-        return "missing-invoke-permission", {}, f"{fn.name}: no resource-based policy"
-    mine = [st for st in statements(policy)
-            if "apigateway.amazonaws.com" in as_list((st.get("Principal") or {}).get("Service"))]
-    if not mine:
-        return "missing-invoke-permission", {}, f"{fn.name}: no statement for apigateway.amazonaws.com"
-    account = str(fn.config.get("FunctionArn") or "").split(":")[4:5]
-    source = source_arn(url, route, state.ctx.region, account[0] if account else "")
-    if source is None or lambda_permission_allows(policy, "apigateway.amazonaws.com", source, account[0]):
-        return generic
-    granted = [str(v) for st in mine for cond in (st.get("Condition") or {}).values() if isinstance(cond, dict)
-               for key, v in cond.items() if key.lower() == "aws:sourcearn"]
-    return "invoke-permission-source", {"source": source, "granted": ", ".join(granted) or "?"}, json.dumps(mine)[:300]
 
 
 # -- no log at all: the role ----------------------------------------------------------------------

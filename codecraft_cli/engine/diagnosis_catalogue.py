@@ -28,10 +28,9 @@ Kept as data so that issue 13 can move the texts to gettext.
 
 from __future__ import annotations
 
-from typing import Any
+from .diagnosis_catalogue_services import SERVICES, Entry, T
 
-T = dict[str, str]
-Entry = dict[str, Any]
+__all__ = ["CATALOGUE", "Entry", "T"]
 
 _ROLE_FIX: T = {
     "fr": "IAM › Rôles › {role} › Ajouter des autorisations › Créer une politique en ligne : autorisez {action} "
@@ -127,8 +126,24 @@ CATALOGUE: list[Entry] = [
      "pattern": r"KeyError: '(?P<key>[^']+)'",
      "message": {"fr": "Le champ {key} manque dans les données reçues ({where}).",
                  "en": "The field {key} is missing from the data received ({where})."},
-     "fix": {"fr": "Envoyez {key} dans la requête, ou lisez-le avec .get('{key}') et répondez 400 s'il manque.",
-             "en": "Send {key} in the request, or read it with .get('{key}') and answer 400 when it is missing."}},
+     "fix": {"fr": "Par l'intégration proxy, les champs envoyés sont dans json.loads(event['body']), pas dans "
+                   "event ; envoyez {key}, ou lisez-le avec .get('{key}') et répondez 400 s'il manque.",
+             "en": "Through the proxy integration, the fields sent are in json.loads(event['body']), not in event; "
+                   "send {key}, or read it with .get('{key}') and answer 400 when it is missing."}},
+    {"code": "none-subscript",
+     "pattern": r"'NoneType' object is not subscriptable",
+     "message": {"fr": "Le code indexe une valeur None ({where}) : queryStringParameters ou pathParameters valent "
+                       "None quand la requête n'en a pas, et .get() renvoie None pour un champ absent.",
+                 "en": "The code indexes a None value ({where}): queryStringParameters or pathParameters are None "
+                       "when the request has none, and .get() returns None for a missing field."},
+     "fix": {"fr": "Lisez (event.get('queryStringParameters') or {{}}).get('id') et répondez 400 quand il manque.",
+             "en": "Read (event.get('queryStringParameters') or {{}}).get('id') and answer 400 when it is missing."}},
+    {"code": "read-only-fs",
+     "pattern": r"\[Errno 30\] Read-only file system: '?(?P<path>[^'\s]+)",
+     "message": {"fr": "La fonction écrit dans {path} : seul /tmp est inscriptible sur Lambda.",
+                 "en": "The function writes to {path}: only /tmp is writable on Lambda."},
+     "fix": {"fr": "Écrivez sous /tmp (jusqu'à 512 Mo par défaut, Configuration › Stockage éphémère).",
+             "en": "Write under /tmp (512 MB by default, Configuration › Ephemeral storage)."}},
     {"code": "json-loads-none",
      "pattern": r"the JSON object must be str, bytes or bytearray, not NoneType",
      "message": {"fr": "json.loads reçoit None : la requête n'a pas de corps ({where}).",
@@ -174,9 +189,10 @@ CATALOGUE: list[Entry] = [
      "message": {"fr": "Le gestionnaire {handler} désigne le fichier {module}.py, absent du paquet de la fonction.",
                  "en": "The handler {handler} names the file {module}.py, which is not in the function's package."},
      "fix": {"fr": "Lambda › {function} › Code › Paramètres d'exécution › Modifier › Gestionnaire : "
-                   "<fichier sans .py>.<fonction> (par défaut lambda_function.lambda_handler).",
+                   "<fichier sans .py>.<fonction> (par défaut lambda_function.lambda_handler) ; dans un .zip, "
+                   "le fichier à la racine, pas dans un dossier.",
              "en": "Lambda › {function} › Code › Runtime settings › Edit › Handler: <file without .py>.<function> "
-                   "(by default lambda_function.lambda_handler)."}},
+                   "(by default lambda_function.lambda_handler); in a .zip, the file at the root, not in a folder."}},
     {"code": "missing-dependency",
      "pattern": r"Runtime\.ImportModuleError: Unable to import module '(?P<module>[^']+)': No module named "
                 r"'(?P<missing>[^'.]+)",
@@ -186,6 +202,17 @@ CATALOGUE: list[Entry] = [
                    "s'il est compilé) ou Lambda › {function} › Couches › Ajouter une couche.",
              "en": "Add it to the .zip (pip install {missing} --target ., with --platform manylinux2014_x86_64 "
                    "when compiled) or Lambda › {function} › Layers › Add a layer."}},
+    {"code": "wrong-platform-build",
+     "pattern": r"cannot import name '_\w+' from '(?P<package>[\w.]+)'|invalid ELF header|wrong ELF class|"
+                r"GLIBC_[\d.]+' not found",
+     "message": {"fr": "Un paquet compilé ({package}) a été construit pour une autre plateforme que Lambda "
+                       "(macOS, Windows, autre version de Python).",
+                 "en": "A compiled package ({package}) was built for another platform than Lambda (macOS, Windows, "
+                       "another Python version)."},
+     "fix": {"fr": "pip install --platform manylinux2014_x86_64 --implementation cp --python-version 3.12 "
+                   "--only-binary=:all: --target . <paquet>, puis rezippez.",
+             "en": "pip install --platform manylinux2014_x86_64 --implementation cp --python-version 3.12 "
+                   "--only-binary=:all: --target . <package>, then zip again."}},
     {"code": "import-error",
      "pattern": r"Runtime\.ImportModuleError: Unable to import module '(?P<module>[^']+)': (?P<detail>.*)",
      "message": {"fr": "Le module {module} ne s'importe pas : {detail}.",
@@ -250,138 +277,5 @@ CATALOGUE: list[Entry] = [
                    "Configuration › Simultanéité) et les quotas du compte.",
              "en": "Retry more slowly; check the reserved concurrency (Lambda › {function} › Configuration › "
                    "Concurrency) and the account's quotas."}},
-    # -- SNS, SQS, S3, Secrets Manager -------------------------------------------------------------
-    {"code": "topic-not-found",
-     "pattern": r"\((?:NotFound|NotFoundException)\) when calling the \w+ operation: Topic does not exist",
-     "message": {"fr": "Le sujet SNS que la fonction nomme n'existe pas.",
-                 "en": "The SNS topic the function names does not exist."},
-     "fix": {"fr": "SNS › Rubriques › la rubrique › copiez l'ARN dans Lambda › {function} › Configuration › "
-                   "Variables d'environnement.",
-             "en": "SNS › Topics › the topic › copy its ARN into Lambda › {function} › Configuration › "
-                   "Environment variables."}},
-    {"code": "topic-arn-invalid",
-     "pattern": r"\(InvalidParameter(?:Exception)?\) when calling the Publish operation: Invalid parameter: "
-                r"(?P<detail>.*)",
-     "message": {"fr": "L'ARN du sujet SNS est invalide ({detail}) : un nom à la place de l'ARN, ou un ARN mal copié.",
-                 "en": "The SNS topic ARN is invalid ({detail}): a name instead of the ARN, or a mangled ARN."},
-     "fix": {"fr": "SNS › Rubriques › la rubrique › ARN (arn:aws:sns:<région>:<compte>:<nom>) dans Lambda › "
-                   "{function} › Configuration › Variables d'environnement.",
-             "en": "SNS › Topics › the topic › ARN (arn:aws:sns:<region>:<account>:<name>) into Lambda › "
-                   "{function} › Configuration › Environment variables."}},
-    {"code": "queue-not-found",
-     "pattern": r"NonExistentQueue|QueueDoesNotExist|The specified queue does not exist",
-     "message": {"fr": "La file SQS que la fonction nomme n'existe pas (URL ou région fausse).",
-                 "en": "The SQS queue the function names does not exist (wrong URL or region)."},
-     "fix": {"fr": "SQS › Files d'attente › la file › copiez l'URL dans Lambda › {function} › Configuration › "
-                   "Variables d'environnement.",
-             "en": "SQS › Queues › the queue › copy its URL into Lambda › {function} › Configuration › "
-                   "Environment variables."}},
-    {"code": "s3-no-such-bucket",
-     "pattern": r"NoSuchBucket|The specified bucket does not exist",
-     "message": {"fr": "Le compartiment S3 que la fonction nomme n'existe pas.",
-                 "en": "The S3 bucket the function names does not exist."},
-     "fix": {"fr": "Le nom exact du compartiment (S3 › Compartiments, en minuscules) dans Lambda › {function} › "
-                   "Configuration › Variables d'environnement.",
-             "en": "The bucket's exact name (S3 › Buckets, lower case) in Lambda › {function} › Configuration › "
-                   "Environment variables."}},
-    {"code": "s3-no-such-key",
-     "pattern": r"NoSuchKey|The specified key does not exist|\(404\) when calling the HeadObject operation",
-     "message": {"fr": "L'objet S3 demandé n'existe pas (clé fausse, préfixe oublié, clé encodée en URL).",
-                 "en": "The S3 object asked for does not exist (wrong key, prefix forgotten, URL-encoded key)."},
-     "fix": {"fr": "Décodez la clé d'un événement S3 (urllib.parse.unquote_plus) et vérifiez-la dans S3 › "
-                   "Compartiments › Objets.",
-             "en": "Decode an S3 event's key (urllib.parse.unquote_plus) and check it in S3 › Buckets › Objects."}},
-    {"code": "secret-not-found",
-     "pattern": r"Secrets Manager can't find the specified secret",
-     "message": {"fr": "Le secret que la fonction lit n'existe pas (nom, ARN ou région).",
-                 "en": "The secret the function reads does not exist (name, ARN or region)."},
-     "fix": {"fr": "Secrets Manager › Secrets › l'ARN exact dans Lambda › {function} › Configuration › "
-                   "Variables d'environnement.",
-             "en": "Secrets Manager › Secrets › the exact ARN in Lambda › {function} › Configuration › "
-                   "Environment variables."}},
-    {"code": "endpoint-unreachable",
-     "pattern": r"Connect timeout on endpoint URL: \"?(?P<url>[^\"\s]+)",
-     "message": {"fr": "La fonction n'atteint pas {url} : dans un VPC, sans point de terminaison ni NAT.",
-                 "en": "The function cannot reach {url}: in a VPC, without an endpoint or NAT."},
-     "fix": {"fr": "VPC › Points de terminaison › Créer un point de terminaison pour ce service (ou sortez la "
-                   "fonction du VPC : Lambda › {function} › Configuration › VPC).",
-             "en": "VPC › Endpoints › Create endpoint for that service (or take the function out of the VPC: "
-                   "Lambda › {function} › Configuration › VPC)."}},
-    # -- MySQL (PyMySQL) ----------------------------------------------------------------------
-    {"code": "mysql-unreachable",
-     "pattern": r"\(2003, \"Can't connect to MySQL server on '?(?P<host>[^'\"\s]+)",
-     "message": {"fr": "La fonction n'atteint pas la base {host} (réseau, groupe de sécurité, VPC).",
-                 "en": "The function cannot reach the database {host} (network, security group, VPC)."},
-     "fix": {"fr": "RDS › Bases de données › la base › Connectivité et sécurité › groupes de sécurité VPC › "
-                   "Règles entrantes : MySQL/Aurora 3306 depuis le groupe de sécurité de la fonction ; la "
-                   "fonction dans le même VPC (Lambda › {function} › Configuration › VPC).",
-             "en": "RDS › Databases › the database › Connectivity & security › VPC security groups › Inbound "
-                   "rules: MySQL/Aurora 3306 from the function's security group; the function in the same VPC "
-                   "(Lambda › {function} › Configuration › VPC)."}},
-    {"code": "mysql-access-denied",
-     "pattern": r"\(1045, \"Access denied for user '?(?P<user>[^'@\"]+)",
-     "message": {"fr": "MySQL refuse l'utilisateur {user} : nom ou mot de passe faux.",
-                 "en": "MySQL refuses the user {user}: wrong name or password."},
-     "fix": {"fr": "Lisez l'utilisateur et le mot de passe du secret géré par RDS (Secrets Manager), jamais "
-                   "écrits dans le code.",
-             "en": "Read the user and password from the RDS-managed secret (Secrets Manager), never written in "
-                   "the code."}},
-    {"code": "mysql-unknown-database",
-     "pattern": r"\(1049, \"Unknown database '(?P<database>[^']+)'",
-     "message": {"fr": "La base {database} n'existe pas sur le serveur MySQL.",
-                 "en": "The database {database} does not exist on the MySQL server."},
-     "fix": {"fr": "Créez-la (CREATE DATABASE {database};) ou donnez le nom initial de la base (RDS › "
-                   "Configuration › Nom de la base de données).",
-             "en": "Create it (CREATE DATABASE {database};) or use the initial database name (RDS › "
-                   "Configuration › DB name)."}},
-    {"code": "mysql-table-missing",
-     "pattern": r"\(1146, \"Table '(?P<table>[^']+)' doesn't exist",
-     "message": {"fr": "La table MySQL {table} n'existe pas.",
-                 "en": "The MySQL table {table} does not exist."},
-     "fix": {"fr": "Créez-la (CREATE TABLE ...) avant la première requête.",
-             "en": "Create it (CREATE TABLE ...) before the first query."}},
-    {"code": "mysql-tls",
-     "pattern": r"CERTIFICATE_VERIFY_FAILED|certificate verify failed|SSLError|SSL connection error|\(2026, ",
-     "message": {"fr": "La connexion TLS à la base échoue (certificat non vérifié).",
-                 "en": "The TLS connection to the database fails (certificate not verified)."},
-     "fix": {"fr": "Joignez au paquet le bundle des CA RDS (global-bundle.pem) et passez "
-                   "ssl={{'ca': 'global-bundle.pem'}} à pymysql.connect.",
-             "en": "Ship the RDS CA bundle (global-bundle.pem) in the package and pass "
-                   "ssl={{'ca': 'global-bundle.pem'}} to pymysql.connect."}},
-    # -- API Gateway answers (``"<status> <body>"``) ------------------------------------------------
-    {"code": "api-not-deployed", "source": "api",
-     "pattern": r"^403 .*Missing Authentication Token",
-     "message": {"fr": "API Gateway ne connaît pas cette route sur cette étape : méthode ou ressource absente, ou "
-                       "API non redéployée depuis.",
-                 "en": "API Gateway does not know this route on this stage: method or resource missing, or the "
-                       "API not deployed since."},
-     "fix": {"fr": "API Gateway › API › l'API › Ressources : créez la méthode, puis Déployer l'API sur l'étape.",
-             "en": "API Gateway › APIs › the API › Resources: create the method, then Deploy API to the stage."}},
-    {"code": "api-unauthorized", "source": "api",
-     "pattern": r"^401 ",
-     "message": {"fr": "L'autorisateur Cognito refuse la requête : jeton absent, expiré, ou pas dans l'en-tête "
-                       "attendu.",
-                 "en": "The Cognito authorizer refuses the request: token missing, expired, or not in the "
-                       "expected header."},
-     "fix": {"fr": "Envoyez le jeton d'ID (IdToken) dans l'en-tête Authorization (API Gateway › Autorisateurs › "
-                   "Source du jeton).",
-             "en": "Send the ID token in the Authorization header (API Gateway › Authorizers › Token source)."}},
-    {"code": "api-forbidden", "source": "api",
-     "pattern": r"^403 .*(?:not authorized to access this resource|Forbidden)",
-     "message": {"fr": "API Gateway refuse l'accès (autorisateur, clé d'API ou politique de ressource).",
-                 "en": "API Gateway denies access (authorizer, API key or resource policy)."},
-     "fix": {"fr": "API Gateway › la méthode › Requête de méthode : vérifiez l'autorisation et la clé d'API.",
-             "en": "API Gateway › the method › Method request: check the authorization and the API key."}},
-    {"code": "api-throttled", "source": "api",
-     "pattern": r"^429 ",
-     "message": {"fr": "API Gateway limite le débit (429 Too Many Requests).",
-                 "en": "API Gateway throttles the requests (429 Too Many Requests)."},
-     "fix": {"fr": "Ralentissez ; vérifiez API Gateway › Étapes › l'étape › Limitation et les plans d'utilisation.",
-             "en": "Slow down; check API Gateway › Stages › the stage › Throttling and the usage plans."}},
-    {"code": "api-timeout", "source": "api",
-     "pattern": r"^504 ",
-     "message": {"fr": "L'intégration n'a pas répondu dans les 29 s d'API Gateway.",
-                 "en": "The integration did not answer within API Gateway's 29 s."},
-     "fix": {"fr": "Accélérez la fonction (Lambda › {function} › Configuration › Configuration générale).",
-             "en": "Make the function faster (Lambda › {function} › Configuration › General configuration)."}},
+    *SERVICES,
 ]

@@ -83,3 +83,45 @@ def missing_actions(ctx: DeployContext, role_arn: str, needs: list[tuple[str, st
         if not allowed:
             missing.append(action)
     return missing
+
+
+def source_arn(url: str, route: str, region: str, account: str) -> str | None:
+    """The ``execute-api`` ARN a request to ``url`` comes from (``API/STAGE/METHOD/PATH``): from
+    ``https://API.execute-api.REGION.amazonaws.com/STAGE/PATH`` or the emulator's ``/API/STAGE/PATH``."""
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    parts = [p for p in parsed.path.split("/") if p]
+    if ".execute-api." in parsed.netloc:
+        parts.insert(0, parsed.netloc.split(".")[0])
+    method = route.split(" ", 1)[0].upper() if " " in route else ""
+    if len(parts) < 2 or not method or not account:
+        return None
+    return f"arn:aws:execute-api:{region}:{account}:{parts[0]}/{parts[1]}/{method}/{'/'.join(parts[2:])}"
+
+
+def invoke_permission(ctx: DeployContext, function: str, function_arn: str, url: str,
+                      route: str) -> tuple[str, dict[str, str], str]:
+    """Whether the function's resource policy lets API Gateway invoke it for this request
+    ("Using resource-based policies in Lambda" › API Gateway: principal apigateway.amazonaws.com,
+    ``aws:SourceArn`` the method's execute-api ARN, https://docs.aws.amazon.com/lambda/latest/dg/
+    access-control-resource-based.html): the diagnosis code, its facts and the evidence."""
+    from ..local.iam.policy import as_list, statements
+    from ..local.iam.resource_policies import lambda_permission_allows
+
+    generic: tuple[str, dict[str, str], str] = ("missing-invoke-permission", {}, "")
+    try:
+        policy = ctx.client("lambda").get_policy(FunctionName=function)["Policy"]
+    except Exception:  # ResourceNotFoundException: no resource policy at all
+        return "missing-invoke-permission", {}, f"{function}: no resource-based policy"
+    mine = [st for st in statements(policy)
+            if "apigateway.amazonaws.com" in as_list((st.get("Principal") or {}).get("Service"))]
+    if not mine:
+        return "missing-invoke-permission", {}, f"{function}: no statement for apigateway.amazonaws.com"
+    account = (function_arn.split(":")[4:5] or [""])[0]
+    source = source_arn(url, route, ctx.region, account)
+    if source is None or lambda_permission_allows(policy, "apigateway.amazonaws.com", source, account):
+        return generic
+    granted = [str(v) for st in mine for cond in (st.get("Condition") or {}).values() if isinstance(cond, dict)
+               for key, v in cond.items() if key.lower() == "aws:sourcearn"]
+    return "invoke-permission-source", {"source": source, "granted": ", ".join(granted) or "?"}, json.dumps(mine)[:300]

@@ -167,6 +167,31 @@ CASES: list[tuple[list[str], str, list[str]]] = [
      "endpoint-unreachable", ["https://sqs.us-east-1.amazonaws.com/", "Endpoints"]),
     ([runtime_error("Error", "Incorrect padding")], "base64-padding", ["base64"]),
     ([runtime_error("OSError", "cannot write mode RGBA as JPEG")], "jpeg-rgba", ["convert('RGB')"]),
+    ([runtime_error("TypeError", "'NoneType' object is not subscriptable", [
+        ("/var/task/lambda_function.py", 11, "lambda_handler", "project_id = event['queryStringParameters']['id']")])],
+     "none-subscript", ["queryStringParameters", "line 11"]),
+    ([runtime_error("OSError", "[Errno 30] Read-only file system: '/var/task/out.jpg'")], "read-only-fs",
+     ["/var/task/out.jpg", "/tmp"]),
+    (["[ERROR] Runtime.ImportModuleError: Unable to import module 'lambda_function': cannot import name '_imaging' "
+      "from 'PIL' (/var/task/PIL/__init__.py)\rTraceback (most recent call last):"], "wrong-platform-build",
+     ["PIL", "manylinux2014_x86_64"]),
+    ([client_error("MessageRejected", "SendEmail", "Email address is not verified. The following identities failed "
+                                                   "the check in region US-EAST-1: client@example.com")],
+     "ses-unverified", ["client@example.com", "Verified identities"]),
+    ([client_error("InvalidBucketName", "CreateBucket", "The specified bucket is not valid.")],
+     "s3-invalid-bucket-name", ["lower case"]),
+    ([client_error("ValidationException", "GetItem", "The provided key element does not match the schema")],
+     "dynamodb-key-schema", ["Overview"]),
+    ([runtime_error("ParamValidationError", "Parameter validation failed:"),
+      "Invalid type for parameter Item.price, value: 999.99, type: <class 'float'>, valid types: <class 'dict'>"],
+     "dynamodb-client-untyped", ["Item.price", "boto3.resource"]),
+    ([client_error("UnrecognizedClientException", "PutItem", "The security token included in the request is "
+                                                             "invalid.")], "invalid-credentials", ["execution role"]),
+    ([runtime_error("EndpointConnectionError", "Could not connect to the endpoint URL: "
+                                               "\"https://dynamodb.eu-west-33.amazonaws.com/\"")],
+     "endpoint-connect", ["eu-west-33", "region"]),
+    ([runtime_error("RuntimeError", "'cryptography' package is required for sha256_password or "
+                                    "caching_sha2_password auth methods")], "mysql-cryptography", ["TLS"]),
     ([runtime_error("NameError", "name 'tabel' is not defined", [
         ("/var/task/lambda_function.py", 19, "lambda_handler", "tabel.put_item(Item=order_data)")])],
      "code-error", ["NameError", "name 'tabel' is not defined", "lambda_function.py, line 19"]),
@@ -197,7 +222,7 @@ def test_french_texts_follow_french_typography() -> None:
     """A space before : ; ! ? in French (not inside code or URLs)."""
     texts = [e[k]["fr"] for e in [*CATALOGUE, *FOUND.values()] for k in ("message", "fix")]
     for value in texts:
-        prose = re.sub(r"Content-Type: \S+|\S*[/'\"(\[{][^\s]*|https?://\S+|\w+:\w+|\{[^}]*\}", "", value)
+        prose = re.sub(r"Content-Type: \S+|\S*=\S*|\S*[/'\"(\[{][^\s]*|https?://\S+|\w+:\w+|\{[^}]*\}", "", value)
         assert not re.search(r"\w[;!?]|\w: ", prose), value
 
 

@@ -261,7 +261,7 @@ def test_a_500_whose_permission_names_another_api_says_which_source_arn() -> Non
 
 
 def test_the_source_arn_of_an_aws_and_an_emulator_url() -> None:
-    from codecraft_cli.engine.diagnosis import source_arn
+    from codecraft_cli.engine.permissions import source_arn
 
     assert source_arn("https://a1b2c3.execute-api.eu-west-3.amazonaws.com/dev/orders/42", "GET /orders/{id}",
                       "eu-west-3", ACCOUNT) == f"arn:aws:execute-api:eu-west-3:{ACCOUNT}:a1b2c3/dev/GET/orders/42"
