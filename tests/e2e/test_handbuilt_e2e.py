@@ -187,12 +187,15 @@ def test_inspect_api_shows_the_found_api_its_stage_and_routes(cli: Cli, built: d
 
 
 def test_verify_finds_the_api_and_its_stage_through_the_routes(cli: Cli, built: dict[str, str]) -> None:
-    proc = cli("verify", "anycompany-orders", "--json")
+    """The acceptance: seed 004 by hand with only the Decimal fix grades 100, every incidental name
+    (API, stage, role, handler file, variables) different from codecraft's."""
+    proc = cli("verify", "anycompany-orders", "--grade", "--json")
     report = json.loads(proc.stdout)
     rows = {c["check"]: c for c in report["checks"]}
-    for rid in ("orders_api", "post_orders", "stage", "api_answers"):
+    for rid in ("orders_api", "post_orders", "stage", "api_answers", "role"):
         assert rows[rid]["ok"], (rid, rows[rid])
     assert "does not exist" not in json.dumps(rows["role"])  # the console's role, found through the function
+    assert (proc.returncode, report["score"]) == (0, 100.0), {k: v for k, v in rows.items() if not v["ok"]}
 
 
 def _permit(emulator: dict[str, Any], source: str | None, sid: str) -> None:
