@@ -57,11 +57,11 @@ def runtime_findings(ctx: Context, fn: str, want: str, have: str | None,
         return []
     today = today or datetime.now(UTC).date()
     where = (f"Lambda › Fonctions › {fn} › Code › Paramètres d'exécution › Modifier",
-             f"Lambda › Functions › {fn} › Code › Runtime settings › Edit")
+             f"Lambda › {fn} › Code › Runtime settings › Edit")
     if family(have) != family(want):
         return [finding(ctx, "runtime",
                         (f"{where[0]} : Exécution {label(want)} (elle est {label(have)})",
-                         f"{where[1]}: runtime {label(want)} (it is {label(have)})"),
+                         f"{where[1]}: choose {label(want)} (it is {label(have)})"),
                         (f"le code de l'atelier est écrit en {_LABELS.get(family(want), family(want))}",
                          f"the workshop's code is written in {_LABELS.get(family(want), family(want))}"))]
     if have == want:
@@ -70,7 +70,7 @@ def runtime_findings(ctx: Context, fn: str, want: str, have: str | None,
     if dates and today >= dates[2]:
         return [finding(ctx, "runtime",
                         (f"{where[0]} : Exécution {label(want)} (elle est {label(have)}, retirée)",
-                         f"{where[1]}: runtime {label(want)} (it is {label(have)}, retired)"),
+                         f"{where[1]}: choose {label(want)} (it is {label(have)}, retired)"),
                         (f"AWS ne permet plus de créer ni de modifier une fonction en {label(have)} depuis le "
                          f"{_day(dates[2])} : même son code ne peut plus être corrigé",
                          f"AWS no longer lets a function on {label(have)} be created or updated since "
@@ -78,7 +78,7 @@ def runtime_findings(ctx: Context, fn: str, want: str, have: str | None,
     if dates and today >= dates[0]:
         return [finding(ctx, "runtime_version",
                         (f"{where[0]} : Exécution {label(want)} (elle est {label(have)})",
-                         f"{where[1]}: runtime {label(want)} (it is {label(have)})"),
+                         f"{where[1]}: choose {label(want)} (it is {label(have)})"),
                         (f"{label(have)} est obsolète depuis le {_day(dates[0])} (plus de correctifs de "
                          f"sécurité) ; AWS en bloquera la mise à jour le {_day(dates[2])}",
                          f"{label(have)} is deprecated since {_day(dates[0])} (no more security patches); "
@@ -87,7 +87,7 @@ def runtime_findings(ctx: Context, fn: str, want: str, have: str | None,
         until = f" ({_day(dates[0])})" if dates else ""
         return [finding(ctx, "runtime_version",
                         (f"{where[0]} : Exécution {label(want)} (elle est {label(have)})",
-                         f"{where[1]}: runtime {label(want)} (it is {label(have)})"),
+                         f"{where[1]}: choose {label(want)} (it is {label(have)})"),
                         (f"{label(have)} fonctionne, mais sera retiré plus tôt{until} ; codecraft choisit "
                          f"{label(want)}",
                          f"{label(have)} works, but is retired sooner{until}; codecraft picks {label(want)}"))]
