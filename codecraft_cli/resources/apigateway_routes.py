@@ -31,7 +31,7 @@ from typing import Any
 from ..workshop.model import ResourceSpec, has_unresolved
 from .apigateway import GONE, execute_arn, integration_uri, invoke_url
 from .base import Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Var, created, register
-from .teaching import finding
+from .teaching import finding, say
 
 
 def live_state(client: Any, api_id: str) -> tuple[str, list[str]]:
@@ -93,8 +93,10 @@ class Route(Handler):
     permissions = ("apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:DELETE")
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
-        return (f"API Gateway › Resources: create {props['path']} and its {props['method']} method with a "
-                "Lambda proxy integration, then deploy the API")
+        return say(ctx, f"API Gateway › Ressources : créer {props['path']} et sa méthode {props['method']} avec "
+                        "une intégration de proxy Lambda, puis déployer l'API",
+                   f"API Gateway › Resources: create {props['path']} and its {props['method']} method with a "
+                   "Lambda proxy integration, then deploy the API")
 
     def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
         if call.action == "put_integration":
@@ -269,7 +271,9 @@ class Deployment(Handler):
     permissions = ("apigateway:POST", "apigateway:GET", "apigateway:DELETE")
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
-        return f"API Gateway: the stage is not deployed: Deploy API › New stage › {props['stage']}"
+        stage = self.stage(ctx, res, props)
+        return say(ctx, f"API Gateway : l'étape n'est pas déployée : Déployer l'API › Nouvelle étape › {stage}",
+                   f"API Gateway: the stage is not deployed: Deploy API › New stage › {stage}")
 
     def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
         return ("API Gateway: the stage is not deployed with the latest changes: "

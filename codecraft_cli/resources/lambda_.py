@@ -265,9 +265,14 @@ class Permission(Handler):
         return Observed(False)
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
-        return (f"Lambda › {props['function']} › Configuration › Permissions › Add permission: "
-                f"{props['principal']} may invoke it (the console adds it when you pick the function "
-                "in the integration)")
+        from .teaching import say
+
+        return say(ctx, f"Lambda › {props['function']} › Configuration › Autorisations › Ajouter des autorisations : "
+                        f"{props['principal']} peut l'invoquer (la console l'ajoute quand on choisit la fonction "
+                        "dans l'intégration)",
+                   f"Lambda › {props['function']} › Configuration › Permissions › Add permission: "
+                   f"{props['principal']} may invoke it (the console adds it when you pick the function "
+                   "in the integration)")
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Step]:

@@ -25,7 +25,7 @@ from ..aws.tombstones import recently_deleted
 from ..workshop.model import ResourceSpec
 from .base import Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Var, created, register
 from .base import STUDENT_PREFIX, Text
-from .teaching import finding
+from .teaching import finding, say
 
 
 def queue_policy(queue_arn: str, topic_arns: list[str]) -> dict[str, Any]:
@@ -187,10 +187,12 @@ class Queue(Handler):
         if not props.get("fifo"):
             try:
                 ctx.client("sqs").get_queue_url(QueueName=name + ".fifo")
-                return f"SQS: the queue must be Standard, not FIFO: create a Standard queue named {name}"
+                return say(ctx, f"SQS : la file doit être Standard, pas FIFO : créer une file Standard nommée {name}",
+                           f"SQS: the queue must be Standard, not FIFO: create a Standard queue named {name}")
             except Exception:
                 pass
-        return f"SQS › Create queue: Standard, named {name}"
+        return say(ctx, f"SQS › Créer une file d'attente : Standard, nommée {name}",
+                   f"SQS › Create queue: Standard, named {name}")
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:

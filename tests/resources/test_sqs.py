@@ -142,3 +142,19 @@ def test_a_dead_letter_queue_of_codecraft_is_advice_where_the_seed_says_leave_th
     found = handler.check(PlanContext(), res, props, Observed(True, {"url": QUEUE_URL, "VisibilityTimeout": "30"}, {}),
                           by_hand=True)
     assert [f.prop for f in found] == ["dead_letter_queue"] and not handler.requires(res, found[0])
+
+
+def test_a_missing_queue_is_said_in_the_users_language() -> None:
+    from dataclasses import dataclass
+
+    from codecraft_cli.resources import handler_for
+
+    from .fakes import PlanContext, W
+
+    @dataclass
+    class Fr(PlanContext):
+        lang: str = "fr"
+
+    res = W.resource("processing_queue")
+    assert handler_for(res.type).missing(Fr(), res, {}) == (
+        "SQS › Créer une file d'attente : Standard, nommée OrderProcessingQueue")
