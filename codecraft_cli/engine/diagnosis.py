@@ -194,7 +194,28 @@ def read_lines(logs: Any, group: str, started_ms: int, pages: int = 5,
         return []
     events.sort(key=lambda e: int(e.get("timestamp") or 0))  # stable: a stream keeps its order
     return [part.replace("\u00a0", " ") for e in events
-            for part in re.split(r"[\r\n]", str(e.get("message", ""))) if part.strip()]
+            for part in re.split(r"[\r\n]", as_text(str(e.get("message", "")))) if part.strip()]
+
+
+def as_text(message: str) -> str:
+    """A JSON log event (the function's log format set to JSON, "Configuring advanced logging
+    controls", https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html)
+    as the text format writes it: ``platform.start`` → ``START RequestId: ...``, an error record →
+    ``[ERROR] Type: message`` and its stack trace."""
+    if not message.startswith("{"):
+        return message
+    try:
+        record = json.loads(message)
+    except ValueError:
+        return message
+    if not isinstance(record, dict):
+        return message
+    if record.get("type") == "platform.start":
+        return f"START RequestId: {(record.get('record') or {}).get('requestId', '')} Version: $LATEST"
+    if record.get("errorType"):
+        trace = "".join(str(t) for t in record.get("stackTrace") or [])
+        return f"[ERROR] {record['errorType']}: {record.get('errorMessage', '')}\n{trace}"
+    return str(record.get("message", message))
 
 
 # -- the function's log ------------------------------------------------------------------------

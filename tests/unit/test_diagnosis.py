@@ -15,6 +15,7 @@ on ...")`` (MySQL client error codes 1045, 1049, 1146, 2003).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -266,3 +267,21 @@ def test_an_error_logged_line_by_line_still_gives_the_students_line() -> None:
 
 def test_a_log_without_error_says_nothing() -> None:
     assert diagnose_lines(["received order 12345", "[INFO]\t2026-11-29T10:00:00.000Z\tid\tdone"]) is None
+
+
+def test_the_json_log_format_reads_as_the_text_one() -> None:
+    """A function whose log format is JSON ("Configuring advanced logging controls"): the runtime's
+    error record (awslambdaric log_error, JSON format) and the platform.start event."""
+    from codecraft_cli.engine.diagnosis import as_text
+
+    start = json.dumps({"time": "2026-11-29T10:00:00.000Z", "type": "platform.start",
+                        "record": {"requestId": "r1", "version": "$LATEST"}})
+    error = json.dumps({"timestamp": "2026-11-29T10:00:00Z", "log_level": "ERROR",
+                        "errorMessage": "Float types are not supported. Use Decimal types instead.",
+                        "errorType": "TypeError", "requestId": "r1", "stackTrace": [
+                            '  File "/var/task/lambda_function.py", line 17, in lambda_handler\n'
+                            '    table.put_item(Item=order_data)\n']})
+    lines = [part for e in (start, error) for part in as_text(e).split("\n") if part.strip()]
+    assert lines[0] == "START RequestId: r1 Version: $LATEST"
+    found = log_cause(Function("ProcessOrder", CONFIG, lines), "en")
+    assert found is not None and found.code == "float-to-dynamodb" and "line 17" in found.message
