@@ -268,11 +268,10 @@ def match_line(line: str, fn: Function, lines: list[str], index: int) -> tuple[E
 
 def _holds(condition: str, groups: Mapping[str, str], fn: Function, lines: list[str], index: int) -> bool:
     if condition == "env_lacks":  # a KeyError on a name the function's environment lacks
-        variable = groups.get("variable", "")
-        if not fn.config or variable in fn.env:
-            return False
-        block = " ".join(lines[index:index + 12])
-        return variable == variable.upper() or "environ" in block
+        variable, block = groups.get("variable", ""), " ".join(lines[index:index + 12])
+        if not fn.config:  # the configuration could not be read: the traceback's code tells
+            return "environ" in block
+        return variable not in fn.env and (variable == variable.upper() or "environ" in block)
     if condition == "missing_is_handler_module":  # the handler's own file is what is missing
         return groups.get("missing", "").split(".")[0] == groups.get("module", "").split(".")[0]
     return not condition

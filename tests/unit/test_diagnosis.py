@@ -285,3 +285,10 @@ def test_the_json_log_format_reads_as_the_text_one() -> None:
     assert lines[0] == "START RequestId: r1 Version: $LATEST"
     found = log_cause(Function("ProcessOrder", CONFIG, lines), "en")
     assert found is not None and found.code == "float-to-dynamodb" and "line 17" in found.message
+
+
+def test_without_the_configuration_the_tracebacks_os_environ_tells_a_variable() -> None:
+    line = runtime_error("KeyError", "'DYNAMODB_TABLE'", [
+        ("/var/task/lambda_function.py", 9, "<module>", "TABLE_NAME = os.environ['DYNAMODB_TABLE']")])
+    found = diagnose_lines([line], config={})
+    assert found is not None and found.code == "missing-env-var"
