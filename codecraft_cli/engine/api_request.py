@@ -73,6 +73,12 @@ def call_api(settings: Settings, request: ApiRequest,
                         hint=f"Build it (`codecraft show {w.id}`) or run `codecraft setup {w.id}`; "
                         "name an API with --api NAME.")
     api_id, stage = stage_of(w, outputs, found)
+    stages = [r.id for r in w.resources if r.type == "apigateway.deployment"
+              and r.properties.get("api") == "${%s.id}" % w.api]
+    if found.get(f"{w.api}#id") and not any(rid in found for rid in stages) and not ctx.client(
+            "apigateway").get_stages(restApiId=api_id).get("item"):
+        raise UserError(f"The REST API {found.get(w.api)} ({api_id}) is not deployed to any stage.",
+                        hint="API Gateway › the API › Deploy API › New stage (any name); nothing was sent.")
     headers = {}
     if request.auth and route_needs_token(w, method, path) and w.test_user:
         headers["Authorization"] = sign_in(ctx, outputs, w.test_user["client"], w.test_user["user"])

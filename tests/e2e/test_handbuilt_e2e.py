@@ -177,6 +177,14 @@ def test_api_names_the_api_and_payload_names_a_payload_of_the_workshop(cli: Cli,
     assert "laptop" in unknown.stderr and "missing_order_id" in unknown.stderr
     no_such_api = cli("test-api", "--workshop", "anycompany-orders", "--api", "NoSuchApi")
     assert no_such_api.returncode == 2 and "StudentShop" in no_such_api.stderr
+    apigw = aws(emulator, "apigateway")  # an API with the route, never deployed
+    draft = apigw.create_rest_api(name="DraftShop")["id"]
+    root = apigw.get_resources(restApiId=draft)["items"][0]["id"]
+    orders = apigw.create_resource(restApiId=draft, parentId=root, pathPart="orders")["id"]
+    apigw.put_method(restApiId=draft, resourceId=orders, httpMethod="POST", authorizationType="NONE")
+    undeployed = cli("test-api", "--workshop", "anycompany-orders", "--api", "DraftShop")
+    assert undeployed.returncode == 2 and "not deployed to any stage" in undeployed.stderr
+    assert "Deploy API" in undeployed.stderr
 
 
 def test_inspect_api_shows_the_found_api_its_stage_and_routes(cli: Cli, built: dict[str, str]) -> None:
