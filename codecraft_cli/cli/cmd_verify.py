@@ -54,7 +54,8 @@ def verify(
         label = result.title or result.check
         mark = ok_mark(result.ok) if result.ok or result.kind == "required" else "[dim]·[/dim]"
         out.print(f"  {mark} {label}: [dim]{result.detail}[/dim]")
-        if not result.ok and result.fix and result.kind != "optional":
+        # the cause found in the evidence says the fix better than the check's general advice
+        if not result.ok and result.fix and result.kind != "optional" and not result.causes:
             out.print(f"      [yellow]{text(_WORDS['fix'], options.lang)}[/yellow] {result.fix}")
         for cause in result.causes:
             out.print(f"      [red]{text(_WORDS['cause'], options.lang)}[/red] {cause.get('message', '')}")

@@ -4,7 +4,8 @@ Two passes, both best effort (a cleanup problem never changes a verdict):
 
 1. the traces the probes noted (``RunState.traces``): the item a ``dynamodb_item`` check looked
    for, the object an ``s3_object`` check read, when they are this run's own (``{probe}``,
-   ``{last.*}``);
+   ``{last.*}``), and the database rows holding the probe id (a ``db_query`` check's database,
+   through codecraft's database function, ``forget_probe``);
 2. a sweep of the workshop's tables, buckets and queues for anything holding this run's probe id
    (an order the API stored, a notification the topic fanned out, an object uploaded through the
    API), so a student's own build, with its own attribute names, is left as it was.
@@ -27,7 +28,8 @@ QUEUE_ROUNDS = 5  # ReceiveMessage calls per queue (10 messages each)
 def remove_probe_traces(state: RunState) -> list[str]:
     """Remove what this run wrote; returns what was removed (``kind:where:key``), for tests and --debug."""
     removed: list[str] = []
-    for kind, where, key in state.traces:
+    unique = {(kind, where, json.dumps(key, sort_keys=True)): key for kind, where, key in state.traces}
+    for (kind, where, _), key in unique.items():
         if _quietly(lambda: _remove_trace(state, kind, where, key)) is not None:
             removed.append(f"{kind}:{where}:{json.dumps(key, sort_keys=True)}")
     sweepers: dict[str, Callable[[RunState, dict[str, Any]], list[str]]] = {
@@ -43,15 +45,21 @@ def remove_probe_traces(state: RunState) -> list[str]:
 def _quietly(action: Callable[[], Any]) -> Any:
     """Run a cleanup action and return its result (None: an AWS error — gone already, not
     allowed — which is not the verdict's business)."""
+    from ..errors import CodecraftError
+
     try:
         return action()
     except Exception as exc:
-        if not type(exc).__module__.startswith("botocore"):
+        if not (isinstance(exc, CodecraftError) or type(exc).__module__.startswith("botocore")):
             raise
         return None
 
 
 def _remove_trace(state: RunState, kind: str, where: str, key: Any) -> bool:
+    if kind == "mysql":  # the rows holding the probe id, through codecraft's database function
+        from ..resources.database import invoke_admin
+
+        return "error" not in invoke_admin(state.ctx, where, {"action": "forget_probe", "probe": state.probe})
     if kind == "dynamodb":
         state.ctx.client("dynamodb").delete_item(TableName=where, Key=key)
     elif kind == "s3":

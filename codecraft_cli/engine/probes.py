@@ -48,7 +48,8 @@ class RunState:
     responses: dict[str, Any] = field(default_factory=dict)
     wait_seconds: float = 10.0
     started_ms: int = field(default_factory=lambda: int(time.time() * 1000))  # when the run began
-    # what this run wrote, for the cleanup: ("dynamodb", table, key) or ("s3", bucket, key)
+    # what this run wrote, for the cleanup: ("dynamodb", table, key), ("s3", bucket, key) or
+    # ("mysql", database function, None)
     traces: list[tuple[str, str, Any]] = field(default_factory=list)
     # when each request of an http check was sent and answered (epoch ms), by check id; "probe":
     # the last request that carried the probe id (the evidence the table, queue and log checks seek)
@@ -192,6 +193,8 @@ def _db_query(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     from ..resources.database import invoke_admin
 
     function = _output(state, params, "function", "name", "database function")
+    if _uses_probe(params):  # the rows this run's requests wrote, removed at the end (engine/cleanup)
+        state.traces.append(("mysql", function, None))
     answer = invoke_admin(state.ctx, function, {"action": "query", "sql": params["sql"], "limit": 1000})
     rows = answer.get("rows", [])
     needle = params.get("contains")

@@ -8,6 +8,9 @@ Actions:
     {"action": "tables"}                                  -> {"tables": [...]}
     {"action": "migrate", "statements": ["CREATE ...", ...]} -> {"applied": n}
     {"action": "query", "sql": "SELECT ...", "limit": 100}   -> {"columns": [...], "rows": [[...]]}
+    {"action": "forget_probe", "probe": "probe-0123abcdef"}  -> {"deleted": n}
+        (``codecraft verify`` removes the rows its probe wrote: every row of every table whose
+        text columns hold that probe id, and only those)
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import Any
 import mysql_conn
 
 READ_ONLY = re.compile(r"^\s*(select|show|describe|desc|explain|with)\b", re.IGNORECASE)
+PROBE = re.compile(r"^probe-[0-9a-f]{10}$")  # engine/probes.RunState.probe
+TEXT_TYPES = ("char", "varchar", "tinytext", "text", "mediumtext", "longtext")
 DDL = re.compile(r"^\s*create\s+(table|index)\s+if\s+not\s+exists\b", re.IGNORECASE)
 
 
@@ -64,4 +69,23 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
             finally:
                 cur.execute("ROLLBACK")
             return {"columns": columns, "rows": [[_plain(row[c]) for c in columns] for row in rows]}
-    return {"error": f"unknown action {action!r} (tables, migrate, query)"}
+        if action == "forget_probe":
+            return _forget_probe(cur, conn, event.get("probe"))
+    return {"error": f"unknown action {action!r} (tables, migrate, query, forget_probe)"}
+
+
+def _forget_probe(cur: Any, conn: Any, probe: Any) -> dict[str, Any]:
+    if not isinstance(probe, str) or not PROBE.match(probe):
+        return {"error": "forget_probe needs a probe id such as probe-0123abcdef"}
+    cur.execute("SELECT table_name AS t, column_name AS c FROM information_schema.columns "
+                "WHERE table_schema = DATABASE() AND data_type IN (%s)" % ", ".join(["%s"] * len(TEXT_TYPES)),
+                TEXT_TYPES)
+    columns: dict[str, list[str]] = {}
+    for row in cur.fetchall():
+        columns.setdefault(row["t"], []).append(row["c"])
+    deleted = 0
+    for table, names in sorted(columns.items()):
+        where = " OR ".join(f"`{name}` LIKE %s" for name in names)
+        deleted += cur.execute(f"DELETE FROM `{table}` WHERE {where}", [f"%{probe}%"] * len(names))
+    conn.commit()
+    return {"deleted": deleted}
