@@ -116,6 +116,8 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
             if only_steps is not None and step.id not in only_steps:
                 continue
             for result in by_step[step.id]:
+                if nothing and result.detail == text(NOT_MADE_YET, ctx.lang):  # nothing to make it
+                    result.ok, result.advice = False, []
                 if step.id in skipped:
                     result.kind, result.detail = OPTIONAL, text(NOT_BUILT_OPTIONAL, ctx.lang)
                 add(result)
