@@ -176,6 +176,14 @@ class MotoState(NoState):
             return False if type(error).__name__ == "InvalidServiceName" else None
         return True
 
+    def rest_api_children(self, rest_api_id: str) -> dict[str, frozenset[str]] | None:
+        from moto.apigateway.models import apigateway_backends
+
+        api = apigateway_backends[moto_adapter.ACCOUNT_ID][self.region].apis.get(rest_api_id)
+        if api is None:
+            return {}
+        return {"resources": frozenset(api.resources), "authorizers": frozenset(api.authorizers)}
+
     def resource_path_parts(self, rest_api_id: str, parent_id: str) -> frozenset[str] | None:
         from moto.apigateway.models import apigateway_backends
 

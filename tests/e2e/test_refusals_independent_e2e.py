@@ -193,6 +193,9 @@ SNS_ATTR = "https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.ht
 APIGW_RES = "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateResource.html"
 APIGW_METHOD = "https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html"
 APIGW_INT = "https://docs.aws.amazon.com/apigateway/latest/api/API_PutIntegration.html"
+APIGW_DEL_API = "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteRestApi.html"
+APIGW_DEL_RES = "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteResource.html"
+APIGW_DEL_AUTH = "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteAuthorizer.html"
 APIGW_DEP = "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateDeployment.html"
 APIGW_STAGE = "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html"
 SM = "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html"
@@ -384,6 +387,12 @@ PROBES: list[tuple[str, str, str, P, str, str]] = [
     ("apigw-integration-no-method", "apigateway", "put_integration",
      lambda c: {"restApiId": c["api_id"], "resourceId": c["res_id"], "httpMethod": "DELETE", "type": "MOCK"},
      "NotFoundException", APIGW_INT),
+    ("apigw-delete-missing-api", "apigateway", "delete_rest_api", _p({"restApiId": "nope123456"}),
+     "NotFoundException", APIGW_DEL_API),
+    ("apigw-delete-missing-resource", "apigateway", "delete_resource",
+     lambda c: {"restApiId": c["api_id"], "resourceId": "nope12"}, "NotFoundException", APIGW_DEL_RES),
+    ("apigw-delete-missing-authorizer", "apigateway", "delete_authorizer",
+     lambda c: {"restApiId": c["api_id"], "authorizerId": "nope12"}, "NotFoundException", APIGW_DEL_AUTH),
     ("apigw-deploy-no-methods", "apigateway", "create_deployment",
      lambda c: {"restApiId": c["empty_api_id"], "stageName": "prod"}, "BadRequestException", APIGW_DEP),
     ("apigw-stage-name-chars", "apigateway", "create_deployment",

@@ -158,3 +158,22 @@ def sibling_path_part(params: Params, state: State) -> Refusal | None:
             return Refusal("ConflictException", f"Another resource with the same parent already has this name: "
                                                 f"{part}", 409)
     return None
+
+
+@rule("apigateway", "DeleteRestApi", "DeleteResource", "DeleteAuthorizer")
+def deleted_exists(params: Params, state: State) -> Refusal | None:
+    """Deleting what does not exist is NotFoundException (404), as for every API Gateway identifier
+    (API_DeleteRestApi.html, API_DeleteResource.html, API_DeleteAuthorizer.html, Errors:
+    NotFoundException "The requested resource is not found"): a teardown after a deletion by hand
+    relies on it to know the thing is gone."""
+    api = text(params.get("restApiId"))
+    children = state.rest_api_children(api) if api else None
+    if children is None:
+        return None
+    if not children:
+        return Refusal("NotFoundException", f"Invalid API identifier specified {api}", 404)
+    for key, kind, label in (("resourceId", "resources", "Resource"), ("authorizerId", "authorizers", "Authorizer")):
+        wanted = text(params.get(key))
+        if wanted and wanted not in children[kind]:
+            return Refusal("NotFoundException", f"Invalid {label} identifier specified", 404)
+    return None

@@ -83,6 +83,9 @@ class State(Protocol):
         """Whether a VPC endpoint service of this name is offered in the region."""
         ...
 
+    def rest_api_children(self, rest_api_id: str) -> dict[str, frozenset[str]] | None:
+        """The ids of a REST API's ``resources`` and ``authorizers`` ({} when it does not exist)."""
+
     def resource_path_parts(self, rest_api_id: str, parent_id: str) -> frozenset[str] | None:
         """The path parts of the REST API resources directly under ``parent_id``."""
         ...
@@ -139,6 +142,9 @@ class NoState:
 
     def vpc_endpoint_service_exists(self, service_name: str) -> bool | None:
         return None
+
+    def rest_api_children(self, rest_api_id: str) -> dict[str, frozenset[str]] | None:
+        """The ids of a REST API's ``resources`` and ``authorizers`` ({} when it does not exist)."""
 
     def resource_path_parts(self, rest_api_id: str, parent_id: str) -> frozenset[str] | None:
         return None
