@@ -222,10 +222,17 @@ def teardown_order(states: list[StateStore], recorded: list[StateStore]) -> list
             if needs:
                 raise UserError(f"{name} uses {', '.join(sorted(needs))}: tearing that down first would break it.",
                                 hint=f"Tear down {name} first, or everything with `codecraft teardown --all`.")
-    required_by_others: set[str] = set()
-    for s in states:
-        required_by_others |= requires(s.data["workshop"]) & wanted
-    return sorted(states, key=lambda s: s.data["workshop"] in required_by_others)
+    # dependants first, along whole chains (workshop3 -> workshop2 -> workshop1): a workshop's
+    # rank is one more than the rank of the deepest one that requires it
+    rank: dict[str, int] = {}
+
+    def rank_of(name: str, seen: frozenset[str] = frozenset()) -> int:
+        if name not in rank:
+            users = [other for other in wanted if name in requires(other) and other not in seen]
+            rank[name] = 1 + max((rank_of(u, seen | {name}) for u in users), default=-1)
+        return rank[name]
+
+    return sorted(states, key=lambda s: rank_of(s.data["workshop"]))
 
 
 def _teardown_one(ctx: DeployContext, state: StateStore, dry_run: bool, reporter: Reporter,
