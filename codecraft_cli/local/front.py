@@ -211,6 +211,25 @@ def read_request(environ: dict[str, Any], body: bytes) -> RequestInfo | None:
     return RequestInfo(service, operation, params, access_key, region, protocol, method, headers)
 
 
+# Lambda's FunctionName accepts a partial ARN, "123456789012:function:my-function" (API_AddPermission,
+# API_GetFunction... "Name formats"); moto does not (a 500): the front gives it the full ARN
+_PARTIAL_ARN = re.compile(r"^(/20\d\d-\d\d-\d\d/functions/)(\d{12})(?::|%3[Aa])function(?::|%3[Aa])")
+
+
+def _full_function_arn(environ: dict[str, Any]) -> None:
+    scope = _scope(environ)
+    if scope is None or scope[2] != "lambda":
+        return
+    region = scope[1]
+    for key in ("PATH_INFO", "RAW_URI", "REQUEST_URI"):
+        value = environ.get(key)
+        if isinstance(value, str):
+            colon = ":" if key == "PATH_INFO" else "%3A"
+            environ[key] = _PARTIAL_ARN.sub(
+                lambda m: f"{m.group(1)}arn{colon}aws{colon}lambda{colon}{region}{colon}{m.group(2)}"
+                          f"{colon}function{colon}", value, count=1)
+
+
 def _path_style(host: str) -> bool:
     """S3 addressed by path (``127.0.0.1:port/bucket/key``), not by a bucket's own host name."""
     name = host.rsplit(":", 1)[0] if not host.startswith("[") else host
@@ -228,6 +247,7 @@ class RefusalFront:
         self.deletions = Deletions()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        _full_function_arn(environ)
         info = self.read(environ)
         if info is None:
             return self.app(environ, start_response)  # type: ignore[no-any-return]

@@ -236,3 +236,15 @@ def test_the_gateway_and_verify_honour_any_permission_form(cli: Cli, emulator: d
     refused = cli.json("test-api", "--workshop", "anycompany-orders", code=1)
     assert refused["status"] == 500 and "Invalid permissions" in refused["headers"]["x-codecraft-error"]
     _permit(emulator, f"{api}/*/POST/orders", str(uuid.uuid4()))  # back to the console's
+
+
+def test_a_partial_function_arn_names_the_function_as_on_aws(emulator: dict[str, Any], built: dict[str, str]) -> None:
+    # FunctionName "Name formats": function name, function ARN, or partial ARN
+    # "123456789012:function:my-function" (Lambda API reference, AddPermission / GetFunctionConfiguration)
+    lam = aws(emulator, "lambda")
+    partial = f"{ACCOUNT}:function:ProcessOrder"
+    assert lam.get_function_configuration(FunctionName=partial)["FunctionName"] == "ProcessOrder"
+    lam.add_permission(FunctionName=partial, StatementId="partial-arn", Action="lambda:InvokeFunction",
+                       Principal="apigateway.amazonaws.com")
+    policy = json.loads(lam.get_policy(FunctionName="ProcessOrder")["Policy"])
+    assert "partial-arn" in [s["Sid"] for s in policy["Statement"]]
