@@ -9,12 +9,12 @@ from typing import Annotated, Any
 import typer
 
 from ..engine.settings import Settings
-from ..i18n import pick_lang, require_lang
+from ..i18n import N_, _, pick_lang, require_lang, set_lang
 
 app = typer.Typer(
     name="codecraft",
-    help="Build, check, test and tear down AWS classroom workshops, step by step, on the "
-    "embedded local emulator (default) or on a real AWS account (--target aws).",
+    help=N_("Build, check, test and tear down AWS classroom workshops, step by step, on the "
+            "embedded local emulator (default) or on a real AWS account (--target aws)."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -27,26 +27,29 @@ def _global(
     ctx: typer.Context,
     target: Annotated[str, typer.Option(
         "--target", envvar="CODECRAFT_TARGET",
-        help="Where resources live: local (the embedded emulator) or aws.")] = "local",
+        help=N_("Where resources live: local (the embedded emulator) or aws."))] = "local",
     profile: Annotated[str | None, typer.Option(
-        "--profile", envvar="AWS_PROFILE", help="AWS profile (aws target).")] = None,
+        "--profile", envvar="AWS_PROFILE", help=N_("AWS profile (aws target)."))] = None,
     region: Annotated[str | None, typer.Option(
-        "--region", help="AWS region (default: AWS_REGION, your AWS config, or us-east-1 locally).")] = None,
+        "--region", help=N_("AWS region (default: AWS_REGION, your AWS config, or us-east-1 locally)."))] = None,
     lang: Annotated[str | None, typer.Option(
-        "--lang", help="Language of the console steps: fr or en (default: CODECRAFT_LANG, then LANG).")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+        "--lang", help=N_("Language of everything codecraft says: fr or en (default: CODECRAFT_LANG, "
+                          "then the locale: LC_ALL, LC_MESSAGES, LANG)."))] = None,
+    debug: Annotated[bool, typer.Option("--debug", help=N_("Show tracebacks on errors."))] = False,
 ) -> None:
     from ..errors import UserError
 
     if target.lower() not in ("local", "aws"):
-        raise UserError(f"Unknown target {target!r}.", hint="Use --target local (the embedded emulator) or "
-                        "--target aws (or set CODECRAFT_TARGET to one of them).")
+        raise UserError(_("Unknown target {target!r}.").format(target=target),
+                        hint=_("Use --target local (the embedded emulator) or --target aws (or set "
+                               "CODECRAFT_TARGET to one of them)."))
     require_lang(lang)
     settings = ctx.ensure_object(Settings)  # main()'s, read by the error boundary; the commands' ctx.obj
     settings.target = target.lower()
     settings.profile = profile
     settings.region = region
     settings.lang = pick_lang(lang)
+    set_lang(settings.lang)
     settings.debug = debug
 
 
@@ -71,8 +74,26 @@ def _register() -> None:
 _register()
 
 
+def lang_first(args: list[str]) -> tuple[list[str], str | None]:
+    """``args`` with every ``--lang X`` moved before the command (it may be given after the command
+    name too), and the language it names. Not past ``--``, nor inside ``codecraft aws ...``."""
+    words, chosen, index = list(args), None, 0
+    while index < len(words) and words[index] not in ("--", "aws"):
+        word = words[index]
+        if word == "--lang" and index + 1 < len(words):
+            chosen = words[index + 1]
+            del words[index:index + 2]
+        elif word.startswith("--lang="):
+            chosen = word.partition("=")[2]
+            del words[index]
+        else:
+            index += 1
+    return ([] if chosen is None else ["--lang", chosen]) + words, chosen
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command; every error is one message and a hint (exit 1/2/3)."""
+    from .help import translate_tree, usage_error
     from .output import console
 
     # Typer 0.26+ raises the exceptions of its own copy of click (typer._click); older ones, click's
@@ -88,25 +109,26 @@ def main(argv: list[str] | None = None) -> None:
 
     exits, aborts = kinds("Exit", typer.Exit), kinds("Abort", typer.Abort)
     usage = kinds("ClickException")
-    args = list(sys.argv[1:] if argv is None else argv)
+    args, lang = lang_first(list(sys.argv[1:] if argv is None else argv))
+    set_lang(pick_lang(lang))  # before anything is said, help and usage errors included
     debug = "--debug" in args[: args.index("--")] if "--" in args else "--debug" in args
     debug = debug or bool(os.environ.get("CODECRAFT_DEBUG"))
-    command = typer.main.get_command(app)
+    command = translate_tree(typer.main.get_command(app))
     settings = Settings()
     try:
         code = command.main(args=args, prog_name="codecraft", standalone_mode=False, obj=settings)
     except exits as exc:
         code = getattr(exc, "exit_code", 0)
     except aborts:
-        console().print("[yellow]Aborted.[/yellow] Nothing more was changed.")
+        console().print(_("[yellow]Aborted.[/yellow] Nothing more was changed."))
         code = 130
     except usage as exc:
-        shown: Any = exc  # a ClickException: show() and exit_code
-        shown.show()
-        code = 2 if shown.exit_code in (1, 2) else shown.exit_code
+        said, code = usage_error(exc)  # a ClickException: its usage line and message, translated
+        print(said, file=sys.stderr)
+        code = 2 if code in (1, 2) else code
     except KeyboardInterrupt:
-        console().print("\n[yellow]Interrupted.[/yellow] What was created is recorded: run the same "
-                        "command again to resume, or `codecraft teardown` to remove it.")
+        console().print("\n" + _("[yellow]Interrupted.[/yellow] What was created is recorded: run the same "
+                                 "command again to resume, or `codecraft teardown` to remove it."))
         code = 130
     except Exception as exc:
         code = _render_error(exc, debug, settings.target == "local")
@@ -157,13 +179,15 @@ def _render_error(exc: Exception, debug: bool, local: bool) -> int:
     if isinstance(exc, CodecraftError):
         if debug:
             console().print_exception()
-        console().print(f"[bold red]Error:[/bold red] {exc.message}", markup=True, highlight=False)
+        console().print(_("[bold red]Error:[/bold red] {message}").format(message=exc.message),
+                        markup=True, highlight=False)
         if exc.hint:
-            console().print(f"[bold]Hint:[/bold] {exc.hint}")
+            console().print(_("[bold]Hint:[/bold] {hint}").format(hint=exc.hint))
         return exc.exit_code
     # a bug: say so, without a traceback unless asked
     if debug:
         console().print_exception()
-    console().print(f"[bold red]Unexpected error:[/bold red] {type(exc).__name__}: {exc}")
-    console().print("[bold]Hint:[/bold] rerun with --debug to see the traceback.")
+    console().print(_("[bold red]Unexpected error:[/bold red] {kind}: {error}").format(
+        kind=type(exc).__name__, error=exc))
+    console().print(_("[bold]Hint:[/bold] rerun with --debug to see the traceback."))
     return 3
