@@ -40,8 +40,9 @@ _ERRORS = [(N_(template), re.compile(pattern)) for template, pattern in (
     ("Missing option '{name}'.", r"^Missing option '(?P<name>[^']+)'\.$"),
     ("Missing command.", r"^Missing command\.$"),
     ("No such command '{name}'.", r"^No such command '(?P<name>[^']+)'\.$"),
-    ("Got unexpected extra argument ({args})", r"^Got unexpected extra argument \((?P<args>.+)\)$"),
-    ("Got unexpected extra arguments ({args})", r"^Got unexpected extra arguments \((?P<args>.+)\)$"),
+    ("No such command '{name}'. Did you mean {options}?",
+     r"^No such command '(?P<name>[^']+)'\. Did you mean (?P<options>.+)\?$"),
+    ("Got unexpected extra argument(s) ({args})", r"^Got unexpected extra argument\(s\) \((?P<args>.+)\)$"),
     ("Option '{name}' requires an argument.", r"^Option '(?P<name>[^']+)' requires an argument\.$"),
     ("Option '{name}' requires {count} arguments.", r"^Option '(?P<name>[^']+)' requires (?P<count>\d+) arguments\.$"),
     ("Invalid value for '{name}': {problem}", r"^Invalid value for '(?P<name>[^']+)': (?P<problem>.+)$"),
@@ -53,7 +54,8 @@ _PROBLEMS = [(N_(template), re.compile(pattern)) for template, pattern in (
     ("{value!r} is not a valid integer.", r"^(?P<value>'.*') is not a valid integer\.$"),
     ("{value!r} is not a valid float.", r"^(?P<value>'.*') is not a valid float\.$"),
     ("{value} is not in the range {range}.", r"^(?P<value>\S+) is not in the range (?P<range>.+)\.$"),
-    ("{value!r} is not a valid boolean.", r"^(?P<value>'.*') is not a valid boolean\.$"),
+    ("{value!r} is not a valid boolean. Recognized values: {states}",
+     r"^(?P<value>'.*') is not a valid boolean\. Recognized values: (?P<states>.+)$"),
 )]
 # Typer's own words (typer/core.py: `_("...")`), translated through typer.core._
 THIRD_PARTY = (N_("Options"), N_("Arguments"), N_("Commands"), N_("default: {default}"), N_("required"),
