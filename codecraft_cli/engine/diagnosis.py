@@ -32,10 +32,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..i18n import text
+from ..i18n import _
 from ..workshop.model import CheckSpec
 from .diagnosis_catalogue import CATALOGUE, Entry
-from .diagnosis_found import FOUND, NOWHERE, WHERE
+from .diagnosis_found import FOUND, NOWHERE, WHERE, speaking
 from .permissions import invoke_permission, missing_actions, role_name
 from .probes import RunState
 
@@ -90,9 +90,11 @@ class _Facts(dict[str, str]):
         return "?"
 
 
-def render(template: Mapping[str, str], lang: str, facts: Mapping[str, Any]) -> str:
-    """A catalogue text in ``lang`` with its ``{names}`` filled in (``?`` for an unknown one)."""
-    return text(dict(template), lang).format_map(_Facts({k: str(v) for k, v in facts.items() if v is not None}))
+def render(template: str, lang: str, facts: Mapping[str, Any]) -> str:
+    """A catalogue text (its English id) in ``lang`` with its ``{names}`` filled in (``?`` for an unknown one)."""
+    with speaking(lang):
+        said = _(template)
+    return said.format_map(_Facts({k: str(v) for k, v in facts.items() if v is not None}))
 
 
 def cause(code: str, entry: Mapping[str, Any], lang: str, facts: Mapping[str, Any], evidence: str) -> Cause:
@@ -102,7 +104,8 @@ def cause(code: str, entry: Mapping[str, Any], lang: str, facts: Mapping[str, An
 def diagnose(state: RunState, check: CheckSpec, detail: str = "") -> list[Cause]:
     """The causes of a failed check, most telling first; empty when the evidence says nothing."""
     try:
-        return _diagnose(state, check)
+        with speaking(str(getattr(state, "lang", "") or getattr(state.ctx, "lang", "en") or "en")):
+            return _diagnose(state, check)  # the evidence's own words in the run's language too
     except Exception:  # the diagnosis must never turn a failed check into a crash
         return []
 
@@ -384,4 +387,4 @@ def _sns_to_sqs_causes(state: RunState, check: CheckSpec, lang: str) -> list[Cau
     if not refused:
         return []
     facts = {**names, "topic": refused[0].rsplit(":", 1)[-1]}
-    return [cause("sqs-policy-missing", FOUND["sqs-policy-missing"], lang, facts, (policy or "no queue policy")[:300])]
+    return [cause("sqs-policy-missing", FOUND["sqs-policy-missing"], lang, facts, (policy or _("no queue policy"))[:300])]

@@ -42,14 +42,14 @@ def verify(settings: Settings, workshop: str, student: str | None,
     by another tool), judged as a teacher would (engine/verifier)."""
     from ..workshop import load_workshop
     from .grading import score
-    from .verifier import NOTHING_BUILT, run_checks
+    from .verifier import run_checks
 
     w = load_workshop(workshop)
     target = open_target(settings)
     ctx = open_context(w, target, student, settings.lang)
     # resources built by hand in the console count, found by their names or through their links
     results = run_checks(ctx, on_result=on_result, by_hand=True, keep_probes=keep_probes, api_name=api_name)
-    nothing = not any(r.ok for r in results) and any(r.detail == NOTHING_BUILT for r in results)
+    nothing = not any(r.ok for r in results) and any(r.not_run for r in results)
     return ChecksReport(w.id, results, score(w, results), nothing_built=nothing)
 
 

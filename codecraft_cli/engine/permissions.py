@@ -20,6 +20,7 @@ import json
 from typing import Any
 from urllib.parse import unquote
 
+from ..i18n import _
 from .context import DeployContext
 
 
@@ -113,11 +114,12 @@ def invoke_permission(ctx: DeployContext, function: str, function_arn: str, url:
     try:
         policy = ctx.client("lambda").get_policy(FunctionName=function)["Policy"]
     except Exception:  # ResourceNotFoundException: no resource policy at all
-        return "missing-invoke-permission", {}, f"{function}: no resource-based policy"
+        return "missing-invoke-permission", {}, _("{function}: no resource-based policy").format(function=function)
     mine = [st for st in statements(policy)
             if "apigateway.amazonaws.com" in as_list((st.get("Principal") or {}).get("Service"))]
     if not mine:
-        return "missing-invoke-permission", {}, f"{function}: no statement for apigateway.amazonaws.com"
+        return "missing-invoke-permission", {}, _("{function}: no statement for {principal}").format(
+            function=function, principal="apigateway.amazonaws.com")
     account = (function_arn.split(":")[4:5] or [""])[0]
     source = source_arn(url, route, ctx.region, account)
     if source is None or lambda_permission_allows(policy, "apigateway.amazonaws.com", source, account):

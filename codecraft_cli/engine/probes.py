@@ -33,6 +33,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from ..aws.errors import error_code
+from ..i18n import _, ngettext
 from ..workshop.check_types import CHECK_TYPES, CheckType
 from ..workshop.model import CheckSpec
 from .context import DeployContext
@@ -127,11 +128,12 @@ def _uses_probe(params: Mapping[str, Any]) -> bool:
     return "{probe}" in raw or "{last." in raw
 
 
-def _output(state: RunState, params: Mapping[str, Any], key: str, attr: str, what: str) -> str:
-    """An output of the resource named by ``params[key]``; :class:`Absent` when it does not exist."""
+def _output(state: RunState, params: Mapping[str, Any], key: str, attr: str, absent: str) -> str:
+    """An output of the resource named by ``params[key]``; :class:`Absent` when it does not exist
+    (``absent``: what the check says then, its ``{name}`` the resource's)."""
     value = state.outputs.get(str(params[key]), {}).get(attr)
     if not value:
-        raise Absent(f"the {what} {params[key]} does not exist")
+        raise Absent(absent.format(name=params[key]))
     return str(value)
 
 
@@ -164,8 +166,9 @@ def _http(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     want = int(params.get("expect_status", 200))
     body = json.dumps(response.body)[:200]
     if response.status == want:
-        return True, f"{method} {path} answered {response.status}"
-    return False, f"{method} {path} answered {response.status} (expected {want}): {body}"
+        return True, _("{method} {path} answered {status}").format(method=method, path=path, status=response.status)
+    return False, _("{method} {path} answered {status} (expected {want}): {body}").format(
+        method=method, path=path, status=response.status, want=want, body=body)
 
 
 def _token(state: RunState) -> str:
@@ -185,30 +188,31 @@ def _sign_in(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     token = sign_in(state.ctx, state.outputs, str(params["client"]), str(params["user"]))
     state.responses["token"] = token
     username = state.outputs.get(str(params["user"]), {}).get("username")
-    return True, f"{username} signed in and received an ID token"
+    return True, _("{username} signed in and received an ID token").format(username=username)
 
 
 @probe("db_query")
 def _db_query(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     from ..resources.database import invoke_admin
 
-    function = _output(state, params, "function", "name", "database function")
+    function = _output(state, params, "function", "name", _("the database function {name} does not exist"))
     if _uses_probe(params):  # the rows this run's requests wrote, removed at the end (engine/cleanup)
         state.traces.append(("mysql", function, None))
     answer = invoke_admin(state.ctx, function, {"action": "query", "sql": params["sql"], "limit": 1000})
     rows = answer.get("rows", [])
     needle = params.get("contains")
     if needle is not None and not any(str(needle) in map(str, row) for row in rows):
-        return False, f"{params['sql']!r} returned no row with {needle!r}"
+        return False, _("{sql!r} returned no row with {needle!r}").format(sql=params["sql"], needle=needle)
     if needle is not None:  # the row found, as ``{last.column}`` for the next check (a new id)
         row = next(row for row in rows if str(needle) in map(str, row))
         state.responses["last"] = SimpleNamespace(body=dict(zip(answer.get("columns", []), row, strict=False)))
-    return True, f"{params['sql']!r} ran ({len(rows)} row(s))"
+    return True, ngettext("{sql!r} ran ({count} row)", "{sql!r} ran ({count} rows)", len(rows)).format(
+        sql=params["sql"], count=len(rows))
 
 
 @probe("dynamodb_item")
 def _item(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
-    table = _output(state, params, "table", "name", "table")
+    table = _output(state, params, "table", "name", _("the table {name} does not exist"))
     client = state.ctx.client("dynamodb")
     if "key" not in params:
         return _item_matching(state, params, table, client)
@@ -217,12 +221,13 @@ def _item(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     def attempt() -> tuple[bool, str]:
         item = client.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
         if not item:
-            return False, f"no item {params['key']} in {table}"
+            return False, _("no item {key} in {table}").format(key=params["key"], table=table)
         for attr, want in (params.get("expect") or {}).items():
             got = next(iter(item.get(attr, {}).values()), None)
             if str(got) != str(want):
-                return False, f"item {params['key']}: {attr} is {got!r}, expected {want!r}"
-        return True, f"item {params['key']} is in {table}"
+                return False, _("item {key}: {attr} is {got!r}, expected {want!r}").format(
+                    key=params["key"], attr=attr, got=got, want=want)
+        return True, _("item {key} is in {table}").format(key=params["key"], table=table)
 
     if _uses_probe(params):  # removed at the end of the run (engine/cleanup), found or not
         state.traces.append(("dynamodb", table, key))
@@ -234,7 +239,7 @@ def _item_matching(state: RunState, params: Mapping[str, Any], table: str, clien
     generates and does not answer, as seed 003's uuid fileID). Scanned: a classroom table is small."""
     match = {str(k): str(v) for k, v in (params.get("match") or {}).items()}
     if not match:
-        return False, "the check names neither a key nor attributes to match"
+        return False, _("the check names neither a key nor attributes to match")
     names = {f"#a{i}": attr for i, attr in enumerate(match)}
     values = {f":v{i}": {"S": value} for i, value in enumerate(match.values())}
     scan = {"TableName": table, "ConsistentRead": True, "ExpressionAttributeNames": names,
@@ -248,15 +253,15 @@ def _item_matching(state: RunState, params: Mapping[str, Any], table: str, clien
                     schema = client.describe_table(TableName=table)["Table"]["KeySchema"]
                     state.traces.append(("dynamodb", table, {k["AttributeName"]: item[k["AttributeName"]]
                                                              for k in schema}))
-                return True, f"an item with {match} is in {table}"
-        return False, f"no item with {match} in {table}"
+                return True, _("an item with {match} is in {table}").format(match=match, table=table)
+        return False, _("no item with {match} in {table}").format(match=match, table=table)
 
     return _poll(state, attempt)
 
 
 @probe("sqs_message")
 def _message(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
-    url = _output(state, params, "queue", "url", "queue")
+    url = _output(state, params, "queue", "url", _("the queue {name} does not exist"))
     client = state.ctx.client("sqs")
     needle = str(params["contains"])
 
@@ -267,15 +272,15 @@ def _message(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
             if needle in message.get("Body", ""):
                 if _uses_probe(params):  # leave the queue as it was
                     client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-                return True, f"a message with {needle!r} is in the queue"
-        return False, f"no message containing {needle!r} in the queue"
+                return True, _("a message with {needle!r} is in the queue").format(needle=needle)
+        return False, _("no message containing {needle!r} in the queue").format(needle=needle)
 
     return _poll(state, attempt)
 
 
 @probe("s3_object")
 def _object(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
-    bucket = _output(state, params, "bucket", "name", "bucket")
+    bucket = _output(state, params, "bucket", "name", _("the bucket {name} does not exist"))
     key = str(params["key"])
     client = state.ctx.client("s3")
     if _uses_probe(params):
@@ -285,10 +290,13 @@ def _object(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
         try:
             got = client.get_object(Bucket=bucket, Key=key)
         except Exception as exc:
-            return False, f"no object {key} in {bucket} ({error_code(exc) or exc})"
+            return False, _("no object {key} in {bucket} ({error})").format(key=key, bucket=bucket,
+                                                                             error=error_code(exc) or exc)
         data: bytes = got["Body"].read()
         problem = _object_problem(key, data, params)
-        return (False, problem) if problem else (True, f"{key} is in {bucket} ({len(data)} bytes)")
+        return (False, problem) if problem else (True, ngettext(
+            "{key} is in {bucket} ({size} byte)", "{key} is in {bucket} ({size} bytes)", len(data)).format(
+            key=key, bucket=bucket, size=len(data)))
 
     return _poll(state, attempt)
 
@@ -299,22 +307,24 @@ def _object_problem(key: str, data: bytes, params: Mapping[str, Any]) -> str | N
     import io
 
     if "equals_base64" in params and data != base64.b64decode(str(params["equals_base64"])):
-        return f"{key} does not hold the uploaded bytes ({len(data)} bytes)"
+        return ngettext("{key} does not hold the uploaded bytes ({size} byte)",
+                        "{key} does not hold the uploaded bytes ({size} bytes)", len(data)).format(key=key, size=len(data))
     if "contains" in params and str(params["contains"]).encode() not in data:
-        return f"{key} does not contain {params['contains']!r}"
+        return _("{key} does not contain {text!r}").format(key=key, text=params["contains"])
     if "image_size" in params:
         from PIL import Image
 
         with Image.open(io.BytesIO(data)) as image:
             size, fmt = list(image.size), image.format
         if size != list(params["image_size"]) or fmt != "JPEG":
-            return f"{key} is a {fmt} of {size[0]}x{size[1]}, expected JPEG {params['image_size']}"
+            return _("{key} is a {format} of {width}x{height}, expected JPEG {expected}").format(
+                key=key, format=fmt, width=size[0], height=size[1], expected=params["image_size"])
     return None
 
 
 @probe("log_events")
 def _logs(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
-    group = "/aws/lambda/" + _output(state, params, "function", "name", "function")
+    group = "/aws/lambda/" + _output(state, params, "function", "name", _("the function {name} does not exist"))
     needle = str(params.get("contains", ""))
     since = {"startTime": state.started_ms} if params.get("since_probe") else {}
     client = state.ctx.client("logs")
@@ -323,11 +333,11 @@ def _logs(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
         try:
             events = client.filter_log_events(logGroupName=group, limit=1000, **since).get("events", [])
         except Exception as exc:  # the group may not exist yet
-            return False, f"cannot read {group}: {error_code(exc) or exc}"
+            return False, _("cannot read {group}: {error}").format(group=group, error=error_code(exc) or exc)
         if any(needle in event.get("message", "") for event in events):
-            return True, f"{group} holds the function's output"
+            return True, _("{group} holds the function's output").format(group=group)
         if since:
-            return False, f"no log line in {group} since the check began"
-        return False, f"no log line containing {needle!r} in {group}"
+            return False, _("no log line in {group} since the check began").format(group=group)
+        return False, _("no log line containing {needle!r} in {group}").format(needle=needle, group=group)
 
     return _poll(state, attempt)

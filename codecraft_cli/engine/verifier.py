@@ -26,7 +26,7 @@ from typing import Any
 
 from ..aws.errors import error_code
 from ..errors import CodecraftError
-from ..i18n import text
+from ..i18n import N_, _, ngettext, text
 from ..resources import handler_for
 from ..resources.base import Finding
 from ..workshop.model import CheckSpec, ResourceSpec, dependency_order, has_unresolved, resolve
@@ -48,6 +48,7 @@ class CheckResult:
     kind: str = REQUIRED  # "advice": codecraft's addition; "optional": an optional part not built
     advice: list[str] = field(default_factory=list)  # what the seed leaves open, codecraft's choice and why
     causes: list[dict[str, Any]] = field(default_factory=list)  # found in the evidence (engine/diagnosis)
+    not_run: bool = False  # not run: nothing of the workshop exists (the detail says so in words)
 
     @property
     def failed(self) -> bool:
@@ -66,9 +67,10 @@ class CheckResult:
         return data
 
 
-NOTHING_BUILT = "not run: none of the workshop's resources exists"
-NOT_MADE_YET = {"fr": "pas encore créé : AWS le crée au premier besoin", "en": "not created yet: AWS creates it when first needed"}
-NOT_BUILT_OPTIONAL = {"fr": "partie facultative, non construite", "en": "optional part, not built"}
+# the details a result is told apart by are compared in one language: the run's (``_``)
+NOTHING_BUILT = N_("not run: none of the workshop's resources exists")
+NOT_MADE_YET = N_("not created yet: AWS creates it when first needed")
+NOT_BUILT_OPTIONAL = N_("optional part, not built")
 
 
 def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
@@ -116,17 +118,17 @@ def run_checks(ctx: DeployContext, wait_seconds: float = 10.0,
             if only_steps is not None and step.id not in only_steps:
                 continue
             for result in by_step[step.id]:
-                if nothing and result.detail == text(NOT_MADE_YET, ctx.lang):  # nothing to make it
+                if nothing and result.detail == _(NOT_MADE_YET):  # nothing to make it
                     result.ok, result.advice = False, []
                 if step.id in skipped:
-                    result.kind, result.detail = OPTIONAL, text(NOT_BUILT_OPTIONAL, ctx.lang)
+                    result.kind, result.detail = OPTIONAL, _(NOT_BUILT_OPTIONAL)
                 add(result)
             for check in step.checks:
                 if nothing:  # say so at once rather than poll for evidence that cannot come
-                    add(CheckResult(check.step, check.id, False, NOTHING_BUILT, text(check.title, ctx.lang),
-                                    kind=_kind(check)))
+                    add(CheckResult(check.step, check.id, False, _(NOTHING_BUILT), text(check.title, ctx.lang),
+                                    kind=_kind(check), not_run=True))
                 elif step.id in skipped or _needs_skipped(workshop, check, skipped):
-                    add(CheckResult(check.step, check.id, False, text(NOT_BUILT_OPTIONAL, ctx.lang),
+                    add(CheckResult(check.step, check.id, False, _(NOT_BUILT_OPTIONAL),
                                     text(check.title, ctx.lang), kind=OPTIONAL))
                 else:
                     add(_run_explicit(state, check))
@@ -160,7 +162,7 @@ def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[
     try:
         if has_unresolved(props):
             observed = None
-            detail = "cannot be checked: it depends on a resource that is missing"
+            detail = _("cannot be checked: it depends on a resource that is missing")
         else:
             handler.prepare(ctx, res, props)
             observed = handler.observe_by_hand(ctx, res, props) if by_hand else handler.observe(ctx, res, props)
@@ -169,17 +171,18 @@ def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[
         if observed is None:
             ok = False
         elif not observed.exists and handler.made_by_aws and not handler.prescribed_for(res):
-            ok, detail = True, text(NOT_MADE_YET, ctx.lang)
+            ok, detail = True, _(NOT_MADE_YET)
             advice = [handler.missing(ctx, res, props)]
         elif not observed.exists:
-            ok, detail = False, f"{name} does not exist"
+            ok, detail = False, _("{name} does not exist").format(name=name)
             fix = handler.missing(ctx, res, props)
         else:
             findings = handler.check(ctx, res, props, observed, by_hand=by_hand)
             problems = [_said(f) for f in findings if handler.requires(res, f)]
             advice = [_said(f, with_reason=True) for f in findings if not handler.requires(res, f)]
             ok = not problems
-            detail = "exists and matches the workshop" if ok else f"{len(problems)} difference(s)"
+            detail = (_("exists and matches the workshop") if ok else
+                      ngettext("{count} difference", "{count} differences", len(problems)).format(count=len(problems)))
             fix = "; ".join(problems)
         if observed is not None:
             state.outputs[res.id] = handler.resolve_outputs(ctx, res, props, observed, {})
