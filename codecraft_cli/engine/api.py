@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AwsFailure, UserError
+from ..i18n import _
 from ..resources.apigateway import invoke_url
 from ..resources.apigateway_routes import Deployment, Route
 from ..workshop.model import Workshop
@@ -37,7 +38,8 @@ class ApiResponse:
 def parse_route(route: str) -> tuple[str, str]:
     parts = route.split()
     if len(parts) != 2 or not parts[1].startswith("/"):
-        raise UserError(f"Invalid route {route!r}.", hint='Write it as METHOD /path, e.g. --route "POST /orders".')
+        raise UserError(_("Invalid route {route!r}.").format(route=route),
+                        hint=_('Write it as METHOD /path, e.g. --route "POST /orders".'))
     return parts[0].upper(), parts[1]
 
 
@@ -46,8 +48,8 @@ def stage_of(workshop: Workshop, outputs: Mapping[str, Mapping[str, Any]],
     """(api id, stage name) of the workshop's API: the one found through its routes
     (``found``, engine/discovery), else as recorded or observed in ``outputs``."""
     if not workshop.api:
-        raise UserError(f"The workshop {workshop.id} has no REST API to test.",
-                        hint="Use --workshop to pick a workshop with an API.")
+        raise UserError(_("The workshop {workshop} has no REST API to test.").format(workshop=workshop.id),
+                        hint=_("Use --workshop to pick a workshop with an API."))
     found = found or {}
     api_id = found.get(workshop.api + "#id") or (outputs.get(workshop.api) or {}).get("id")
     stage = None
@@ -55,8 +57,8 @@ def stage_of(workshop: Workshop, outputs: Mapping[str, Mapping[str, Any]],
         if res.type == Deployment.info.type and res.properties.get("api") == "${%s.id}" % workshop.api:
             stage = found.get(res.id) or (outputs.get(res.id) or {}).get("stage") or res.properties.get("stage")
     if not api_id or not stage:
-        raise UserError(f"The API of {workshop.id} is not deployed.",
-                        hint=f"Run `codecraft setup {workshop.id}` first.")
+        raise UserError(_("The API of {workshop} is not deployed.").format(workshop=workshop.id),
+                        hint=_("Run `codecraft setup {workshop}` first.").format(workshop=workshop.id))
     return str(api_id), str(stage)
 
 
@@ -79,9 +81,10 @@ def send(ctx: DeployContext, api_id: str, stage: str, method: str, path: str,
         status, raw, got_headers = exc.code, exc.read(), dict(exc.headers)
     except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
         reason = getattr(exc, "reason", exc)
-        hint = ("Is the emulator running? `codecraft local status`" if ctx.is_local
-                else "Check the stage is deployed and your network.")
-        raise AwsFailure(f"{method} {url} failed: {reason}", hint=hint) from exc
+        hint = (_("Is the emulator running? `codecraft local status`") if ctx.is_local
+                else _("Check the stage is deployed and your network."))
+        raise AwsFailure(_("{method} {url} failed: {reason}").format(method=method, url=url, reason=reason),
+                         hint=hint) from exc
     elapsed = (time.perf_counter() - started) * 1000
     text = raw.decode("utf-8", errors="replace")
     try:
@@ -96,17 +99,17 @@ def sign_in(ctx: DeployContext, outputs: Mapping[str, Mapping[str, Any]], client
     client = outputs.get(client_ref) or {}
     user = outputs.get(user_ref) or {}
     if not client.get("id") or not user.get("username"):
-        raise UserError("The workshop's test user is not set up.",
-                        hint="Run `codecraft setup` for the workshop (and its prerequisites) first.")
+        raise UserError(_("The workshop's test user is not set up."),
+                        hint=_("Run `codecraft setup` for the workshop (and its prerequisites) first."))
     password = ctx.client("secretsmanager").get_secret_value(SecretId=user["password_secret"])["SecretString"]
     got = ctx.client("cognito-idp").initiate_auth(
         ClientId=client["id"], AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": user["username"], "PASSWORD": password})
     token = (got.get("AuthenticationResult") or {}).get("IdToken")
     if not token:
-        raise AwsFailure(f"Signing in {user['username']} did not return an ID token "
-                         f"(challenge: {got.get('ChallengeName')}).",
-                         hint="Rerun `codecraft setup` to reset the test user's password.")
+        raise AwsFailure(_("Signing in {user} did not return an ID token (challenge: {challenge}).").format(
+                         user=user["username"], challenge=got.get("ChallengeName")),
+                         hint=_("Rerun `codecraft setup` to reset the test user's password."))
     return str(token)
 
 

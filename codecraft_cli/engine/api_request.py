@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UserError
+from ..i18n import _
 from .api import ApiResponse
 from .identity import Deployments
 from .session import open_context, open_target, resolve_region
@@ -40,8 +41,9 @@ def deployed_workshop(target: str, region: str, student: str | None) -> str:
             continue
     if len(found) == 1:
         return found[0]
-    raise UserError("Which workshop's API? " + ("None is deployed." if not found else f"Deployed: {', '.join(found)}."),
-                    hint="Pass --workshop, e.g. --workshop anycompany-orders (after `codecraft setup`).")
+    raise UserError(_("Which workshop's API? None is deployed.") if not found else
+                    _("Which workshop's API? Deployed: {workshops}.").format(workshops=", ".join(found)),
+                    hint=_("Pass --workshop, e.g. --workshop anycompany-orders (after `codecraft setup`)."))
 
 
 def call_api(settings: Settings, request: ApiRequest,
@@ -57,11 +59,11 @@ def call_api(settings: Settings, request: ApiRequest,
     w = load_workshop(name)
     if not w.api:
         with_api = [o.id for o in all_workshops() if o.api]
-        raise UserError(f"The workshop {w.id} has no REST API to test.",
-                        hint=f"Pick one that has: --workshop {' | '.join(with_api)}.")
+        raise UserError(_("The workshop {workshop} has no REST API to test.").format(workshop=w.id),
+                        hint=_("Pick one that has: --workshop {workshops}.").format(workshops=" | ".join(with_api)))
     if not (request.route or w.default_route):
-        raise UserError(f"The workshop {w.id} names no default route.",
-                        hint='Say which one, e.g. --route "POST /orders".')
+        raise UserError(_("The workshop {workshop} names no default route.").format(workshop=w.id),
+                        hint=_('Say which one, e.g. --route "POST /orders".'))
     method, path = parse_route(request.route or w.default_route or "")
     body = payload_of(w, request)
     ctx = open_context(w, open_target(settings), request.student, settings.lang)
@@ -69,16 +71,18 @@ def call_api(settings: Settings, request: ApiRequest,
     # built by hand or by another tool: the API holding the workshop's routes, whatever its name
     found = discover(ctx, w, outputs, api_name=request.api)
     if not found.get(f"{w.api}#id") and not (outputs.get(w.api or "") or {}).get("id"):
-        raise UserError(f"No REST API here serves the routes of {w.id} ({_routes(w)}).",
-                        hint=f"Build it (`codecraft show {w.id}`) or run `codecraft setup {w.id}`; "
-                        "name an API with --api NAME.")
+        raise UserError(_("No REST API here serves the routes of {workshop} ({routes}).").format(
+                        workshop=w.id, routes=_routes(w)),
+                        hint=_("Build it (`codecraft show {workshop}`) or run `codecraft setup {workshop}`; "
+                               "name an API with --api NAME.").format(workshop=w.id))
     api_id, stage = stage_of(w, outputs, found)
     stages = [r.id for r in w.resources if r.type == "apigateway.deployment"
               and r.properties.get("api") == "${%s.id}" % w.api]
     if found.get(f"{w.api}#id") and not any(rid in found for rid in stages) and not ctx.client(
             "apigateway").get_stages(restApiId=api_id).get("item"):
-        raise UserError(f"The REST API {found.get(w.api)} ({api_id}) is not deployed to any stage.",
-                        hint="API Gateway › the API › Deploy API › New stage (any name); nothing was sent.")
+        raise UserError(_("The REST API {api} ({id}) is not deployed to any stage.").format(
+                        api=found.get(w.api), id=api_id),
+                        hint=_("API Gateway › the API › Deploy API › New stage (any name); nothing was sent."))
     headers = {}
     if request.auth and route_needs_token(w, method, path) and w.test_user:
         headers["Authorization"] = sign_in(ctx, outputs, w.test_user["client"], w.test_user["user"])
@@ -90,10 +94,11 @@ def payload_of(w: Workshop, request: ApiRequest) -> Any:
     """The body to send: the request's, a named payload of the workshop, else its default one."""
     if request.payload_name is not None:
         if request.payload_name not in w.payloads:
-            names = ", ".join(sorted(w.payloads)) or "none"
-            raise UserError(f"{w.id} has no payload named {request.payload_name!r} (its payloads: {names}).",
-                            hint="""Pass one of those names, or a JSON body such as --payload '{"order_id": "1"}'; """
-                            "nothing was sent.")
+            names = ", ".join(sorted(w.payloads)) or _("none")
+            raise UserError(_("{workshop} has no payload named {payload!r} (its payloads: {names}).").format(
+                            workshop=w.id, payload=request.payload_name, names=names),
+                            hint=_("Pass one of those names, or a JSON body such as --payload {example}; "
+                                   "nothing was sent.").format(example="""'{"order_id": "1"}'"""))
         return w.payloads[request.payload_name]
     if request.body is None and w.default_payload:
         return w.payloads.get(w.default_payload)
@@ -103,4 +108,4 @@ def payload_of(w: Workshop, request: ApiRequest) -> Any:
 def _routes(w: Workshop) -> str:
     found = [f"{r.properties.get('method')} {r.properties.get('path')}" for r in w.resources
              if r.type == "apigateway.route" and r.properties.get("api") == "${%s.id}" % w.api]
-    return ", ".join(found) or "no route"
+    return ", ".join(found) or _("no route")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import CodecraftError
+from ..i18n import _
 from .local_env import local_env
 from .settings import Settings
 
@@ -47,9 +48,9 @@ def aws_command(on_install: Callable[[Path], None] | None = None) -> list[str]:
 
 
 def _install(venv: Path, python: Path) -> None:
-    hint = ("Install the AWS CLI yourself (https://docs.aws.amazon.com/cli/) so that `aws` is on PATH, "
-            f"or check that pip can reach PyPI, then run the command again (the partial copy in {venv} "
-            "is replaced).")
+    hint = _("Install the AWS CLI yourself (https://docs.aws.amazon.com/cli/) so that `aws` is on PATH, "
+             "or check that pip can reach PyPI, then run the command again (the partial copy in {venv} "
+             "is replaced).").format(venv=venv)
     if venv.exists():  # an earlier, interrupted install
         shutil.rmtree(venv, ignore_errors=True)
     venv.parent.mkdir(parents=True, exist_ok=True)
@@ -60,11 +61,13 @@ def _install(venv: Path, python: Path) -> None:
             proc = subprocess.run(step, capture_output=True, text=True, timeout=INSTALL_TIMEOUT,
                                   stdin=subprocess.DEVNULL)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise CodecraftError(f"Could not install the AWS CLI into {venv}: {exc}", hint=hint) from None
+            raise CodecraftError(_("Could not install the AWS CLI into {venv}: {error}").format(venv=venv, error=exc),
+                                 hint=hint) from None
         if proc.returncode != 0:
             detail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-            raise CodecraftError(f"Could not install the AWS CLI into {venv} ({' '.join(step[2:4])} "
-                                 f"exited {proc.returncode}): {' / '.join(detail)}", hint=hint)
+            raise CodecraftError(_("Could not install the AWS CLI into {venv} ({step} exited {code}): {detail}")
+                                 .format(venv=venv, step=" ".join(step[2:4]), code=proc.returncode,
+                                         detail=" / ".join(detail)), hint=hint)
 
 
 def run_aws(settings: Settings, args: list[str], on_start: Callable[[], None] | None = None,

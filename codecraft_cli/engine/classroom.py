@@ -22,7 +22,9 @@ from typing import Any
 
 from ..aws.clients import Clients, Target
 from ..aws.retry import PACED, Pacer
-from ..errors import CodecraftError, UserError, read_user_file
+from ..errors import CodecraftError, UserError
+from ..i18n import _, number
+from ..paths import read_user_file
 from ..workshop import load_workshop
 from .context import DeployContext, check_student
 from .deploy import Deployer, ResourceResult
@@ -52,8 +54,8 @@ def read_roster(path: Path) -> list[str]:
     """Student names from a CSV (comma, semicolon or tab separated): the first of the columns in
     COLUMNS (English or French headers), else the first column of every line; names become
     --student names (lowercase, ascii, hyphens)."""
-    text = read_user_file(path, "the roster", utf8_hint="Save the CSV as UTF-8.", encoding="utf-8-sig",
-                          missing_hint="Give a CSV file with one student per line (a 'student' column).")
+    text = read_user_file(path, _("the roster"), utf8_hint=_("Save the CSV as UTF-8."), encoding="utf-8-sig",
+                          missing_hint=_("Give a CSV file with one student per line (a 'student' column)."))
     lines = text.splitlines()
     try:  # French spreadsheets write ';' between columns
         delimiter = csv.Sniffer().sniff(lines[0] if lines else "", delimiters=",;\t").delimiter
@@ -62,9 +64,11 @@ def read_roster(path: Path) -> list[str]:
     try:
         rows = list(csv.reader(lines, delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        raise UserError(f"The roster {path} is not a readable CSV: {exc}.", hint="One student per line.") from exc
+        raise UserError(_("The roster {path} is not a readable CSV: {error}.").format(path=path, error=exc),
+                        hint=_("One student per line.")) from exc
     if not rows:
-        raise UserError(f"The roster {path} is empty.", hint="One student per line, with a 'student' header.")
+        raise UserError(_("The roster {path} is empty.").format(path=path),
+                        hint=_("One student per line, with a 'student' header."))
     header = [h.strip().lower() for h in rows[0]]
     column = next((header.index(c) for c in COLUMNS if c in header), None)
     first = next((header.index(c) for c in FIRST_NAMES if c in header), None)
@@ -73,7 +77,7 @@ def read_roster(path: Path) -> list[str]:
         column = None  # "prénom" + "nom": the student is both
     body = rows[1:] if column is not None or first is not None else rows
     students: list[str] = []
-    for number, row in enumerate(body, start=2 if body is not rows else 1):
+    for line, row in enumerate(body, start=2 if body is not rows else 1):
         if first is not None and last is not None and column is None:
             cell = " ".join(row[i].strip() for i in (first, last) if len(row) > i)
         else:
@@ -84,13 +88,14 @@ def read_roster(path: Path) -> list[str]:
         try:
             check_student(name)
         except UserError as exc:
-            raise UserError(f"{path}, line {number}: {cell!r} gives no usable student name.",
-                            hint=exc.hint) from exc
+            raise UserError(_("{path}, line {line}: {cell!r} gives no usable student name.").format(
+                            path=path, line=line, cell=cell), hint=exc.hint) from exc
         if name in students:
-            raise UserError(f"{path}, line {number}: {name} appears twice.", hint="Make each student unique.")
+            raise UserError(_("{path}, line {line}: {name} appears twice.").format(path=path, line=line, name=name),
+                            hint=_("Make each student unique."))
         students.append(name)
     if not students:
-        raise UserError(f"The roster {path} names no student.", hint="One student per line.")
+        raise UserError(_("The roster {path} names no student.").format(path=path), hint=_("One student per line."))
     return students
 
 
@@ -129,8 +134,9 @@ def teardown_estimate(workshop_id: str, target: Target, students: int) -> str | 
         return None
     interval = PACED[("apigateway", "delete_rest_api")]
     minutes = (apis - 1) * interval / 60
-    return (f"API Gateway deletes one REST API every {interval:g} s per account: the {apis} APIs of the class "
-            f"take about {minutes:.0f} min" if apis > 1 else None)
+    return (_("API Gateway deletes one REST API every {interval} s per account: the {apis} APIs of the class "
+              "take about {minutes} min").format(interval=f"{interval:g}", apis=apis, minutes=number(minutes, 0))
+            if apis > 1 else None)
 
 
 def _context(workshop_id: str, target: Target, student: str, lang: str) -> DeployContext:
@@ -255,10 +261,18 @@ def class_status(target: str, workshop_id: str, students: list[str]) -> list[dic
     return rows
 
 
+# The grades CSV is read by programs (a spreadsheet import, a gradebook script, csv.DictReader):
+# its header row holds the machine column names, the same in every language, and the values
+# stay machine-readable (score with a dot, check ids, counts). The one human column is
+# ``error``: its text is codecraft's message in the chosen language. Nothing is added in French
+# (a second, translated header row would be read as a student by those programs).
+GRADES_COLUMNS = ("student", "workshop", "score", "passed", "total", "failed_checks", "error")
+
+
 def write_grades(path: Path, workshop_id: str, runs: list[StudentRun]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", "workshop", "score", "passed", "total", "failed_checks", "error"])
+        writer.writerow(GRADES_COLUMNS)
         for run in runs:
             writer.writerow([run.student, workshop_id, "" if run.score is None else f"{run.score:g}",
                              run.passed, run.total, " ".join(run.failed_checks), run.error])

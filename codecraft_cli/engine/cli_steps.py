@@ -19,45 +19,34 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import paths
-from ..i18n import text
+from ..i18n import _, text
 from ..resources import handler_for
 from ..resources.base import Call, Observed, Step, Var
 from ..workshop.model import REF_RE, ResourceSpec, Workshop
 from .cli_command import capture, command, query, raw, var, variables_in
 from .narrate import OfflineContext
 
-TEXTS = {
-    "en": {
-        "head": "# {title}: the steps as AWS CLI commands (bash), from codecraft's own plans.",
-        "where": "# On the emulator: eval \"$(codecraft local env)\" first (or use `codecraft aws ...` "
-                 "for `aws ...`); on an AWS account: your usual credentials.",
-        "requires": "# Needs {reqs} first (codecraft show {req} --as cli, in the same shell): "
-                    "its variables are used here.",
-        "step": "Step {n}: {title}",
-        "zip": "# The function's package: a zip of lambda_src/{source}",
-        "deps": "# its dependencies, for Lambda's platform (Linux x86_64, Python 3.12)",
-        "earlier": "# Values from earlier steps (done already):",
-        "unknown": "# {var}: set it from step {n} (codecraft show {w} --as cli)",
-        "lookup": "# The default VPC and its subnets (looked up, nothing created)",
-        "nothing": "# Nothing to create here: try it, then check it with codecraft verify {w}",
-        "by_console": "# {type}: no CLI form here, follow the console steps (codecraft show)",
-    },
-    "fr": {
-        "head": "# {title} : les étapes en commandes AWS CLI (bash), tirées des plans de codecraft.",
-        "where": "# Sur l'émulateur : d'abord eval \"$(codecraft local env)\" (ou `codecraft aws ...` "
-                 "au lieu de `aws ...`) ; sur un compte AWS : vos identifiants habituels.",
-        "requires": "# Il faut d'abord {reqs} (codecraft show {req} --as cli, dans le même shell) : "
-                    "ses variables servent ici.",
-        "step": "Étape {n} : {title}",
-        "zip": "# Le paquet de la fonction : un zip de lambda_src/{source}",
-        "deps": "# ses dépendances, pour la plateforme de Lambda (Linux x86_64, Python 3.12)",
-        "earlier": "# Valeurs des étapes précédentes (déjà faites) :",
-        "unknown": "# {var} : à définir d'après l'étape {n} (codecraft show {w} --as cli)",
-        "lookup": "# Le VPC par défaut et ses sous-réseaux (consultés, rien n'est créé)",
-        "nothing": "# Rien à créer ici : essayez, puis vérifiez avec codecraft verify {w}",
-        "by_console": "# {type} : pas de forme CLI ici, suivez les étapes de la console (codecraft show)",
-    },
-}
+
+def _words() -> dict[str, str]:
+    """The script's own comments, in the current language (the workshop's texts come from its YAML)."""
+    return {
+        "head": _("# {title}: the steps as AWS CLI commands (bash), from codecraft's own plans."),
+        "where": _("# On the emulator: {command} first (or use `codecraft aws ...` "
+                   "for `aws ...`); on an AWS account: your usual credentials.").format(
+                       command='eval "$(codecraft local env)"'),
+        "requires": _("# Needs {reqs} first (codecraft show {req} --as cli, in the same shell): "
+                      "its variables are used here."),
+        "step": _("Step {n}: {title}"),
+        "zip": _("# The function's package: a zip of lambda_src/{source}"),
+        "deps": _("# its dependencies, for Lambda's platform (Linux x86_64, Python 3.12)"),
+        "earlier": _("# Values from earlier steps (done already):"),
+        "unknown": _("# {var}: set it from step {n} (codecraft show {w} --as cli)"),
+        "lookup": _("# The default VPC and its subnets (looked up, nothing created)"),
+        "nothing": _("# Nothing to create here: try it, then check it with codecraft verify {w}"),
+        "by_console": _("# {type}: no CLI form here, follow the console steps (codecraft show)"),
+    }
+
+
 PREAMBLE = [
     "set -euo pipefail",
     # AWS CLI v1 sends some services to their AWS endpoint whatever AWS_ENDPOINT_URL says
@@ -176,7 +165,7 @@ def _vars_in_step(value: Any, out: list[tuple[str, tuple[str, ...]]]) -> None:
 class _Script:
     def __init__(self, workshop: Workshop, lang: str, student: str | None, used: set[str] | None) -> None:
         self.w, self.lang, self.used = workshop, lang, used
-        self.words = TEXTS.get(lang, TEXTS["en"])
+        self.words = _words()
         self.ctx = _ScriptContext(region=var("REGION"), account_id=var("ACCOUNT_ID"), student=student)
         self.uses: set[str] = set()
         self.defines: set[str] = set()
@@ -192,7 +181,7 @@ class _Script:
             for res in (r for r in self.w.resources if r.step == step.id):
                 self.uses, self.defines = set(), set()
                 lines = self.resource(res)
-                item.lines += [f"# {handler_for(res.type).info.console} · {res.id}", *lines]
+                item.lines += [f"# {_(handler_for(res.type).info.console)} · {res.id}", *lines]
                 item.uses |= self.uses
                 item.defines |= self.defines
             if not item.lines:
@@ -353,7 +342,7 @@ def _used_by_others(workshop_id: str) -> set[str]:
 def cli_script(workshop: Workshop, lang: str = "en", student: str | None = None,
                only_step: str | None = None, known: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """The bash script (``only_step``: that step alone, earlier values from ``known`` outputs)."""
-    words = TEXTS.get(lang, TEXTS["en"])
+    words = _words()
     steps = cli_steps(workshop, lang, student)
     lines = ["#!/usr/bin/env bash", words["head"].format(title=text(workshop.title, lang)), words["where"]]
     if workshop.requires:

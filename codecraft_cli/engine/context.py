@@ -11,6 +11,7 @@ from typing import Any
 
 from ..aws.clients import Clients, Target
 from ..errors import UserError
+from ..i18n import _
 from ..resources.base import TAG_EXPIRES
 from ..workshop.model import Workshop
 from . import packaging
@@ -24,9 +25,9 @@ def check_student(student: str | None) -> str | None:
         return None
     if not STUDENT_RE.fullmatch(student):
         raise UserError(
-            f"Invalid student name {student!r}.",
-            hint="Use 1-20 lowercase letters, digits or hyphens, starting with a letter "
-            "(it becomes part of every resource name), e.g. --student alice.",
+            _("Invalid student name {student!r}.").format(student=student),
+            hint=_("Use 1-20 lowercase letters, digits or hyphens, starting with a letter "
+                   "(it becomes part of every resource name), e.g. --student alice."),
         )
     return student
 

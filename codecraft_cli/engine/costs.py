@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..i18n import _, number
 from ..resources import all_handlers
 
 
@@ -26,7 +27,7 @@ def deployment_cost(records: Mapping[str, Mapping[str, Any]], region: str) -> tu
         got = resource_cost(str(rec.get("type")), rec.get("outputs") or {}, region)
         if got:
             total += got[0]
-            parts.append(f"{got[1]} ${got[0]:.3f}/h")
+            parts.append(_("{what} ${price}/h").format(what=got[1], price=number(got[0], 3)))
     return total, parts
 
 

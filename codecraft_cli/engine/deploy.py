@@ -21,6 +21,7 @@ from typing import Any
 
 from ..aws.errors import translate
 from ..errors import AwsFailure, CodecraftError
+from ..i18n import _, ngettext
 from ..resources import all_handlers, handler_for
 from ..resources.plan import Step
 from ..workshop.model import ResourceSpec, dependency_order, resolve
@@ -139,7 +140,7 @@ class Deployer:
         handler = handler_for(res.type)
         name = handler.name(self.ctx, res) if handler.info.named else res.id
         result = ResourceResult(res.id, res.type, res.step, name, "planned")
-        with self._tracking(result, f"{handler.info.console}: {name}"):
+        with self._tracking(result, f"{_(handler.info.console)}: {name}"):
             with self._lock:
                 props = resolve(res.properties, self.outputs)
             handler.prepare(self.ctx, res, props)
@@ -186,9 +187,10 @@ class Deployer:
         observed = handler.observe(self.ctx, res, props)
         if observed.exists and handler.info.taggable and not self.ctx.owns(observed.tags):
             raise AwsFailure(
-                f"{handler.info.console}: {name} already exists and does not belong to this "
-                f"deployment ({self.ctx.deployment}); codecraft will not take it over.",
-                hint="Delete or rename that resource, or use --student to deploy under other names.",
+                _("{console}: {name} already exists and does not belong to this deployment ({deployment}); "
+                  "codecraft will not take it over.").format(console=_(handler.info.console), name=name,
+                                                             deployment=self.ctx.deployment),
+                hint=_("Delete or rename that resource, or use --student to deploy under other names."),
             )
         calls = handler.plan(self.ctx, res, props, observed)
 
@@ -217,11 +219,12 @@ class Deployer:
         handlers = all_handlers()
         result = ResourceResult(rid, record["type"], record.get("step", ""),
                                 str(record.get("outputs", {}).get("name") or rid), "deleted")
-        with self._tracking(result, f"deleting {result.type} {result.name}"):
+        with self._tracking(result, _("deleting {type} {name}").format(type=result.type, name=result.name)):
             handler = handlers.get(record["type"])
             if handler is None:
-                raise AwsFailure(f"Unknown resource type {record['type']} in {self.state.path}.",
-                                 hint="Upgrade codecraft, or delete the resource by hand.")
+                raise AwsFailure(_("Unknown resource type {type} in {path}.").format(type=record["type"],
+                                                                                     path=self.state.path),
+                                 hint=_("Upgrade codecraft, or delete the resource by hand."))
             if handler.info.lookup:  # found, not made (a default VPC): forgotten, never deleted
                 if not self.executor.dry_run:
                     self.state.remove(rid)
@@ -244,6 +247,11 @@ class Deployer:
             return
         rid, exc = failures[0]
         if isinstance(exc, CodecraftError):
-            extra = f" ({len(failures) - 1} more failed)" if len(failures) > 1 else ""
-            raise type(exc)(f"{rid}: {exc.message}{extra}", exc.hint) from exc
+            more = len(failures) - 1
+            if more:
+                message = ngettext("{id}: {message} ({count} more failed)", "{id}: {message} ({count} more failed)",
+                                   more).format(id=rid, message=exc.message, count=more)
+            else:
+                message = f"{rid}: {exc.message}"
+            raise type(exc)(message, exc.hint) from exc
         raise exc

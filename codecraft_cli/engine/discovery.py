@@ -28,6 +28,7 @@ from functools import partial
 from typing import Any
 
 from ..errors import UserError
+from ..i18n import _
 from ..workshop.model import ResourceSpec, Workshop
 from .discovery_links import best_effort, follow_links, name_is_open, ref
 
@@ -176,9 +177,9 @@ def _find_api(ctx: Any, api: ResourceSpec, routes: list[Wanted],
     candidates = [a for a in apis if a.get("name") == api_name] if api_name else apis
     if api_name and not candidates:
         names = sorted({str(a.get("name")) for a in apis})
-        raise UserError(f"No REST API named {api_name!r}.",
-                        hint=f"REST APIs here: {', '.join(names)}." if names else
-                        "There is no REST API at all on this target (check --region).")
+        raise UserError(_("No REST API named {api!r}.").format(api=api_name),
+                        hint=_("REST APIs here: {names}.").format(names=", ".join(names)) if names else
+                        _("There is no REST API at all on this target (check --region)."))
     ours = handler_for(api.type).name(ctx, api) if api.name else None
     best: tuple[tuple[int, bool, str], dict[str, Any], dict[int, str]] | None = None
     for item in candidates:

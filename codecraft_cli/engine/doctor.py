@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import paths
 from ..aws.clients import Clients, Target
+from ..i18n import _
 from ..resources import handler_for
 from ..workshop import all_workshops, load_workshop
 
@@ -41,23 +42,24 @@ def local_findings() -> list[Finding]:
     from ..local.mysql import INSTALL_HINT, mariadbd_path
 
     out = [Finding("python", sys.version_info >= (3, 11), f"Python {sys.version.split()[0]}",
-                   "Install Python 3.11 or newer.")]
+                   _("Install Python 3.11 or newer."))]
     missing = [m for m in ("moto", "boto3", "pymysql", "PIL", "werkzeug", "joserfc") if importlib.util.find_spec(m) is None]
-    out.append(Finding("packages", not missing, "all installed" if not missing else f"missing: {', '.join(missing)}",
-                       "Reinstall: python3 -m pip install -e ."))
+    out.append(Finding("packages", not missing, _("all installed") if not missing
+                       else _("missing: {packages}").format(packages=", ".join(missing)),
+                       _("Reinstall: python3 -m pip install -e .")))
     home = paths.home()
     try:
         home.mkdir(parents=True, exist_ok=True)
         writable = os.access(home, os.W_OK)
     except OSError:
         writable = False
-    out.append(Finding("home", writable, str(home), "Set CODECRAFT_HOME to a writable folder."))
+    out.append(Finding("home", writable, str(home), _("Set CODECRAFT_HOME to a writable folder.")))
     binary = mariadbd_path()
-    out.append(Finding("mariadbd", binary is not None, binary or "not installed (RDS workshops need it locally)",
-                       INSTALL_HINT))
+    out.append(Finding("mariadbd", binary is not None, binary or _("not installed (RDS workshops need it locally)"),
+                       _(INSTALL_HINT)))
     state = process.status()
-    out.append(Finding("emulator", True, f"running at {state['endpoint']}" if state["running"]
-                       else "not running (commands start it when needed)"))
+    out.append(Finding("emulator", True, _("running at {endpoint}").format(endpoint=state["endpoint"])
+                       if state["running"] else _("not running (commands start it when needed)")))
     return out
 
 
@@ -72,13 +74,15 @@ def aws_findings(target: Target, workshop_ids: list[str]) -> list[Finding]:
         failure = translate(exc, "sts.get_caller_identity")
         return [Finding("credentials", False, failure.message, failure.hint or "")]
     arn = str(identity.get("Arn"))
-    out.append(Finding("credentials", True, f"{arn} (account {identity.get('Account')})"))
+    out.append(Finding("credentials", True, _("{arn} (account {account})").format(arn=arn,
+                                                                                   account=identity.get("Account"))))
     lab = clients.learner_lab
-    out.append(Finding("learner lab", True, "AWS Academy Learner Lab detected: functions use LabRole; the session "
-                       "lasts 4 hours" if lab else "not a Learner Lab account"))
+    out.append(Finding("learner lab", True, _("AWS Academy Learner Lab detected: functions use LabRole; the session "
+                                              "lasts 4 hours") if lab else _("not a Learner Lab account")))
     region_ok = not lab or target.region in LEARNER_LAB_REGIONS
     out.append(Finding("region", region_ok, target.region,
-                       f"Learner Lab works in {' or '.join(LEARNER_LAB_REGIONS)} only: pass --region us-east-1."))
+                       _("Learner Lab works in {first} or {second} only: pass --region us-east-1.").format(
+                           first=LEARNER_LAB_REGIONS[0], second=LEARNER_LAB_REGIONS[1])))
     actions = needed_permissions(workshop_ids)
     source = _policy_source(arn)
     try:
@@ -88,13 +92,16 @@ def aws_findings(target: Target, workshop_ids: list[str]) -> list[Finding]:
                          if r.get("EvalDecision") != "allowed"})
         if lab:  # LabRole replaces role creation there
             denied = [a for a in denied if not a.startswith("iam:")]
-        out.append(Finding("permissions", not denied, f"{len(actions) - len(denied)}/{len(actions)} actions allowed"
-                           + (f"; denied: {', '.join(denied[:8])}{' …' if len(denied) > 8 else ''}" if denied else ""),
-                           "Ask for these permissions, or use the embedded emulator (--target local)."))
+        allowed = _("{allowed}/{total} actions allowed").format(allowed=len(actions) - len(denied), total=len(actions))
+        listed = ", ".join(denied[:8]) + (" …" if len(denied) > 8 else "")
+        out.append(Finding("permissions", not denied,
+                           _("{allowed}; denied: {actions}").format(allowed=allowed, actions=listed) if denied
+                           else allowed,
+                           _("Ask for these permissions, or use the embedded emulator (--target local).")))
     except Exception as exc:
         code = error_code(exc)
-        out.append(Finding("permissions", True, f"not checked: simulation refused ({code or exc})",
-                           "A setup will say which call is denied, if one is."))
+        out.append(Finding("permissions", True, _("not checked: simulation refused ({reason})").format(
+                           reason=code or exc), _("A setup will say which call is denied, if one is.")))
     return out
 
 

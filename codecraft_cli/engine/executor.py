@@ -21,6 +21,7 @@ from ..aws.invoke import invocation_result
 from ..aws.retry import PACED, Pacer
 from ..aws.tombstones import forget_deleted, remember_deleted
 from ..errors import AwsFailure
+from ..i18n import _, number
 from ..resources.plan import Call, Step, Var, Wait
 from .context import DeployContext
 
@@ -89,8 +90,9 @@ class Executor:
             return
         delay = self.pacer.reserve(f"{self.ctx.account_id}/{self.ctx.region}/{call.method}", interval)
         if delay > 0:
-            self.notify(f"{call.service}.{call.method}: AWS allows one every {interval:g} s per account; "
-                        f"waiting {delay:.0f} s")
+            self.notify(_("{call}: AWS allows one every {interval} s per account; waiting {delay} s").format(
+                call=f"{call.service}.{call.method}", interval=_short(interval),
+                delay=number(delay, 0)))
             self.sleep(delay)
 
     def _call(self, call: Call, params: dict[str, Any]) -> Any:
@@ -114,12 +116,19 @@ class Executor:
                     return None
                 if call.retry and call.retry.should_retry(code, str(exc), attempt):
                     delay = call.retry.wait(attempt)
-                    self.notify(f"{call.service}.{call.method}: {call.retry.why or code}; retrying in {delay:g} s "
-                                f"(attempt {attempt + 1}/{call.retry.attempts}, at most "
-                                f"{call.retry.budget() / 60:.0f} min)")
+                    self.notify(_("{call}: {why}; retrying in {delay} s (attempt {attempt}/{attempts}, at most "
+                                  "{minutes} min)").format(
+                        call=f"{call.service}.{call.method}", why=_(call.retry.why) if call.retry.why else code,
+                        delay=_short(delay), attempt=attempt + 1,
+                        attempts=call.retry.attempts, minutes=number(call.retry.budget() / 60, 0)))
                     self.sleep(delay)
                     continue
                 raise translate(exc, f"{call.service}.{call.method}", self.ctx.is_local) from exc
+
+
+def _short(value: float) -> str:
+    """A number of seconds as ``:g`` writes it (30, 2.5), in the reader's notation (2,5 in French)."""
+    return number(value, 0) if value == int(value) else number(value, 2).rstrip("0")
 
 
 class DisplayExecutor(Executor):

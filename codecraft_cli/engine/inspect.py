@@ -10,9 +10,21 @@ from typing import Any
 
 from ..aws.clients import Clients
 from ..errors import UserError
+from ..i18n import N_, _
 from .session import open_context, open_target
 from .settings import Settings
 
+# what ``inspect`` reads, as the error messages name it (``kind``: the code's word, not shown)
+_NO_SUCH = {"table": (N_("No table named {name!r}."), N_("Existing tables: {names}"),
+                      N_("There is no table at all: run `codecraft setup <workshop>` first (or check --region).")),
+            "queue": (N_("No queue named {name!r}."), N_("Existing queues: {names}"),
+                      N_("There is no queue at all: run `codecraft setup <workshop>` first (or check --region).")),
+            "bucket": (N_("No bucket named {name!r}."), N_("Existing buckets: {names}"),
+                       N_("There is no bucket at all: run `codecraft setup <workshop>` first (or check --region).")),
+            "topic": (N_("No topic named {name!r}."), N_("Existing topics: {names}"),
+                      N_("There is no topic at all: run `codecraft setup <workshop>` first (or check --region).")),
+            "function": (N_("No logs for a function named {name!r}."), N_("Functions with logs: {names}"),
+                         N_("No function has logs yet: set up a workshop and call its API (codecraft test-api)."))}
 # the error codes that mean "no such table/queue/bucket/topic/log group"
 _NOT_FOUND = ("ResourceNotFoundException", "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue",
               "NoSuchBucket", "NotFound", "NotFoundException")
@@ -36,13 +48,10 @@ def _reading(what: str, kind: str, name: str, existing: Callable[[], Iterable[st
         except Exception:  # listing is a courtesy: say what is known
             names = []
         listed = f"{', '.join(names[:15])}{' …' if len(names) > 15 else ''}."
-        if kind == "function":  # a log group appears with the function's first run
-            raise UserError(f"No logs for a function named {name!r}.",
-                            hint=f"Functions with logs: {listed}" if names else
-                            "No function has logs yet: set up a workshop and call its API (codecraft test-api).") from exc
-        hint = (f"Existing {kind}s: {listed}" if names
-                else f"There is no {kind} at all: run `codecraft setup <workshop>` first (or check --region).")
-        raise UserError(f"No {kind} named {name!r}.", hint=hint) from exc
+        # a function's log group appears with the function's first run
+        message, some, none = _NO_SUCH[kind]
+        raise UserError(_(message).format(name=name),
+                        hint=_(some).format(names=listed) if names else _(none)) from exc
 
 
 def _iso(millis: str) -> str:
@@ -155,8 +164,9 @@ def _db_function(ctx: Any) -> str:
                 if if_exists(lambda: ctx.client("lambda").get_function(FunctionName=name),
                              ("ResourceNotFoundException",)):
                     return str(name)
-    raise UserError(f"No database is deployed for {ctx.workshop.id}.",
-                    hint=f"Run `codecraft setup {ctx.workshop.id}` first (it sets up its prerequisites).")
+    raise UserError(_("No database is deployed for {workshop}.").format(workshop=ctx.workshop.id),
+                    hint=_("Run `codecraft setup {workshop}` first (it sets up its prerequisites).").format(
+                        workshop=ctx.workshop.id))
 
 
 def api(settings: Settings, workshop: str, student: str | None, api_name: str | None) -> dict[str, Any]:
@@ -169,14 +179,15 @@ def api(settings: Settings, workshop: str, student: str | None, api_name: str | 
 
     w = load_workshop(workshop)
     if not w.api:
-        raise UserError(f"The workshop {w.id} has no REST API.", hint="Pick a workshop with an API.")
+        raise UserError(_("The workshop {workshop} has no REST API.").format(workshop=w.id),
+                        hint=_("Pick a workshop with an API."))
     ctx = open_context(w, open_target(settings), student, settings.lang)
     outputs = ctx.known_outputs()
     found = discover(ctx, w, outputs, api_name=api_name)
     if not found.get(w.api + API_ID) and not (outputs.get(w.api) or {}).get("id"):
-        raise UserError(f"No REST API here serves the routes of {w.id}.",
-                        hint=f"Build it (`codecraft show {w.id}`), run `codecraft setup {w.id}`, "
-                        "or name it with --api NAME.")
+        raise UserError(_("No REST API here serves the routes of {workshop}.").format(workshop=w.id),
+                        hint=_("Build it (`codecraft show {workshop}`), run `codecraft setup {workshop}`, "
+                               "or name it with --api NAME.").format(workshop=w.id))
     api_id, stage = stage_of(w, outputs, found)
     client = ctx.client("apigateway")
     name = found.get(w.api) or (outputs.get(w.api) or {}).get("name")

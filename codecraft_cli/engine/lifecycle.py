@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import AwsFailure, UserError
+from ..i18n import _, ngettext, number
 from ..workshop.model import Workshop
 from .context import DeployContext, check_student
 from .deploy import Deployer, Event, ResourceResult
@@ -72,7 +73,7 @@ def parse_duration(value: str) -> float:
     """'90m', '4h', '2d' -> seconds."""
     found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", value.lower())
     if not found:
-        raise UserError(f"Invalid duration {value!r}.", hint="Write it like 90m, 4h or 2d.")
+        raise UserError(_("Invalid duration {value!r}.").format(value=value), hint=_("Write it like 90m, 4h or 2d."))
     return float(found.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[found.group(2)]
 
 
@@ -87,9 +88,12 @@ def cost_line(workshops: list[Workshop], region: str, students: int = 1) -> tupl
         parts += what
     total *= students
     if not parts:
-        return 0.0, "nothing bills by the hour (pay-per-request services only)"
-    per = f" × {students} students" if students > 1 else ""
-    return total, f"about ${total:.3f}/hour{per} while it exists ({'; '.join(parts)})"
+        return 0.0, _("nothing bills by the hour (pay-per-request services only)")
+    if students > 1:
+        return total, ngettext("about ${cost}/hour × {count} student while it exists ({parts})",
+                               "about ${cost}/hour × {count} students while it exists ({parts})", students).format(
+            cost=number(total, 3), count=students, parts="; ".join(parts))
+    return total, _("about ${cost}/hour while it exists ({parts})").format(cost=number(total, 3), parts="; ".join(parts))
 
 
 def steps_between(workshop: Workshop, start: str | None, end: str | None) -> list[Any]:
@@ -97,7 +101,8 @@ def steps_between(workshop: Workshop, start: str | None, end: str | None) -> lis
     ids = [step.id for step in workshop.steps]
     for value in (start, end):
         if value is not None and value not in ids:
-            raise UserError(f"Unknown step {value!r} in {workshop.id}.", hint=f"Steps: {', '.join(ids)}.")
+            raise UserError(_("Unknown step {step!r} in {workshop}.").format(step=value, workshop=workshop.id),
+                            hint=_("Steps: {steps}.").format(steps=", ".join(ids)))
     lo = ids.index(start) if start else 0
     hi = ids.index(end) if end else len(ids) - 1
     return list(workshop.steps[lo: hi + 1])
@@ -128,14 +133,16 @@ def setup(settings: Settings, request: SetupRequest, reporter: Reporter) -> Setu
         from .doctor import LEARNER_LAB_REGIONS
 
         if target.region not in LEARNER_LAB_REGIONS:
-            raise UserError(f"AWS Academy Learner Lab accounts work in {' and '.join(LEARNER_LAB_REGIONS)} only, "
-                            f"not {target.region}.", hint="Pass --region us-east-1.")
+            raise UserError(_("AWS Academy Learner Lab accounts work in {first} and {second} only, not {region}.")
+                            .format(first=LEARNER_LAB_REGIONS[0], second=LEARNER_LAB_REGIONS[1], region=target.region),
+                            hint=_("Pass --region us-east-1."))
         reporter.note("learner_lab")
     if not target.is_local and not request.dry_run:
         cost, line = cost_line([w], target.region)
         reporter.note("cost", line=line)
-        reporter.confirm(f"Create the resources of {w.id} in {place}"
-                         + (f" (≈ ${cost:.3f}/h)" if cost else "") + "?", required=True)
+        question = (_("Create the resources of {workshop} in {place} (≈ ${cost}/h)?") if cost
+                    else _("Create the resources of {workshop} in {place}?"))
+        reporter.confirm(question.format(workshop=w.id, place=place, cost=number(cost, 3)), required=True)
     if request.step_by_step:
         results = reporter.step_by_step(ctx, state, steps)
         return None if results is None else ChecksReport(w.id, results)
@@ -154,7 +161,9 @@ def setup(settings: Settings, request: SetupRequest, reporter: Reporter) -> Setu
 
 
 def where(ctx: DeployContext) -> str:
-    return "the embedded emulator" if ctx.is_local else f"AWS account {ctx.account_id} ({ctx.region})"
+    if ctx.is_local:
+        return _("the embedded emulator")
+    return _("AWS account {account} ({region})").format(account=ctx.account_id, region=ctx.region)
 
 
 def executor_for(ctx: DeployContext, dry_run: bool) -> Any:
@@ -171,12 +180,13 @@ def teardown(settings: Settings, request: TeardownRequest, reporter: Reporter) -
         return sweep(settings, request, reporter)
     workshop, student = request.workshop, request.student
     if not workshop and not request.all and not request.expired:
-        raise UserError("Name the workshop to tear down, or pass --all or --expired.",
-                        hint="e.g. `codecraft teardown anycompany-orders --yes`; "
-                        "`codecraft status` lists what is deployed.")
+        raise UserError(_("Name the workshop to tear down, or pass --all or --expired."),
+                        hint=_("e.g. `codecraft teardown anycompany-orders --yes`; "
+                               "`codecraft status` lists what is deployed."))
     if workshop and request.all:
-        raise UserError(f"Both a workshop ({workshop}) and --all were given.",
-                        hint=f"`codecraft teardown {workshop}` for that one, `codecraft teardown --all` for everything.")
+        raise UserError(_("Both a workshop ({workshop}) and --all were given.").format(workshop=workshop),
+                        hint=_("`codecraft teardown {workshop}` for that one, `codecraft teardown --all` for "
+                               "everything.").format(workshop=workshop))
     check_student(student)
     target = open_target(settings)
     deployments = Deployments(target.name, target.region)
@@ -190,7 +200,8 @@ def teardown(settings: Settings, request: TeardownRequest, reporter: Reporter) -
     elif not request.dry_run:
         names = ", ".join(f"{s.data['workshop']}" + (f" ({s.data['student']})" if s.data.get("student") else "")
                           for s in states)
-        reporter.confirm(f"Delete every resource of {names} on the {target.name} target?",
+        reporter.confirm(_("Delete every resource of {names} on the {target} target?").format(
+                         names=names, target=target.name),
                          required=not target.is_local)
     report = TeardownReport(dry_run=request.dry_run, api_calls=0)
     for state in teardown_order(states, recorded):
@@ -220,8 +231,10 @@ def teardown_order(states: list[StateStore], recorded: list[StateStore]) -> list
         if any(s.data.get("student") == other.data.get("student") for s in states):
             needs = requires(name) & wanted
             if needs:
-                raise UserError(f"{name} uses {', '.join(sorted(needs))}: tearing that down first would break it.",
-                                hint=f"Tear down {name} first, or everything with `codecraft teardown --all`.")
+                raise UserError(_("{workshop} uses {required}: tearing that down first would break it.").format(
+                                workshop=name, required=", ".join(sorted(needs))),
+                                hint=_("Tear down {workshop} first, or everything with `codecraft teardown --all`.")
+                                .format(workshop=name))
     # dependants first, along whole chains (workshop3 -> workshop2 -> workshop1): a workshop's
     # rank is one more than the rank of the deepest one that requires it
     rank: dict[str, int] = {}
@@ -268,10 +281,13 @@ def sweep(settings: Settings, request: TeardownRequest, reporter: Reporter) -> T
     target = open_target(settings)
     ctx = open_context(w, target, student, settings.lang)
     found = find(ctx, workshop, student)
-    reporter.note("swept", found=found, who=(workshop or "every workshop") + (f", student {student}" if student else ""))
+    who = workshop or _("every workshop")
+    reporter.note("swept", found=found,
+                  who=_("{who}, student {student}").format(who=who, student=student) if student else who)
     failed: list[Any] = [f for f in found if f.problem]  # a look-up AWS refused
     if found and not request.dry_run:
-        reporter.confirm(f"Delete these {len(found)} resources?", required=not target.is_local)
+        reporter.confirm(ngettext("Delete {count} resource?", "Delete these {count} resources?", len(found))
+                         .format(count=len(found)), required=not target.is_local)
         delete(ctx, found, Executor(ctx))
         failed = [f for f in found if f.problem]
         if not failed:
@@ -288,11 +304,11 @@ def sweep(settings: Settings, request: TeardownRequest, reporter: Reporter) -> T
     report = TeardownReport([] if request.dry_run else items, [item(f) for f in failed]
                             + (items if request.dry_run else []), request.dry_run)
     if failed:  # the others are deleted: say which could not be, and stop with exit 3
-        raise AwsFailure(f"The sweep deleted {0 if request.dry_run else len(items)} resource(s); "
-                         f"{len(failed)} could not be looked up or deleted: "
-                         + "; ".join(f"{f.label} ({f.problem})" for f in failed[:3])
-                         + (" …" if len(failed) > 3 else ""),
-                         hint="Ask for the missing permissions (`codecraft doctor` lists them), then run the "
-                         "same sweep again: it finds what is left by its tags.")
+        which = "; ".join(f"{f.label} ({f.problem})" for f in failed[:3]) + (" …" if len(failed) > 3 else "")
+        raise AwsFailure(_("The sweep deleted {deleted} resource(s); {failed} could not be looked up or deleted: "
+                           "{which}").format(deleted=0 if request.dry_run else len(items), failed=len(failed),
+                                             which=which),
+                         hint=_("Ask for the missing permissions (`codecraft doctor` lists them), then run the "
+                                "same sweep again: it finds what is left by its tags."))
     return report
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ..aws.clients import LOCAL_CREDENTIALS
 from ..errors import UserError
+from ..i18n import _
 from .session import open_target
 from .settings import Settings
 
@@ -64,7 +65,8 @@ def render(env: LocalEnv, shell: str = "sh") -> str:
     """The lines a shell evaluates to take ``env`` (sh/bash/zsh, fish or PowerShell)."""
     shell = shell.lower()
     if shell not in SHELLS:
-        raise UserError(f"Unknown shell {shell!r}.", hint="Use --shell sh (bash, zsh), fish or powershell.")
+        raise UserError(_("Unknown shell {shell!r}.").format(shell=shell),
+                        hint=_("Use --shell sh (bash, zsh), fish or powershell."))
     if shell == "fish":
         lines = [f"set -gx {k} {shlex.quote(v)};" for k, v in env.variables.items()]
         lines += [f"set -e {k};" for k in env.unset]

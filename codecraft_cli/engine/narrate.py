@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.packaging import Artifact
+from ..i18n import _
 from ..resources import handler_for
 from ..resources.base import Call, Observed, Step, Wait
 from ..workshop.model import REF_RE, Workshop
@@ -79,5 +80,5 @@ def short(call: Step, keys: int = 2) -> str:
         text = str(value) if not isinstance(value, bytes) else "<zip>"
         shown.append(f"{key}={text if len(text) <= 40 else text[:37] + '...'}")
     more = ", ..." if len(call.params) > keys else ""
-    return f"{call.service}.{call.action}{' (wait)' if isinstance(call, Wait) else ''}" \
-           f"({', '.join(shown)}{more})"
+    wait = " " + _("(wait)") if isinstance(call, Wait) else ""
+    return f"{call.service}.{call.action}{wait}({', '.join(shown)}{more})"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import AwsFailure, UserError
+from ..i18n import _
 
 MAX_ZIPPED = 50 * 1024 * 1024  # direct upload limit
 MAX_UNZIPPED = 250 * 1024 * 1024
@@ -67,8 +68,9 @@ def _shared_files(folder: Path) -> list[Path]:
     files = [folder.parent / "shared" / name for name in names]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
-        raise UserError(f"{listing} names missing shared modules: {', '.join(missing)}.",
-                        hint="List file names of lambda_src/shared/, one per line.")
+        raise UserError(_("{listing} names missing shared modules: {missing}.").format(
+                        listing=listing, missing=", ".join(missing)),
+                        hint=_("List file names of lambda_src/shared/, one per line."))
     return files
 
 
@@ -95,7 +97,7 @@ def _requirements(folder: Path) -> list[str]:
 
 
 def _install_dependencies(folder: Path, target: Path) -> None:
-    _, implementation, version = PLATFORM
+    _platform, implementation, version = PLATFORM
     platforms = [arg for platform in PLATFORMS for arg in ("--platform", platform)]
     cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
            "--no-compile", *platforms, "--implementation", implementation,
@@ -104,9 +106,9 @@ def _install_dependencies(folder: Path, target: Path) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         raise AwsFailure(
-            f"Installing the dependencies of {folder.name} for the Lambda platform failed: "
-            + (proc.stderr.strip().splitlines() or ["pip failed"])[-1],
-            hint="Check lambda_src/<function>/requirements.txt and your access to PyPI.",
+            _("Installing the dependencies of {function} for the Lambda platform failed: {detail}").format(
+                function=folder.name, detail=(proc.stderr.strip().splitlines() or ["pip failed"])[-1]),
+            hint=_("Check lambda_src/<function>/requirements.txt and your access to PyPI."),
         )
 
 
@@ -126,8 +128,9 @@ def _zip(folder: Path, deps: Path | None) -> bytes:
             unzipped += len(data)
             zf.writestr(info, data)
     if unzipped > MAX_UNZIPPED:
-        raise UserError(f"The package of {folder.name} is {unzipped // 2**20} MB unzipped; "
-                        "Lambda allows 250 MB.", hint="Remove unused dependencies or use a layer.")
+        raise UserError(_("The package of {function} is {size} MB unzipped; Lambda allows 250 MB.").format(
+                        function=folder.name, size=unzipped // 2**20),
+                        hint=_("Remove unused dependencies or use a layer."))
     return buffer.getvalue()
 
 
@@ -149,8 +152,8 @@ def _build_into(folder: Path, zip_path: Path) -> None:
             _install_dependencies(folder, deps)
         data = _zip(folder, deps)
     if len(data) > MAX_ZIPPED:
-        raise UserError(f"The package of {folder.name} is {len(data) // 2**20} MB zipped; a direct "
-                        "upload allows 50 MB.", hint="Remove unused dependencies.")
+        raise UserError(_("The package of {function} is {size} MB zipped; a direct upload allows 50 MB.").format(
+                        function=folder.name, size=len(data) // 2**20), hint=_("Remove unused dependencies."))
     # a name of its own: another codecraft process may be writing the same package
     fd, tmp_name = tempfile.mkstemp(prefix=zip_path.name + ".", suffix=".tmp", dir=zip_path.parent)
     try:
@@ -166,8 +169,8 @@ def build(source: str, cache_dir: Path | None = None) -> Artifact:
     """The zip for lambda_src/<source>, from the cache when code and requirements are unchanged."""
     folder = paths.lambda_src_dir() / source
     if not folder.is_dir():
-        raise UserError(f"No Lambda source folder {folder}.",
-                        hint="The workshop's `source:` must name a folder under lambda_src/.")
+        raise UserError(_("No Lambda source folder {folder}.").format(folder=folder),
+                        hint=_("The workshop's `source:` must name a folder under lambda_src/."))
     cache = cache_dir or paths.build_dir()
     zip_path = cache / f"{source}-{content_hash(folder)}.zip"
     built = False

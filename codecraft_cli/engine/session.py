@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from ..aws.clients import DEFAULT_REGION, Clients, Target, open_session
 from ..errors import UserError
+from ..i18n import _
 from ..workshop.model import Workshop
 from .context import DeployContext, check_student
 from .settings import Settings
@@ -22,8 +23,8 @@ def resolve_region(options: Settings) -> str:
         return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
     region = open_session(options.profile, None).get_config_variable("region")
     if not region:
-        raise UserError("No AWS region configured.",
-                        hint="Pass --region us-east-1 (or set AWS_REGION / `aws configure`).")
+        raise UserError(_("No AWS region configured."),
+                        hint=_("Pass --region us-east-1 (or set AWS_REGION / `aws configure`)."))
     return str(region)
 
 
@@ -42,15 +43,17 @@ def check_region(region: str) -> str:
     import difflib
 
     close = difflib.get_close_matches(region, sorted(_KNOWN_REGIONS), n=1)
-    raise UserError(f"Unknown AWS region {region!r}.",
-                    hint=(f"Did you mean {close[0]}? " if close else "")
-                    + "Regions look like us-east-1 or eu-west-3 (AWS Academy Learner Lab: us-east-1 or us-west-2).")
+    regions = _("Regions look like us-east-1 or eu-west-3 (AWS Academy Learner Lab: us-east-1 or us-west-2).")
+    raise UserError(_("Unknown AWS region {region!r}.").format(region=region),
+                    hint=_("Did you mean {region}? {regions}").format(region=close[0], regions=regions) if close
+                    else regions)
 
 
 def open_target(options: Settings, start: bool = True,
                 on_start: Callable[[], None] | None = None) -> Target:
     if options.target not in TARGETS:
-        raise UserError(f"Unknown target {options.target!r}.", hint="Use --target local or --target aws.")
+        raise UserError(_("Unknown target {target!r}.").format(target=options.target),
+                        hint=_("Use --target local or --target aws."))
     region = resolve_region(options)
     if options.target == "aws":
         return Target("aws", region, options.profile)
@@ -65,7 +68,7 @@ def open_target(options: Settings, start: bool = True,
     current = process.status()
     if not current["running"] and on_start:
         on_start()
-    info, _ = process.start(region)
+    info, _started = process.start(region)
     return Target("local", region, None, info["endpoint"], info["gateway"])
 
 

@@ -153,10 +153,15 @@ def test_secrets_stay_managed_and_in_variables() -> None:
     assert re.search(r"--password \"\$\{[A-Z_]+\}\"", script)
 
 
-def test_french_texts_and_typography() -> None:
+def test_french_texts_and_typography(request: pytest.FixtureRequest) -> None:
+    from codecraft_cli.i18n import set_lang
+
+    set_lang("fr")  # the process speaks French (main() sets it from --lang)
+    request.addfinalizer(lambda: set_lang("en"))
     script = _script("anycompany-orders", "fr")
-    assert "# ── Étape 1 : Créer la table DynamoDB Orders" in script
-    assert "Sur l'émulateur : d'abord eval \"$(codecraft local env)\"" in script
+    # French typography: a no-break space before the colon
+    assert "# ── Étape 1\u00a0: Créer la table DynamoDB Orders" in script
+    assert "Sur l'émulateur\u00a0: d'abord eval \"$(codecraft local env)\"" in script
     assert "Step 1" not in script
 
 
@@ -184,10 +189,14 @@ class _Ctx:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_step_by_step_by_hand_on_the_emulator_points_to_the_cli(lang: str) -> None:
+def test_step_by_step_by_hand_on_the_emulator_points_to_the_cli(lang: str, request: pytest.FixtureRequest) -> None:
     from rich.console import Console
 
     from codecraft_cli.cli.stepper import StepByStep
+    from codecraft_cli.i18n import set_lang
+
+    set_lang(lang)  # the process speaks the context's language (main() sets it)
+    request.addfinalizer(lambda: set_lang("en"))
 
     topic = "arn:aws:sns:us-east-1:123456789012:OrderNotifications"
     # every earlier resource known from the state file: no look-up needed
