@@ -81,7 +81,7 @@ def queue(settings: Settings, name: str, limit: int) -> dict[str, Any]:
         return attrs, client.receive_message(QueueUrl=url, MaxNumberOfMessages=min(limit, 10), VisibilityTimeout=0,
                                              WaitTimeSeconds=0, AttributeNames=["SentTimestamp"])
 
-    attrs, got = _reading(f"sqs: reading {name}", "queue", name,
+    attrs, got = _reading(_("SQS: reading {queue}").format(queue=name), "queue", name,
                           lambda: [u.rsplit("/", 1)[-1] for u in client.list_queues().get("QueueUrls", [])], read)
     messages = []
     for msg in got.get("Messages", []):
@@ -97,7 +97,7 @@ def queue(settings: Settings, name: str, limit: int) -> dict[str, Any]:
 
 def bucket(settings: Settings, name: str, prefix: str, limit: int) -> dict[str, Any]:
     client = clients(settings).client("s3")
-    got = _reading(f"s3: listing {name}", "bucket", name,
+    got = _reading(_("S3: listing {bucket}").format(bucket=name), "bucket", name,
                    lambda: [b["Name"] for b in client.list_buckets().get("Buckets", [])],
                    lambda: client.list_objects_v2(Bucket=name, Prefix=prefix, MaxKeys=limit))
     objects = [{"key": o["Key"], "size": o["Size"], "last_modified": o["LastModified"].isoformat()}
@@ -109,7 +109,7 @@ def topic(settings: Settings, name: str) -> dict[str, Any]:
     found = clients(settings)
     client = found.client("sns")
     arn = f"arn:aws:sns:{found.region}:{found.account_id}:{name}"
-    attrs, subs = _reading(f"sns: reading {name}", "topic", name,
+    attrs, subs = _reading(_("SNS: reading {topic}").format(topic=name), "topic", name,
                            lambda: [t["TopicArn"].rsplit(":", 1)[-1] for t in client.list_topics().get("Topics", [])],
                            lambda: (client.get_topic_attributes(TopicArn=arn)["Attributes"],
                                     client.list_subscriptions_by_topic(TopicArn=arn).get("Subscriptions", [])))
@@ -122,7 +122,7 @@ def topic(settings: Settings, name: str) -> dict[str, Any]:
 def logs(settings: Settings, function: str, limit: int) -> dict[str, Any]:
     client = clients(settings).client("logs")
     group = f"/aws/lambda/{function}"
-    events = _reading(f"logs: reading {group}", "function", function,
+    events = _reading(_("CloudWatch Logs: reading {group}").format(group=group), "function", function,
                       lambda: [g["logGroupName"].rsplit("/", 1)[-1] for g in client.describe_log_groups(
                           logGroupNamePrefix="/aws/lambda/").get("logGroups", [])],
                       lambda: client.filter_log_events(logGroupName=group, limit=10_000).get("events", []))

@@ -107,7 +107,7 @@ def _install_dependencies(folder: Path, target: Path) -> None:
     if proc.returncode != 0:
         raise AwsFailure(
             _("Installing the dependencies of {function} for the Lambda platform failed: {detail}").format(
-                function=folder.name, detail=(proc.stderr.strip().splitlines() or ["pip failed"])[-1]),
+                function=folder.name, detail=(proc.stderr.strip().splitlines() or [_("pip failed")])[-1]),
             hint=_("Check lambda_src/<function>/requirements.txt and your access to PyPI."),
         )
 
