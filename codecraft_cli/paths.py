@@ -1,9 +1,13 @@
-"""Where codecraft keeps its files, and where it finds the workshops and Lambda sources."""
+"""Where codecraft keeps its files, where it finds the workshops and Lambda sources, and how it
+reads a file the user names."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+from .errors import UserError
+from .i18n import _
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -46,3 +50,15 @@ def workshops_dir() -> Path:
 
 def lambda_src_dir() -> Path:
     return _resource_root("lambda_src")
+
+
+def read_user_file(path: Path, what: str, utf8_hint: str, missing_hint: str, encoding: str = "utf-8") -> str:
+    """A text file the user named (``what``, already in the user's language: "the roster"), or one
+    UserError saying why not."""
+    try:
+        return path.read_text(encoding=encoding)
+    except UnicodeDecodeError as exc:
+        raise UserError(_("{path} is not UTF-8 text ({what}).").format(path=path, what=what), hint=utf8_hint) from exc
+    except OSError as exc:
+        raise UserError(_("Cannot read {what} {path}: {reason}.").format(what=what, path=path, reason=exc.strerror),
+                        hint=missing_hint) from exc

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AwsFailure
+from ..i18n import _
 from .errors import looks_like_academy
 
 from ..local.moto_adapter import ACCOUNT_ID as LOCAL_ACCOUNT_ID  # the emulator's (moto's) account
@@ -77,9 +78,9 @@ def open_session(profile: str | None, region: str | None, local: bool = False) -
         session.get_scoped_config()
     except Exception as exc:  # botocore.exceptions.ProfileNotFound and friends
         raise AwsFailure(
-            f"Cannot open the AWS profile {profile or session.profile!r}: {exc}",
-            hint="List your profiles with `aws configure list-profiles`, or "
-            + ("drop --profile." if profile else "unset AWS_PROFILE."),
+            _("Cannot open the AWS profile {profile!r}: {error}").format(profile=profile or session.profile, error=exc),
+            hint=_("List your profiles with `aws configure list-profiles`, or drop --profile.") if profile
+            else _("List your profiles with `aws configure list-profiles`, or unset AWS_PROFILE."),
         ) from exc
     return session
 

@@ -6,23 +6,24 @@ from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from ..errors import AwsFailure
+from ..i18n import N_, _
 
 T = TypeVar("T")
 
-_HINTS = {
-    "ExpiredToken": "Your AWS session has expired. On AWS Academy, open the Learner Lab, "
-    "click 'AWS Details' and copy fresh credentials into ~/.aws/credentials.",
-    "ExpiredTokenException": "Your AWS session has expired: refresh your credentials.",
-    "AccessDenied": "Your credentials lack this permission. Run `codecraft doctor` to see "
-    "which permissions the workshop needs.",
-    "AccessDeniedException": "Your credentials lack this permission. Run `codecraft doctor`.",
-    "UnrecognizedClientException": "The credentials are not valid for this account or region.",
-    "InvalidClientTokenId": "The credentials are not valid: check `aws configure list`.",
-    "CodecraftMariaDBMissing": "Install it with `sudo apt-get install mariadb-server`, then rerun.",
-    "DependencyViolation": "Lambda still holds network interfaces in this security group: AWS "
-    "releases them up to ~45 minutes after a function leaves the VPC. The state file keeps what "
-    "is pending: run `codecraft teardown` again later.",
-    "ThrottlingException": "AWS throttled the requests: wait a minute and run the command again.",
+_HINTS = {  # by AWS error code; English message ids, translated when shown
+    "ExpiredToken": N_("Your AWS session has expired. On AWS Academy, open the Learner Lab, "
+                       "click 'AWS Details' and copy fresh credentials into ~/.aws/credentials."),
+    "ExpiredTokenException": N_("Your AWS session has expired: refresh your credentials."),
+    "AccessDenied": N_("Your credentials lack this permission. Run `codecraft doctor` to see "
+                       "which permissions the workshop needs."),
+    "AccessDeniedException": N_("Your credentials lack this permission. Run `codecraft doctor`."),
+    "UnrecognizedClientException": N_("The credentials are not valid for this account or region."),
+    "InvalidClientTokenId": N_("The credentials are not valid: check `aws configure list`."),
+    "CodecraftMariaDBMissing": N_("Install it with `sudo apt-get install mariadb-server`, then rerun."),
+    "DependencyViolation": N_("Lambda still holds network interfaces in this security group: AWS "
+                              "releases them up to ~45 minutes after a function leaves the VPC. The state file keeps "
+                              "what is pending: run `codecraft teardown` again later."),
+    "ThrottlingException": N_("AWS throttled the requests: wait a minute and run the command again."),
 }
 
 
@@ -64,38 +65,41 @@ def translate(exc: BaseException, what: str, target_is_local: bool = False) -> A
     if isinstance(exc, bx.ClientError):
         code = error_code(exc)
         message = exc.response.get("Error", {}).get("Message", "") or str(exc)
-        hint = _HINTS.get(code, "Fix the cause above and run the same command again: "
-                          "codecraft resumes where it stopped.")
+        hint = _(_HINTS.get(code, N_("Fix the cause above and run the same command again: "
+                                     "codecraft resumes where it stopped.")))
         if code in ("AccessDenied", "AccessDeniedException") and "CreateRole" in message + what:
             # the Learner Lab's switch only where the caller looks like an Academy account: IAM's
             # denial names the caller ("User: arn:aws:sts::...:assumed-role/voclabs/..."); elsewhere
             # the permission is what is missing, and LabRole would not exist
-            hint = ("Creating IAM roles is denied here: this looks like an AWS Academy Learner Lab; rerun with "
-                    "CODECRAFT_LEARNER_LAB=1 to use the lab's LabRole." if looks_like_academy(message)
-                    else "Creating IAM roles is denied: ask for iam:CreateRole (`codecraft doctor` lists the "
-                    "permissions the workshop needs).")
+            hint = (_("Creating IAM roles is denied here: this looks like an AWS Academy Learner Lab; rerun with "
+                      "CODECRAFT_LEARNER_LAB=1 to use the lab's LabRole.") if looks_like_academy(message)
+                    else _("Creating IAM roles is denied: ask for iam:CreateRole (`codecraft doctor` lists the "
+                           "permissions the workshop needs)."))
         if code == "InvalidParameter" and "conflicting dns domain" in message.lower():
-            hint = ("AWS allows one interface endpoint with private DNS per service per VPC, and another one is "
-                    "being created or deleted there right now: run the same command again in a minute, and "
-                    "codecraft will share the endpoint (or wait for the old one to go).")
-        return AwsFailure(f"{what} failed: {code}: {message}", hint=hint)
+            hint = _("AWS allows one interface endpoint with private DNS per service per VPC, and another one is "
+                     "being created or deleted there right now: run the same command again in a minute, and "
+                     "codecraft will share the endpoint (or wait for the old one to go).")
+        return AwsFailure(_("{what} failed: {code}: {message}").format(what=what, code=code, message=message),
+                          hint=hint)
     if isinstance(exc, bx.NoCredentialsError | bx.PartialCredentialsError):
         return AwsFailure(
-            f"{what} failed: no AWS credentials found.",
-            hint="Run `aws configure` (or set AWS_PROFILE), or use the embedded emulator "
-            "with `--target local`.",
+            _("{what} failed: no AWS credentials found.").format(what=what),
+            hint=_("Run `aws configure` (or set AWS_PROFILE), or use the embedded emulator "
+                   "with `--target local`."),
         )
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectionClosedError | bx.ReadTimeoutError):
         hint = (
-            "The embedded emulator is not answering: run `codecraft local status`, "
-            "then `codecraft local start`."
+            _("The embedded emulator is not answering: run `codecraft local status`, "
+              "then `codecraft local start`.")
             if target_is_local
-            else "Check your network connection and the region (--region)."
+            else _("Check your network connection and the region (--region).")
         )
-        return AwsFailure(f"{what} failed: cannot reach the endpoint ({exc}).", hint=hint)
+        return AwsFailure(_("{what} failed: cannot reach the endpoint ({error}).").format(what=what, error=exc),
+                          hint=hint)
     if isinstance(exc, bx.WaiterError):
-        return AwsFailure(f"{what}: {exc}", hint="Look at the resource in the console, then rerun.")
-    return AwsFailure(f"{what} failed: {exc}", hint="Rerun with --debug for details.")
+        return AwsFailure(f"{what}: {exc}", hint=_("Look at the resource in the console, then rerun."))
+    return AwsFailure(_("{what} failed: {error}").format(what=what, error=exc),
+                      hint=_("Rerun with --debug for details."))
 
 
 def response_error(code: str, message: str = "", operation: str = "Op") -> Any:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import AwsFailure
+from ..i18n import _
 
 
 def invocation_result(response: Mapping[str, Any], function: str) -> dict[str, Any]:
@@ -15,6 +16,6 @@ def invocation_result(response: Mapping[str, Any], function: str) -> dict[str, A
     body = json.loads(raw or b"null")
     if response.get("FunctionError") or (isinstance(body, dict) and body.get("error")):
         message = (body.get("errorMessage") or body.get("error")) if isinstance(body, dict) else body
-        raise AwsFailure(f"The function {function} failed: {message}",
-                         hint=f"Look at its logs: `codecraft inspect logs {function}`.")
+        raise AwsFailure(_("The function {function} failed: {message}").format(function=function, message=message),
+                         hint=_("Look at its logs: `codecraft inspect logs {function}`.").format(function=function))
     return {**response, "Payload": body}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import paths
 from ..errors import UserError
+from ..i18n import _
 from .elements import parse_entry_points, parse_rubric, parse_steps
 from .model import Ref, ResourceSpec, Workshop, dependency_order, iter_refs
 from .problems import Problems
@@ -32,12 +33,12 @@ def parse(raw: Any, path: Path) -> Workshop:
     handlers = all_handlers()
     problems = Problems(path)
     if not isinstance(raw, Mapping):
-        raise UserError(f"{path}: a workshop file must be a YAML mapping (id, title, steps, ...).",
-                        hint="See workshops/anycompany-orders.yaml for the shape.")
+        raise UserError(_("{path}: a workshop file must be a YAML mapping (id, title, steps, ...).").format(path=path),
+                        hint=_("See workshops/anycompany-orders.yaml for the shape."))
     problems.unknown(raw.keys(), _TOP_KEYS, "")
     wid = raw.get("id")
     if not isinstance(wid, str) or not wid:
-        problems.add("", "'id' is required (a short name such as 'workshop2')")
+        problems.add("", _("'id' is required (a short name such as 'workshop2')"))
         wid = path.stem
     title = problems.lang_map(raw.get("title"), "", "title")
     steps = parse_steps(raw.get("steps"), handlers, problems)
@@ -55,7 +56,8 @@ def parse(raw: Any, path: Path) -> Workshop:
     for check in (c for s in steps for c in s.checks):
         for need in check.needs:
             if need not in by_id and need not in step_ids:
-                problems.add(f"step '{check.step}', check '{check.id}'", f"'needs' names no resource or step: {need}")
+                problems.add(_("step '{step}', check '{check}'").format(step=check.step, check=check.id),
+                             _("'needs' names no resource or step: {need}").format(need=need))
     rubric = parse_rubric(raw.get("rubric"), check_ids, problems)
     entry = parse_entry_points(raw, requires, by_id, problems)
     problems.raise_if_any()
@@ -71,20 +73,20 @@ def _check_references(resources: tuple[ResourceSpec, ...], by_id: Mapping[str, R
     ``${workshop:resource.attr}`` a prerequisite's; each ``depends_on`` a resource."""
     prerequisites: dict[str, Workshop | None] = {}
     for res in resources:
-        where = f"step '{res.step}', resource '{res.id}'"
+        where = _("step '{step}', resource '{resource}'").format(step=res.step, resource=res.id)
         for ref in iter_refs(res.properties):
             if ref.workshop is not None:
                 _check_external(ref, requires, prerequisites, where, problems)
                 continue
             target = by_id.get(ref.resource)
             if target is None:
-                problems.add(where, f"reference {ref} names no resource of this workshop")
+                problems.add(where, _("reference {ref} names no resource of this workshop").format(ref=ref))
             elif ref.attr not in handlers[target.type].outputs:
-                problems.add(where, f"reference {ref}: a {target.type} has no '{ref.attr}' "
-                             f"(it has: {', '.join(handlers[target.type].outputs)})")
+                problems.add(where, _("reference {ref}: a {type} has no '{attr}' (it has: {outputs})").format(
+                    ref=ref, type=target.type, attr=ref.attr, outputs=", ".join(handlers[target.type].outputs)))
         for dep in res.depends_on:
             if dep not in by_id:
-                problems.add(where, f"depends_on names no resource: {dep}")
+                problems.add(where, _("depends_on names no resource: {name}").format(name=dep))
 
 
 def _check_external(ref: Ref, requires: tuple[str, ...], cache: dict[str, Workshop | None],
@@ -93,7 +95,8 @@ def _check_external(ref: Ref, requires: tuple[str, ...], cache: dict[str, Worksh
     from ..resources import handler_for
 
     if ref.workshop not in prerequisites_of(requires):
-        problems.add(where, f"reference {ref} names {ref.workshop}, which is not in 'requires'")
+        problems.add(where, _("reference {ref} names {workshop}, which is not in 'requires'").format(
+            ref=ref, workshop=ref.workshop))
         return
     if ref.workshop not in cache:
         try:
@@ -102,15 +105,17 @@ def _check_external(ref: Ref, requires: tuple[str, ...], cache: dict[str, Worksh
             cache[ref.workshop] = None
     other = cache[ref.workshop]
     if other is None:
-        problems.add(where, f"reference {ref}: the workshop {ref.workshop} cannot be loaded")
+        problems.add(where, _("reference {ref}: the workshop {workshop} cannot be loaded").format(
+            ref=ref, workshop=ref.workshop))
         return
     try:
         target = other.resource(ref.resource)
     except KeyError:
-        problems.add(where, f"reference {ref}: {ref.workshop} has no resource {ref.resource}")
+        problems.add(where, _("reference {ref}: {workshop} has no resource {resource}").format(
+            ref=ref, workshop=ref.workshop, resource=ref.resource))
         return
     if ref.attr not in handler_for(target.type).outputs:
-        problems.add(where, f"reference {ref}: a {target.type} has no '{ref.attr}'")
+        problems.add(where, _("reference {ref}: a {type} has no '{attr}'").format(ref=ref, type=target.type, attr=ref.attr))
 
 
 def prerequisites_of(requires: tuple[str, ...]) -> list[str]:
@@ -155,21 +160,29 @@ def _load_workshop_file(path: Path) -> Workshop:
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
     except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror}.", hint="Check the path.") from exc
+        raise UserError(_("Cannot read {path}: {reason}.").format(path=path, reason=exc.strerror),
+                        hint=_("Check the path.")) from exc
     except UnicodeDecodeError as exc:
-        raise UserError(f"{path} is not UTF-8 text.", hint="Save the workshop file as UTF-8.") from exc
+        raise UserError(_("{path} is not UTF-8 text.").format(path=path),
+                        hint=_("Save the workshop file as UTF-8.")) from exc
     except RecursionError as exc:
-        raise UserError(f"{path} is nested too deeply.", hint="A workshop file has a few levels only.") from exc
+        raise _too_deep(path) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise UserError(f"{path}: invalid YAML{where}: {problem}.",
-                        hint="Check the indentation and quoting around that line.") from exc
+        problem = getattr(exc, "problem", None) or str(exc)  # PyYAML's own words
+        said = (_("{path}: invalid YAML (line {line}, column {column}): {problem}.").format(
+            path=path, line=mark.line + 1, column=mark.column + 1, problem=problem) if mark
+            else _("{path}: invalid YAML: {problem}.").format(path=path, problem=problem))
+        raise UserError(said, hint=_("Check the indentation and quoting around that line.")) from exc
     try:
         return parse(raw, path)
     except RecursionError as exc:
-        raise UserError(f"{path} is nested too deeply.", hint="A workshop file has a few levels only.") from exc
+        raise _too_deep(path) from exc
+
+
+def _too_deep(path: Path) -> UserError:
+    return UserError(_("{path} is nested too deeply.").format(path=path),
+                     hint=_("A workshop file has a few levels only."))
 
 
 def catalogue() -> list[Path]:
@@ -189,7 +202,7 @@ def load_workshop(ref: str) -> Workshop:
         return load_workshop_file(candidate)
     path = paths.workshops_dir() / f"{ref}.yaml"
     if not path.exists():
-        known = ", ".join(p.stem for p in catalogue()) or "none"
-        raise UserError(f"Unknown workshop {ref!r}.",
-                        hint=f"Known workshops: {known}. List them with `codecraft workshops`.")
+        known = ", ".join(p.stem for p in catalogue()) or _("none")
+        raise UserError(_("Unknown workshop {name!r}.").format(name=ref),
+                        hint=_("Known workshops: {known}. List them with `codecraft workshops`.").format(known=known))
     return load_workshop_file(path)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..i18n import _
+
 REF_RE = re.compile(r"\$\{(?:([a-z0-9][a-z0-9-]*):)?([A-Za-z_][A-Za-z0-9_]*)\.([a-z_]+)\}")
 
 
@@ -233,5 +235,5 @@ def dependency_order(resources: tuple[ResourceSpec, ...]) -> list[ResourceSpec]:
                 progress = True
         if not progress:
             cycle = ", ".join(res.id for res in pending)
-            raise ValueError(f"the references between these resources form a cycle: {cycle}")
+            raise ValueError(_("the references between these resources form a cycle: {cycle}").format(cycle=cycle))
     return placed

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UserError
+from ..i18n import _, ngettext
 
 
 class Problems:
@@ -20,14 +21,16 @@ class Problems:
         self.items: list[str] = []
 
     def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}" if where else message)
+        self.items.append(_("{where}: {problem}").format(where=where, problem=message) if where else message)
 
     def raise_if_any(self) -> None:
         if self.items:
             shown = "\n  ".join(self.items[:15])
-            more = f"\n  ... and {len(self.items) - 15} more" if len(self.items) > 15 else ""
-            raise UserError(f"{self.path}: the workshop definition is invalid:\n  {shown}{more}",
-                            hint="Fix the fields named above; nothing was sent to AWS.")
+            extra = len(self.items) - 15
+            more = "\n  " + ngettext("... and {count} more", "... and {count} more", extra).format(count=extra) \
+                if extra > 0 else ""
+            raise UserError(_("{path}: the workshop definition is invalid:").format(path=self.path) + f"\n  {shown}{more}",
+                            hint=_("Fix the fields named above; nothing was sent to AWS."))
 
     def lang_map(self, value: Any, where: str, field_name: str, required: bool = True) -> dict[str, str]:
         """A text in both languages: ``{fr: ..., en: ...}``, or one text for both."""
@@ -36,11 +39,11 @@ class Problems:
         if isinstance(value, str):
             return {"en": value, "fr": value}
         if not isinstance(value, Mapping) or not all(isinstance(v, str) for v in value.values()):
-            self.add(where, f"'{field_name}' must be a text or a mapping {{fr: ..., en: ...}}")
+            self.add(where, _("'{field}' must be a text or a mapping {{fr: ..., en: ...}}").format(field=field_name))
             return {}
         missing = [lang for lang in ("fr", "en") if lang not in value]
         if missing and required:
-            self.add(where, f"'{field_name}' lacks the language(s): {', '.join(missing)}")
+            self.add(where, _("'{field}' lacks the language(s): {langs}").format(field=field_name, langs=", ".join(missing)))
         return dict(value)
 
     def texts(self, value: Any, where: str, field_name: str) -> tuple[str, ...]:
@@ -48,7 +51,7 @@ class Problems:
         if value is None:
             return ()
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.add(where, f"'{field_name}' must be a list of names")
+            self.add(where, _("'{field}' must be a list of names").format(field=field_name))
             return ()
         return tuple(value)
 
@@ -56,7 +59,7 @@ class Problems:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.add(where, f"'{field_name}' must be a list")
+            self.add(where, _("'{field}' must be a list").format(field=field_name))
             return []
         return value
 
@@ -64,11 +67,12 @@ class Problems:
         """A mapping (None or empty: ``{}``); anything else is a problem and gives None."""
         value = value or {}
         if not isinstance(value, Mapping):
-            self.add(where, f"'{field_name}' must be a mapping")
+            self.add(where, _("'{field}' must be a mapping").format(field=field_name))
             return None
         return value
 
     def unknown(self, keys: Any, allowed: set[str], where: str) -> None:
         for key in keys:
             if key not in allowed:
-                self.add(where, f"unknown field '{key}' (expected one of: {', '.join(sorted(allowed))})")
+                self.add(where, _("unknown field '{key}' (expected one of: {known})").format(
+                    key=key, known=", ".join(sorted(allowed))))
