@@ -114,6 +114,7 @@ def setup(settings: Settings, request: SetupRequest, reporter: Reporter) -> Setu
     from ..workshop import load_workshop
 
     w = load_workshop(request.workshop)
+    ttl_asked = parse_duration(request.expires) if request.expires else None  # bad input before anything starts
     steps = steps_between(w, request.from_step, request.to_step)
     chosen = [res for step in steps for res in step.resources]
     target = open_target(settings, on_start=lambda: reporter.note("starting_emulator"))
@@ -124,7 +125,7 @@ def setup(settings: Settings, request: SetupRequest, reporter: Reporter) -> Setu
                                     step_by_step=False), reporter)
     ctx = open_context(w, target, request.student, settings.lang)
     state = state_for(ctx)
-    ttl = parse_duration(request.expires) if request.expires else (None if target.is_local else 24 * 3600.0)
+    ttl = ttl_asked if request.expires else (None if target.is_local else 24 * 3600.0)
     if ttl:
         ctx.expires_at = time.time() + ttl
         state.set_meta("expires_at", ctx.expires_at)

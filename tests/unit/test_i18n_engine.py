@@ -186,3 +186,15 @@ def test_roster_errors_in_french(french: None, tmp_path: Path) -> None:
     with pytest.raises(UserError) as got:
         read_roster(roster)
     assert got.value.message == f"{roster}, ligne 3{NBSP}: alice-martin apparaît deux fois."
+
+
+def test_a_bad_duration_is_refused_before_the_target_is_opened(french: None) -> None:
+    from codecraft_cli.engine.lifecycle import SetupRequest, setup
+    from codecraft_cli.engine.settings import Settings
+
+    # an unknown target would be refused when opened: the duration is judged first (bad input,
+    # exit 2, before any emulator starts or account is called)
+    with pytest.raises(UserError) as got:
+        setup(Settings(target="nowhere"), SetupRequest("anycompany-orders", expires="bientôt"),
+              reporter=None)  # type: ignore[arg-type]
+    assert got.value.message == "Durée 'bientôt' invalide."
