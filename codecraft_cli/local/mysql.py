@@ -20,9 +20,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import N_
 from .tls import ServerTLS, server_tls
 
-INSTALL_HINT = "Install it: `sudo apt-get install mariadb-server` (Debian/Ubuntu), then run the command again."
+# shown by doctor and setup in the user's language (``_(INSTALL_HINT)``); the emulator's own RDS
+# error answers carry it in English, as AWS's answers are
+INSTALL_HINT = N_("Install it: `sudo apt-get install mariadb-server` (Debian/Ubuntu), then run the command again.")
 
 
 class MariaDBMissing(RuntimeError):

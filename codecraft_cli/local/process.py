@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import paths
 from ..errors import EmulatorError
+from ..i18n import _, seconds
 
 START_TIMEOUT = 60.0
 
@@ -150,13 +151,14 @@ def _start(region: str, on_wait: Callable[[float], None] | None) -> tuple[dict[s
             return info, True
         if proc.poll() is not None:
             raise EmulatorError(
-                f"The emulator exited during start-up (code {proc.returncode}): {_tail()}",
-                hint=f"See {log_file()}; reinstall with `pip install -e .` if a module is missing.")
+                _("The emulator exited during start-up (code {code}): {log}").format(code=proc.returncode, log=_tail()),
+                hint=_("See {log}; reinstall with `pip install -e .` if a module is missing.").format(log=log_file()))
         if on_wait:
             on_wait(time.monotonic() - started)
         time.sleep(0.1)
     proc.terminate()
-    raise EmulatorError("The emulator did not become ready within 60 s.", hint=f"See {log_file()}.")
+    raise EmulatorError(_("The emulator did not become ready within {duration}.").format(duration=seconds(START_TIMEOUT)),
+                        hint=_("See {log}.").format(log=log_file()))
 
 
 def _tail(lines: int = 5) -> str:
