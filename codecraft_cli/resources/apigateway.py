@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..aws.retry import THROTTLE
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec, has_unresolved
 from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, Tagged, TypeInfo, created, owned,
                    register)
@@ -41,7 +42,7 @@ def invoke_url(ctx: Context, api_id: str, stage: str) -> str:
 
 @register
 class RestApi(Handler):
-    info = TypeInfo("apigateway.rest_api", "apigateway", "API Gateway › APIs", gone=GONE, sweep_rank=20,
+    info = TypeInfo("apigateway.rest_api", "apigateway", N_("API Gateway › APIs"), gone=GONE, sweep_rank=20,
                     id_output="id")
     schema = {"description": Prop(str)}
     outputs = ("name", "id", "arn")
@@ -107,7 +108,7 @@ class Authorizer(Handler):
             user_pools: ["${workshop1:user_pool.arn}"]
     """
 
-    info = TypeInfo("apigateway.authorizer", "apigateway", "API Gateway › Authorizers", gone=GONE, taggable=False)
+    info = TypeInfo("apigateway.authorizer", "apigateway", N_("API Gateway › Authorizers"), gone=GONE, taggable=False)
     schema = {"api": Prop(str, required=True), "user_pools": Prop(list, required=True)}
     outputs = ("id", "name")
     # "configurer l'authentification Cognito sur l'API" (seeds 000/003, optional): the pool it checks;
@@ -141,12 +142,10 @@ class Authorizer(Handler):
             return []
         name = observed.attrs.get("name") or self.name(ctx, res)
         pool = ", ".join(p.rsplit("/", 1)[-1] for p in pools)
-        return [finding(ctx, "user_pools",
-                        (f"API Gateway › Mécanismes d'autorisation › {name} › Modifier : Cognito, groupe "
-                         f"d'utilisateurs {pool}",
-                         f"API Gateway › Authorizers › {name} › Edit: Cognito, user pool {pool}"),
-                        ("les jetons de ce groupe d'utilisateurs ouvrent l'API", "the tokens of this user pool open "
-                         "the API"))]
+        return [finding("user_pools",
+                        _("API Gateway › Authorizers › {name} › Edit: Cognito, user pool {pool}").format(
+                            name=name, pool=pool),
+                        _("the tokens of this user pool open the API"))]
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         pools = sorted(map(str, props["user_pools"]))

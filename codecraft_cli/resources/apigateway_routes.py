@@ -28,10 +28,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec, has_unresolved
 from .apigateway import GONE, execute_arn, integration_uri, invoke_url
 from .base import Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Var, created, register
-from .teaching import finding, say
+from .teaching import finding
 
 
 def live_state(client: Any, api_id: str) -> tuple[str, list[str]]:
@@ -74,7 +75,7 @@ def _segments(path: str) -> list[str]:
 
 @register
 class Route(Handler):
-    info = TypeInfo("apigateway.route", "apigateway", "API Gateway › Resources", gone=GONE, named=False,
+    info = TypeInfo("apigateway.route", "apigateway", N_("API Gateway › Resources"), gone=GONE, named=False,
                     taggable=False, id_output="id")
     schema = {
         "api": Prop(str, required=True),
@@ -93,17 +94,17 @@ class Route(Handler):
     permissions = ("apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:DELETE")
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
-        return say(ctx, f"API Gateway › Ressources : créer {props['path']} et sa méthode {props['method']} avec "
-                        "une intégration de proxy Lambda, puis déployer l'API",
-                   f"API Gateway › Resources: create {props['path']} and its {props['method']} method with a "
-                   "Lambda proxy integration, then deploy the API")
+        return _("API Gateway › Resources: create {path} and its {method} method with a Lambda proxy integration, "
+                 "then deploy the API").format(path=props["path"], method=props["method"])
 
     def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
         if call.action == "put_integration":
-            return ("API Gateway › Resources › the method › Integration request › Edit: Lambda function, "
-                    "Lambda proxy integration ON, the workshop's function")
-        return ("API Gateway › Resources › the method › Method request › Edit: Authorization: "
-                f"{'the Cognito authorizer' if 'COGNITO' in str(call.params) else 'NONE'}")
+            return _("API Gateway › Resources › the method › Integration request › Edit: Lambda function, "
+                     "Lambda proxy integration on, the workshop's function")
+        if "COGNITO" in str(call.params):
+            return _("API Gateway › Resources › the method › Method request › Edit: Authorization: the Cognito "
+                     "authorizer")
+        return _("API Gateway › Resources › the method › Method request › Edit: Authorization: NONE")
 
     def serialize_key(self, props: Mapping[str, Any]) -> str | None:
         # Two routes of one API may share path parts (/jobs and /jobs/{job_id}): one at a time,
@@ -157,32 +158,28 @@ class Route(Handler):
         """Lambda proxy integration to the workshop's function (the same function whatever its ARN's
         qualifier); the authorization is the seed's only when it asks for Cognito."""
         have, want = observed.attrs, self._want(ctx, props)
-        where = (f"API Gateway › Ressources › {props['path']} › {props['method']} › Requête d'intégration › Modifier",
-                 f"API Gateway › Resources › {props['path']} › {props['method']} › Integration request › Edit")
+        route = {"path": props["path"], "method": props["method"]}
         function = _function_name(str(want["uri"]))
         found: list[Finding | str] = []
         if have.get("type") != "AWS_PROXY":
-            found.append(finding(ctx, "integration",
-                                 (f"{where[0]} : Fonction Lambda, Intégration de proxy Lambda activée, puis Déployer l'API",
-                                  f"{where[1]}: Lambda function, Lambda proxy integration on, then Deploy API"),
-                                 ("sans proxy, la fonction ne reçoit pas la requête (pas de event['body']) et sa "
-                                  "réponse n'est pas transmise telle quelle",
-                                  "without proxy, the function does not get the request (no event['body']) and its "
-                                  "answer is not passed on as it is")))
+            found.append(finding("integration",
+                                 _("API Gateway › Resources › {path} › {method} › Integration request › Edit: "
+                                   "Lambda function, Lambda proxy integration on, then Deploy API").format(**route),
+                                 _("without proxy, the function does not get the request (no event['body']) and "
+                                   "its answer is not passed on as it is")))
         if _function_name(str(have.get("uri") or "")) != function:
-            found.append(finding(ctx, "function",
-                                 (f"{where[0]} : Fonction Lambda {function}, puis Déployer l'API",
-                                  f"{where[1]}: Lambda function {function}, then Deploy API")))
+            found.append(finding("function",
+                                 _("API Gateway › Resources › {path} › {method} › Integration request › Edit: "
+                                   "Lambda function {function}, then Deploy API").format(function=function, **route)))
         if (have.get("authorization"), have.get("authorizer")) != (want["authorization"], want["authorizer"]):
             cognito = want["authorization"] == "COGNITO_USER_POOLS"
             found.append(finding(
-                ctx, "authorization",
-                (f"API Gateway › Ressources › {props['path']} › {props['method']} › Requête de méthode › Modifier : "
-                 f"Autorisation {'le mécanisme d’autorisation Cognito' if cognito else 'AUCUNE'}",
-                 f"API Gateway › Resources › {props['path']} › {props['method']} › Method request › Edit: "
-                 f"Authorization {'the Cognito authorizer' if cognito else 'NONE'}"),
-                ("seuls les utilisateurs connectés (jeton Cognito) peuvent l'appeler", "only signed-in users (a "
-                 "Cognito token) can call it") if cognito else ("", "")))
+                "authorization",
+                _("API Gateway › Resources › {path} › {method} › Method request › Edit: Authorization the Cognito "
+                  "authorizer").format(**route) if cognito else
+                _("API Gateway › Resources › {path} › {method} › Method request › Edit: Authorization "
+                  "NONE").format(**route),
+                _("only signed-in users (a Cognito token) can call it") if cognito else ""))
         return found
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
@@ -261,7 +258,7 @@ class Route(Handler):
 
 @register
 class Deployment(Handler):
-    info = TypeInfo("apigateway.deployment", "apigateway", "API Gateway › Stages", gone=GONE, named=False,
+    info = TypeInfo("apigateway.deployment", "apigateway", N_("API Gateway › Stages"), gone=GONE, named=False,
                     taggable=False)
     schema = {"api": Prop(str, required=True), "stage": Prop(str, required=True), "routes": Prop(list, required=True),
               "shared_stage": Prop(bool)}  # shared: the stage belongs to another workshop, never deleted here
@@ -272,12 +269,11 @@ class Deployment(Handler):
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         stage = self.stage(ctx, res, props)
-        return say(ctx, f"API Gateway : l'étape n'est pas déployée : Déployer l'API › Nouvelle étape › {stage}",
-                   f"API Gateway: the stage is not deployed: Deploy API › New stage › {stage}")
+        return _("API Gateway: the stage is not deployed: Deploy API › New stage › {stage}").format(stage=stage)
 
     def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
-        return ("API Gateway: the stage is not deployed with the latest changes: "
-                f"Deploy API › stage {call.params.get('stageName')}")
+        return _("API Gateway: the stage is not deployed with the latest changes: Deploy API › stage "
+                 "{stage}").format(stage=call.params.get("stageName"))
 
     @staticmethod
     def stage(ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
@@ -331,15 +327,11 @@ class Deployment(Handler):
         if not stale:
             return []
         stage = self.stage(ctx, res, props)
-        return [finding(ctx, "routes",
-                        (f"API Gateway › API › Ressources › Déployer l'API › Étape : {stage} (l'étape ne sert pas "
-                         "les dernières modifications)",
-                         f"API Gateway › APIs › Resources › Deploy API › Stage: {stage} (the stage does not serve "
-                         "the latest changes)"),
-                        ("rien n'est en ligne avant le déploiement : sans lui, l'API répond 403 « Missing "
-                         "Authentication Token »",
-                         "nothing is live before a deployment: without it the API answers 403 \"Missing "
-                         "Authentication Token\""))]
+        return [finding("routes",
+                        _("API Gateway › APIs › Resources › Deploy API › Stage: {stage} (the stage does not serve "
+                          "the latest changes)").format(stage=stage),
+                        _('nothing is live before a deployment: without it the API answers 403 "Missing '
+                          'Authentication Token"'))]
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:

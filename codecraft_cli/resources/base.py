@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from ..aws.errors import if_exists
+from ..i18n import _
 from ..workshop.model import ResourceSpec
 from .plan import Call, Step, Var, Wait
 
@@ -113,7 +114,7 @@ class Text:
 
     pattern: str
     max_len: int
-    says: str
+    says: str  # marked N_("..."): translated when said
     min_len: int = 1
     reserve: int = 0
 
@@ -121,11 +122,12 @@ class Text:
         import re
 
         if not self.min_len <= len(value) <= self.max_len - self.reserve:
-            room = f"{self.min_len}-{self.max_len - self.reserve} characters"
-            extra = f" (AWS allows {self.max_len}; codecraft may add a student prefix)" if self.reserve else ""
-            return f"{what} {value!r} must have {room}{extra}"
+            said = (_("{what} {value!r} must have {low}-{high} characters (AWS allows {most}; codecraft may add a "
+                      "student prefix)") if self.reserve else _("{what} {value!r} must have {low}-{high} characters"))
+            return said.format(what=what, value=value, low=self.min_len, high=self.max_len - self.reserve,
+                               most=self.max_len)
         if not re.fullmatch(self.pattern, value):
-            return f"{what} {value!r} is refused by AWS: {self.says}"
+            return _("{what} {value!r} is refused by AWS: {rule}").format(what=what, value=value, rule=_(self.says))
         return None
 
 
@@ -155,7 +157,7 @@ class TypeInfo:
     """Everything type-specific the engine asks the registry for (cloud-custodian's TypeInfo).
 
     ``type``: the name in the workshop YAML; ``service``: its botocore service; ``console``:
-    its console page ("SQS › Queues"). ``named``: the YAML gives a name (student prefix
+    its console page ("SQS › Queues", marked ``N_``; :meth:`page` says it in the user's language). ``named``: the YAML gives a name (student prefix
     applied); ``taggable``: it carries codecraft's tags; ``slow``: it takes minutes (RDS) and
     is started first; ``lookup``: only observed (a default VPC), never recorded nor deleted.
     ``gone``: the error codes that mean "it does not exist". ``sweep_rank``: the sweep deletes
@@ -178,6 +180,10 @@ class TypeInfo:
     arn_service: str = ""
     id_output: str = ""
     name_text: Text | None = None  # what AWS accepts as its name (checked when the file loads)
+
+    def page(self) -> str:
+        """Its console page in the user's language (``console`` is marked ``N_``)."""
+        return _(self.console)
 
 
 class Handler:
@@ -227,12 +233,13 @@ class Handler:
 
     def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
         name = self.name(ctx, res) if self.info.named else res.id
-        return f"{self.info.console} › {name}: differs from the workshop ({call.action})"
+        return _("{page} › {name}: differs from the workshop ({action})").format(
+            page=self.info.page(), name=name, action=call.action)
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         """The console fix for a resource that does not exist."""
         name = self.name(ctx, res) if self.info.named else res.id
-        return f"{self.info.console}: create {name} (see the step's click-path)"
+        return _("{page}: create {name} (see the step's click-path)").format(page=self.info.page(), name=name)
 
     def validate(self, res: ResourceSpec) -> list[str]:
         """Problems in the YAML that need no AWS call to see (checked when the file loads):
@@ -240,7 +247,8 @@ class Handler:
         rule = self.info.name_text
         if rule is None or not self.info.named or "${" in (res.name or res.id):
             return []
-        problem = rule.problem(f"{self.info.console.split(' › ')[0]} name", res.name or res.id)
+        what = _("{service} name").format(service=self.info.console.split(" › ")[0])  # AWS's name of the service
+        problem = rule.problem(what, res.name or res.id)
         return [problem] if problem else []
 
     def prepare(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec, has_unresolved
 from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, Tagged, TypeInfo, Var, created, owned,
                    register)
@@ -45,8 +46,8 @@ PASSWORD_POLICY = {"MinimumLength": 12, "RequireUppercase": True, "RequireLowerc
 @register
 class UserPool(Handler):
     # PoolName: 1-128 of [\w\s+=,.@-] (Cognito API reference, CreateUserPool)
-    info = TypeInfo("cognito.user_pool", "cognito-idp", "Cognito › User pools", gone=_POOL_GONE, sweep_rank=30,
-                    id_output="id", name_text=Text(r"[\w\s+=,.@-]+", 128, "letters, digits, spaces and +=,.@_- only",
+    info = TypeInfo("cognito.user_pool", "cognito-idp", N_("Cognito › User pools"), gone=_POOL_GONE, sweep_rank=30,
+                    id_output="id", name_text=Text(r"[\w\s+=,.@-]+", 128, N_("letters, digits, spaces and +=,.@_- only"),
                                                    reserve=STUDENT_PREFIX))
     schema = {"description": Prop(str)}
     outputs = ("name", "id", "arn", "issuer")
@@ -128,7 +129,7 @@ class UserPool(Handler):
 @register
 class UserPoolClient(Handler):
     info = TypeInfo("cognito.user_pool_client", "cognito-idp",
-                    "Cognito › User pools › App integration › App clients", gone=_POOL_GONE, taggable=False,
+                    N_("Cognito › User pools › App integration › App clients"), gone=_POOL_GONE, taggable=False,
                     id_output="id")
     schema = {"pool": Prop(str, required=True), "auth_flows": Prop(list, required=True)}
     outputs = ("name", "id")
@@ -168,13 +169,10 @@ class UserPoolClient(Handler):
         if not lacking:
             return []
         name = observed.attrs.get("name") or self.name(ctx, res)
-        return [finding(ctx, "auth_flows",
-                        (f"Cognito › Groupes d'utilisateurs › le groupe › Intégration d'applications › {name} › "
-                         f"Modifier : flux d'authentification {', '.join(lacking)}",
-                         f"Cognito › User pools › the pool › App integration › {name} › Edit: authentication "
-                         f"flows {', '.join(lacking)}"),
-                        ("sans eux, un utilisateur ne peut pas se connecter avec son mot de passe",
-                         "without them a user cannot sign in with a password"))]
+        return [finding("auth_flows",
+                        _("Cognito › User pools › the pool › App integration › App clients › {name} › Edit: "
+                          "authentication flows {flows}").format(name=name, flows=", ".join(lacking)),
+                        _("without them a user cannot sign in with a password"))]
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Step]:
@@ -203,7 +201,7 @@ class UserPoolClient(Handler):
 
 @register
 class User(Handler):
-    info = TypeInfo("cognito.user", "cognito-idp", "Cognito › User pools › Users",
+    info = TypeInfo("cognito.user", "cognito-idp", N_("Cognito › User pools › Users"),
                     gone=("UserNotFoundException", *_POOL_GONE), named=False, taggable=False)
     schema = {"pool": Prop(str, required=True), "username": Prop(str, required=True),
               "password_secret": Prop(str, required=True), "email": Prop(str)}

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..aws.invoke import invocation_result
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec, has_unresolved
 from .base import Call, Context, Handler, Observed, Prop, Step, TypeInfo, register
 
@@ -37,8 +38,8 @@ def check_read_only(sql: str) -> str:
 
     statement = sql.strip().rstrip(";").strip()
     if not READ_ONLY.match(statement) or ";" in statement:
-        raise UserError(f"Not a single read-only statement: {sql!r}.",
-                        hint='Use one SELECT, SHOW, DESCRIBE or EXPLAIN, e.g. "SELECT name FROM projects".')
+        raise UserError(_("Not a single read-only statement: {sql!r}.").format(sql=sql),
+                        hint=_('Use one SELECT, SHOW, DESCRIBE or EXPLAIN, e.g. "SELECT name FROM projects".'))
     return statement
 
 
@@ -50,7 +51,7 @@ def invoke_admin(ctx: Context, function: str, payload: Mapping[str, Any]) -> Any
 
 @register
 class Schema(Handler):
-    info = TypeInfo("mysql.schema", "lambda", "RDS › Query editor (or a MySQL client in the VPC)",
+    info = TypeInfo("mysql.schema", "lambda", N_("RDS › Query editor (or a MySQL client in the VPC)"),
                     gone=("ResourceNotFoundException",), named=False, taggable=False)
     schema = {"function": Prop(str, required=True), "tables": Prop(dict, required=True)}
     outputs = ("tables",)

@@ -17,13 +17,33 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import UserError
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec
 from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Wait, register, tag_list,
                    tags_from_list)
 from .base import STUDENT_PREFIX, Text
 from .teaching import finding
 
-_TYPES = {"S": ("Chaîne", "String"), "N": ("Nombre", "Number"), "B": ("Binaire", "Binary")}
+_TYPES = {"S": N_("String"), "N": N_("Number"), "B": N_("Binary")}  # the console's words, translated when said
+
+
+def _key_fix(prop: str, table: str, want: Mapping[str, Any] | None, want_type: str, got: str | None) -> str:
+    """How to give a table the workshop's key: delete it and create it again (a key never changes)."""
+    key = f"{want['name']} ({_(_TYPES[want_type])})" if want else ""
+    if prop == "sort_key" and not want:
+        return _("DynamoDB › Tables › {table}: a key cannot change; delete the table and create it again "
+                 "without a sort key (it is {have})").format(table=table, have=got)
+    if got is None:
+        said = (_("DynamoDB › Tables › {table}: a key cannot change; delete the table and create it again with "
+                  "partition key: {key} (it has none)") if prop == "partition_key" else
+                _("DynamoDB › Tables › {table}: a key cannot change; delete the table and create it again with "
+                  "sort key: {key} (it has none)"))
+        return said.format(table=table, key=key)
+    said = (_("DynamoDB › Tables › {table}: a key cannot change; delete the table and create it again with "
+              "partition key: {key} (it is {have})") if prop == "partition_key" else
+            _("DynamoDB › Tables › {table}: a key cannot change; delete the table and create it again with "
+              "sort key: {key} (it is {have})"))
+    return said.format(table=table, key=key, have=got)
 
 
 def _key_schema(props: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -45,9 +65,9 @@ def _attribute_definitions(props: Mapping[str, Any]) -> list[dict[str, str]]:
 @register
 class Table(Handler):
     # TableName: 3-255 of [a-zA-Z0-9_.-] (DynamoDB API reference, CreateTable)
-    info = TypeInfo("dynamodb.table", "dynamodb", "DynamoDB › Tables",
+    info = TypeInfo("dynamodb.table", "dynamodb", N_("DynamoDB › Tables"),
                     gone=("ResourceNotFoundException",), sweep_rank=50, arn_service="dynamodb",
-                    name_text=Text(r"[a-zA-Z0-9_.-]+", 255, "letters, digits and _.- only", min_len=3,
+                    name_text=Text(r"[a-zA-Z0-9_.-]+", 255, N_("letters, digits and _.- only"), min_len=3,
                                    reserve=STUDENT_PREFIX))
     schema = {
         "partition_key": Prop(dict, required=True),
@@ -106,9 +126,9 @@ class Table(Handler):
             ]
         if observed.attrs["key_schema"] != _key_schema(props):
             raise UserError(
-                f"The table {name} exists with another key than the workshop's "
-                f"({props['partition_key']['name']}).",
-                hint="A table's key cannot change: delete the table (codecraft teardown) and rerun setup.",
+                _("The table {table} exists with another key than the workshop's ({key}).").format(
+                    table=name, key=props["partition_key"]["name"]),
+                hint=_("A table's key cannot change: delete the table (codecraft teardown) and rerun setup."),
             )
         # UpdateTable on a table that is not ACTIVE fails (ResourceInUseException: "the table is
         # being updated"; DynamoDB API reference, UpdateTable): wait for ACTIVE (the table_exists
@@ -136,7 +156,7 @@ class Table(Handler):
         name, have = self.name(ctx, res), observed.attrs
         types = have.get("key_types") or {}
         found: list[Finding | str] = []
-        for prop, key_type, fr in (("partition_key", "HASH", "Clé de partition"), ("sort_key", "RANGE", "Clé de tri")):
+        for prop, key_type in (("partition_key", "HASH"), ("sort_key", "RANGE")):
             want = props.get(prop)
             got = next((k["AttributeName"] for k in have.get("key_schema") or [] if k.get("KeyType") == key_type), None)
             if not want and got is None:
@@ -144,37 +164,28 @@ class Table(Handler):
             want_type = (want or {}).get("type", "S")
             if want and got == want["name"] and types.get(got, want_type) == want_type:
                 continue
-            what = f"{want['name']} ({_TYPES[want_type][0]})" if want else ""
-            what_en = f"{want['name']} ({_TYPES[want_type][1]})" if want else ""
-            found.append(finding(
-                ctx, prop,
-                (f"DynamoDB › Tables › {name} : une clé ne se modifie pas ; supprimer la table et la recréer avec "
-                 f"{fr} : {what or 'aucune'} (elle est {got or 'absente'})",
-                 f"DynamoDB › Tables › {name}: a key cannot change; delete the table and create it again with "
-                 f"{prop.replace('_', ' ')}: {what_en or 'none'} (it is {got or 'missing'})"),
-                ("les éléments écrits et lus par le code de l'atelier portent cette clé",
-                 "the items the workshop's code writes and reads carry this key")))
+            found.append(finding(prop, _key_fix(prop, name, want, want_type, got),
+                                 _("the items the workshop's code writes and reads carry this key")))
         billing = props.get("billing", "PAY_PER_REQUEST")
         if have.get("billing") != billing:
             on_demand = billing == "PAY_PER_REQUEST"
             found.append(finding(
-                ctx, "billing",
-                (f"DynamoDB › Tables › {name} › Paramètres supplémentaires › Capacité de lecture/écriture › Modifier : "
-                 + ("À la demande" if on_demand else "Provisionnée"),
-                 f"DynamoDB › Tables › {name} › Additional settings › Read/write capacity › Edit: "
-                 + ("On-demand" if on_demand else "Provisioned")),
-                ("à la demande : rien à dimensionner, payé à la requête, rien quand la classe ne s'en sert pas",
-                 "on-demand: nothing to size, paid per request, nothing while the class does not use it")
-                if on_demand else ("", "")))
+                "billing",
+                _("DynamoDB › Tables › {table} › Additional settings › Read/write capacity › Edit: On-demand")
+                .format(table=name) if on_demand else
+                _("DynamoDB › Tables › {table} › Additional settings › Read/write capacity › Edit: Provisioned")
+                .format(table=name),
+                _("on-demand: nothing to size, paid per request, nothing while the class does not use it")
+                if on_demand else ""))
         stream = props.get("stream")
         if have.get("stream") != stream:
             found.append(finding(
-                ctx, "stream",
-                (f"DynamoDB › Tables › {name} › Exportations et flux › Flux DynamoDB › Activer : "
-                 f"{stream or 'désactivé'}",
-                 f"DynamoDB › Tables › {name} › Exports and streams › DynamoDB stream details › Turn on: "
-                 f"{stream or 'off'}"),
-                ("le déclencheur de la fonction lit ce flux", "the function's trigger reads this stream")))
+                "stream",
+                _("DynamoDB › Tables › {table} › Exports and streams › DynamoDB stream details › Turn on: "
+                  "{view}").format(table=name, view=stream) if stream else
+                _("DynamoDB › Tables › {table} › Exports and streams › DynamoDB stream details › Turn off")
+                .format(table=name),
+                _("the function's trigger reads this stream")))
         return found
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],

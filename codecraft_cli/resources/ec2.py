@@ -43,6 +43,7 @@ from typing import Any
 
 from ..aws.retry import DEPENDENCY, RetryPolicy
 from ..errors import AwsFailure
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec, as_list, has_unresolved
 from .base import (TAG_DEPLOYMENT, TAG_WORKSHOP, Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Var,
                    created, register, tag_list, tags_from_list)
@@ -72,7 +73,7 @@ class DefaultVpc(Handler):
     offers an interface endpoint (``DescribeVpcEndpointServices`` lists each one's zones).
     """
 
-    info = TypeInfo("ec2.default_vpc", "ec2", "VPC › Your VPCs", named=False, taggable=False, lookup=True)
+    info = TypeInfo("ec2.default_vpc", "ec2", N_("VPC › Your VPCs"), named=False, taggable=False, lookup=True)
     schema = {"endpoint_services": Prop(list)}
     outputs = ("vpc_id", "subnet_ids", "endpoint_subnets")
     permissions = ("ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpointServices")
@@ -81,8 +82,8 @@ class DefaultVpc(Handler):
         client = ctx.client("ec2")
         vpcs = client.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}]).get("Vpcs", [])
         if not vpcs:
-            raise AwsFailure(f"The region {ctx.region} has no default VPC.",
-                             hint="Create it with `aws ec2 create-default-vpc`, then rerun.")
+            raise AwsFailure(_("The region {region} has no default VPC.").format(region=ctx.region),
+                             hint=_("Create it with `aws ec2 create-default-vpc`, then rerun."))
         vpc_id = vpcs[0]["VpcId"]
         subnets = client.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
                                                    {"Name": "default-for-az", "Values": ["true"]}]).get("Subnets", [])
@@ -96,10 +97,11 @@ class DefaultVpc(Handler):
             offered = set.intersection(*zones) if len(zones) == len(services) else set()
             endpoint_subnets = [s["SubnetId"] for s in ordered if s["AvailabilityZone"] in offered]
             if not endpoint_subnets:
-                raise AwsFailure(f"No subnet of the default VPC {vpc_id} is in an availability zone where Lambda "
-                                 f"and the endpoints ({', '.join(services)}) are all offered.",
-                                 hint="Create a default subnet in another zone (`aws ec2 create-default-subnet "
-                                 "--availability-zone ...`), or use another region.")
+                raise AwsFailure(_("No subnet of the default VPC {vpc} is in an availability zone where Lambda "
+                                   "and the endpoints ({services}) are all offered.").format(
+                                     vpc=vpc_id, services=", ".join(services)),
+                                 hint=_("Create a default subnet in another zone (`aws ec2 create-default-subnet "
+                                        "--availability-zone ...`), or use another region."))
         return Observed(True, {"vpc_id": vpc_id, "subnet_ids": [s["SubnetId"] for s in ordered],
                                "endpoint_subnets": endpoint_subnets})
 
@@ -128,14 +130,14 @@ def _rule_keys(permissions: list[Mapping[str, Any]]) -> set[tuple[int, str]]:
 
 
 EC2_TEXT = r"[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]+"
-EC2_SAYS = "letters a-z A-Z, digits, spaces and ._-:/()#,@[]+=&;{}!$* only (no apostrophe, no accent)"
+EC2_SAYS = N_("letters a-z A-Z, digits, spaces and `._-:/()#,@[]+=&;{}!$*` only (no apostrophe, no accent)")
 
 
 @register
 class SecurityGroup(Handler):
     # GroupName and GroupDescription: up to 255 characters of a-zA-Z0-9, spaces and ._-:/()#,@[]+=&;{}!$*
     # (no apostrophe, no accent); a name may not start with sg- (EC2 API reference, CreateSecurityGroup)
-    info = TypeInfo("ec2.security_group", "ec2", "VPC › Security groups",
+    info = TypeInfo("ec2.security_group", "ec2", N_("VPC › Security groups"),
                     gone=("InvalidGroup.NotFound",), sweep_rank=130, arn_service="ec2", id_output="id",
                     name_text=Text(rf"(?!sg-){EC2_TEXT}", 255, EC2_SAYS, reserve=STUDENT_PREFIX))
     schema = {"vpc": Prop(str, required=True), "ingress": Prop(list),
@@ -191,7 +193,7 @@ _ENDED = ("deleting", "deleted", "rejected", "failed", "expired")
 # An endpoint of the same service with private DNS still being deleted blocks the creation
 # ("conflicting DNS domain") until it is gone: a minute or two, waited for up to ~10 minutes.
 ENDPOINT_DELETING = RetryPolicy("endpoint_deleting", ("InvalidParameter",), "conflicting dns domain", 24, 10.0,
-                                30.0, why="VPC: the previous endpoint of this service is still being deleted")
+                                30.0, why=N_("VPC: the previous endpoint of this service is still being deleted"))
 
 
 def _users(tags: Mapping[str, str]) -> dict[str, list[str]]:
@@ -205,7 +207,7 @@ def _groups(endpoint: Mapping[str, Any]) -> list[str]:
 
 @register
 class VpcEndpoint(Handler):
-    info = TypeInfo("ec2.vpc_endpoint", "ec2", "VPC › Endpoints",
+    info = TypeInfo("ec2.vpc_endpoint", "ec2", N_("VPC › Endpoints"),
                     gone=("InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound"), sweep_rank=120,
                     arn_service="ec2", named=False, id_output="id")
     schema = {"vpc": Prop(str, required=True), "service": Prop(str, required=True),
@@ -276,12 +278,12 @@ class VpcEndpoint(Handler):
               by_hand: bool = False) -> list[Finding | str]:
         problems: list[Finding | str] = []
         if not observed.attrs.get("private_dns"):
-            problems.append(f"VPC › Endpoints › {observed.attrs.get('id')} › Actions › Modify private DNS name: "
-                            "enable it (the functions use the service's usual name)")
+            problems.append(_("VPC › Endpoints › {endpoint} › Actions › Modify private DNS name: enable it (the "
+                              "functions use the service's usual name)").format(endpoint=observed.attrs.get("id")))
         for group in as_list(props["security_groups"]):
             if group not in observed.attrs.get("groups", []):
-                problems.append(f"VPC › Endpoints › {observed.attrs.get('id')} › Actions › Manage security groups: "
-                                f"add {group}")
+                problems.append(_("VPC › Endpoints › {endpoint} › Actions › Manage security groups: add "
+                                  "{group}").format(endpoint=observed.attrs.get("id"), group=group))
         return problems
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
@@ -305,8 +307,8 @@ class VpcEndpoint(Handler):
             return None
         others = sorted(set(found.get("users", {})) - {found.get("me")})
         if others:
-            return f"shared: still used by {', '.join(others)}"
-        return None if found.get("codecraft") else "built by hand: never deleted by codecraft"
+            return _("shared: still used by {users}").format(users=", ".join(others))
+        return None if found.get("codecraft") else _("built by hand: never deleted by codecraft")
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         endpoint_id = record["outputs"]["id"]
@@ -338,7 +340,8 @@ class VpcEndpoint(Handler):
     def hourly_cost(self, outputs: Mapping[str, Any], region: str) -> tuple[float, str] | None:
         per_az, factor = price(ENDPOINT_PER_AZ_HOUR, region)
         azs = int(outputs.get("azs") or 2)
-        return per_az * azs * factor, f"VPC endpoint ({outputs.get('service')}, {azs} AZ)"
+        return per_az * azs * factor, _("VPC endpoint ({service}, {azs} AZ)").format(
+            service=outputs.get("service"), azs=azs)
 
     def cost_outputs(self, res: ResourceSpec) -> dict[str, Any]:
         return {"service": res.properties.get("service"), "azs": 2}

@@ -23,6 +23,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec
 from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, Tagged, TypeInfo, register, tag_list,
                   tags_from_list)
@@ -67,8 +68,8 @@ def _normalise(doc: Mapping[str, Any]) -> list[tuple[str, tuple[str, ...], tuple
 @register
 class Role(Handler):
     # RoleName: 1-64 of [\w+=,.@-] (IAM API reference, CreateRole)
-    info = TypeInfo("iam.role", "iam", "IAM › Roles", gone=("NoSuchEntity",), sweep_rank=110,
-                    name_text=Text(r"[\w+=,.@-]+", 64, "letters, digits and +=,.@_- only",
+    info = TypeInfo("iam.role", "iam", N_("IAM › Roles"), gone=("NoSuchEntity",), sweep_rank=110,
+                    name_text=Text(r"[\w+=,.@-]+", 64, N_("letters, digits and +=,.@_- only"),
                                    reserve=STUDENT_PREFIX))
     schema = {
         "service": Prop(str, required=True),
@@ -175,20 +176,17 @@ class Role(Handler):
         name = self.name(ctx, res)
         found: list[Finding | str] = []
         if not _trusts(observed.attrs.get("trust") or {}, str(props["service"])):
-            found.append(finding(ctx, "service",
-                                 (f"IAM › Rôles › {name} › Relations d'approbation › Modifier : l'entité de "
-                                  f"confiance doit être {props['service']}",
-                                  f"IAM › Roles › {name} › Trust relationships › Edit: the trusted entity must be "
-                                  f"{props['service']}"),
-                                 ("sans elle, le service ne peut pas endosser le rôle",
-                                  "without it, the service cannot assume the role")))
+            found.append(finding("service",
+                                 _("IAM › Roles › {role} › Trust relationships › Edit trust policy: the trusted "
+                                   "entity must be {service}").format(role=name, service=props["service"]),
+                                 _("without it, the service cannot assume the role")))
         if not by_hand:  # codecraft's own role: its policies as the workshop writes them
             for call in self.plan(ctx, res, props, observed):
                 method = getattr(call, "method", "")
                 prop = {"put_role_policy": "statements", "attach_role_policy": "managed_policies"}.get(method)
                 if prop:
-                    found.append(finding(ctx, prop, (f"IAM › Rôles › {name} › Autorisations : {call.action}",
-                                                     f"IAM › Roles › {name} › Permissions: {call.action}")))
+                    found.append(finding(prop, _("IAM › Roles › {role} › Permissions: {action}").format(
+                        role=name, action=call.action)))
         return found + _least_privilege(ctx, name, props, observed.attrs)
 
     def observe_for_delete(self, ctx: Context, record: Mapping[str, Any]) -> dict[str, Any]:
@@ -249,7 +247,6 @@ def _least_privilege(ctx: Context, name: str, props: Mapping[str, Any], attrs: M
     (IAM User Guide, "Security best practices in IAM": apply least-privilege permissions)."""
     from .teaching import BROAD_MANAGED, broad_actions
 
-    where = (f"IAM › Rôles › {name} › Autorisations", f"IAM › Roles › {name} › Permissions")
     needed = [(list(st["actions"]), list(st["resources"])) for st in props.get("statements") or []]
 
     def needs(service: str) -> str:
@@ -266,14 +263,13 @@ def _least_privilege(ctx: Context, name: str, props: Mapping[str, Any], attrs: M
         if service is None or service in set(props.get("managed_policies") or []):
             continue
         need = needs(service)
+        fix = (_("IAM › Roles › {role} › Permissions: replace {policy} with an inline policy limited to {needed}")
+               if need else _("IAM › Roles › {role} › Permissions: replace {policy} with an inline policy limited "
+                              "to what is needed"))
         found.append(finding(
-            ctx, "policy",
-            (f"{where[0]} : remplacer {policy} par une stratégie en ligne limitée à " + (need or "ce qu'il faut"),
-             f"{where[1]}: replace {policy} with an inline policy limited to " + (need or "what is needed")),
-            (f"moindre privilège : {policy} permet bien plus que ce dont la fonction a besoin (par exemple "
-             "supprimer des ressources du compte) ; si son code est détourné, tout cela l'est aussi",
-             f"least privilege: {policy} allows far more than the function needs (deleting resources of the "
-             "account, for one); if its code is abused, all of that is too")))
+            "policy", fix.format(role=name, policy=policy, needed=need),
+            _("least privilege: {policy} allows far more than the function needs (deleting resources of the "
+              "account, for one); if its code is abused, all of that is too").format(policy=policy)))
     documents = dict(attrs.get("documents") or {})
     if attrs.get("policy"):
         documents.setdefault(POLICY_NAME, attrs["policy"])
@@ -281,9 +277,8 @@ def _least_privilege(ctx: Context, name: str, props: Mapping[str, Any], attrs: M
         broad = broad_actions(doc)
         if broad:
             found.append(finding(
-                ctx, "policy",
-                (f"{where[0]} › {policy} : remplacer {', '.join(broad)} par les seules actions utiles",
-                 f"{where[1]} › {policy}: replace {', '.join(broad)} with the actions needed only"),
-                ("moindre privilège : une action générique (*) autorise aussi ce que la fonction ne fait jamais",
-                 "least privilege: a wildcard action (*) also allows what the function never does")))
+                "policy",
+                _("IAM › Roles › {role} › Permissions › {policy}: replace {actions} with the actions needed "
+                  "only").format(role=name, policy=policy, actions=", ".join(broad)),
+                _("least privilege: a wildcard action (*) also allows what the function never does")))
     return found

@@ -34,6 +34,7 @@ from typing import Any
 
 from ..aws.errors import if_exists
 from ..aws.retry import IAM_PROPAGATION
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec, Unresolved, has_unresolved
 from .base import Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Wait, created, register
 from .base import STUDENT_PREFIX, Text
@@ -45,9 +46,9 @@ _GONE = ("ResourceNotFoundException",)
 @register
 class Function(Handler):
     # FunctionName (a name, not an ARN): 1-64 of [a-zA-Z0-9-_] (Lambda API reference, CreateFunction)
-    info = TypeInfo("lambda.function", "lambda", "Lambda › Functions",
+    info = TypeInfo("lambda.function", "lambda", N_("Lambda › Functions"),
                     gone=_GONE, sweep_rank=10, arn_service="lambda",
-                    name_text=Text(r"[a-zA-Z0-9_-]+", 64, "letters, digits, hyphens and underscores only",
+                    name_text=Text(r"[a-zA-Z0-9_-]+", 64, N_("letters, digits, hyphens and underscores only"),
                                    reserve=STUDENT_PREFIX))
     schema = {
         "source": Prop(str, required=True),
@@ -239,7 +240,7 @@ def _concrete(source_arn: str, pattern: str) -> str:
 
 @register
 class Permission(Handler):
-    info = TypeInfo("lambda.permission", "lambda", "Lambda › Configuration › Permissions", gone=_GONE, named=False,
+    info = TypeInfo("lambda.permission", "lambda", N_("Lambda › Configuration › Permissions"), gone=_GONE, named=False,
                     taggable=False)
     schema = {"function": Prop(str, required=True), "principal": Prop(str, required=True),
               "source_arn": Prop(str, required=True), "source_account": Prop(str)}
@@ -265,14 +266,9 @@ class Permission(Handler):
         return Observed(False)
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
-        from .teaching import say
-
-        return say(ctx, f"Lambda › {props['function']} › Configuration › Autorisations › Ajouter des autorisations : "
-                        f"{props['principal']} peut l'invoquer (la console l'ajoute quand on choisit la fonction "
-                        "dans l'intégration)",
-                   f"Lambda › {props['function']} › Configuration › Permissions › Add permission: "
-                   f"{props['principal']} may invoke it (the console adds it when you pick the function "
-                   "in the integration)")
+        return _("Lambda › Functions › {function} › Configuration › Permissions › Resource-based policy "
+                 "statements › Add permissions: {principal} may invoke it (the console adds it when you pick "
+                 "the function in the integration)").format(function=props["function"], principal=props["principal"])
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Step]:
@@ -314,7 +310,7 @@ class EventSourceMapping(Handler):
             batch_size: 10
     """
 
-    info = TypeInfo("lambda.event_source_mapping", "lambda", "Lambda › Configuration › Triggers", gone=_GONE,
+    info = TypeInfo("lambda.event_source_mapping", "lambda", N_("Lambda › Configuration › Triggers"), gone=_GONE,
                     named=False, taggable=False, id_output="id")
     schema = {"function": Prop(str, required=True), "source": Prop(str, required=True),
               "batch_size": Prop(int), "enabled": Prop(bool), "report_batch_item_failures": Prop(bool),
@@ -376,7 +372,8 @@ class EventSourceMapping(Handler):
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         kind = "DynamoDB" if "/stream/" in str(props["source"]) else "SQS"
         source = str(props["source"]).split(":")[5].split("/")[0 if kind == "SQS" else 1]
-        return f"Lambda › {props['function']} › Add trigger › {kind}: {source}"
+        return _("Lambda › {function} › Add trigger › {kind}: {source}").format(
+            function=props["function"], kind=kind, source=source)
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:

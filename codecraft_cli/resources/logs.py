@@ -19,14 +19,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec
 from .base import Call, Context, Finding, Handler, Observed, Prop, Step, Tagged, TypeInfo, register
-from .teaching import finding, say
+from .teaching import finding
 
 
 @register
 class LogGroup(Handler):
-    info = TypeInfo("logs.log_group", "logs", "CloudWatch › Log groups",
+    info = TypeInfo("logs.log_group", "logs", N_("CloudWatch › Log groups"),
                     gone=("ResourceNotFoundException",), sweep_rank=90)
     schema = {"function": Prop(str), "retention_days": Prop(int)}
     outputs = ("name", "arn")
@@ -81,19 +82,15 @@ class LogGroup(Handler):
         if observed.attrs.get("retention_days") == days:
             return []
         name = self.name(ctx, res)
-        return [finding(ctx, "retention_days",
-                        (f"CloudWatch › Groupes de journaux › {name} › Actions › Modifier le paramètre de "
-                         f"conservation : {days} jours",
-                         f"CloudWatch › Log groups › {name} › Actions › Edit retention setting: {days} days"),
-                        ("par défaut les journaux sont gardés pour toujours, et leur stockage est facturé",
-                         "by default logs are kept for ever, and their storage is billed"))]
+        return [finding("retention_days",
+                        _("CloudWatch › Log groups › {group} › Actions › Edit retention setting: {days} days").format(
+                            group=name, days=days),
+                        _("by default logs are kept for ever, and their storage is billed"))]
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         name = self.name(ctx, res)
-        return say(ctx, f"CloudWatch › Groupes de journaux : {name} apparaît après la première exécution de la "
-                        "fonction (son rôle a besoin de logs:CreateLogGroup, logs:CreateLogStream et logs:PutLogEvents)",
-                   f"CloudWatch › Log groups: {name} appears after the function's first run "
-                   "(its role needs logs:CreateLogGroup, logs:CreateLogStream and logs:PutLogEvents)")
+        return _("CloudWatch › Log groups: {group} appears after the function's first run (its role needs "
+                 "logs:CreateLogGroup, logs:CreateLogStream and logs:PutLogEvents)").format(group=name)
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:

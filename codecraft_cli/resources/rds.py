@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import EmulatorError
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec, as_list
 from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Wait, register, tag_list,
                    tags_from_list)
@@ -40,10 +41,10 @@ CLASSES = ("db.t3.micro", "db.t4g.micro")
 class DbInstance(Handler):
     # DBInstanceIdentifier: 1-63 letters, digits or hyphens, starting with a letter, no two
     # consecutive hyphens, not ending with one (RDS API reference, CreateDBInstance)
-    info = TypeInfo("rds.db_instance", "rds", "RDS › Databases", gone=_GONE, sweep_rank=100, arn_service="rds",
+    info = TypeInfo("rds.db_instance", "rds", N_("RDS › Databases"), gone=_GONE, sweep_rank=100, arn_service="rds",
                     slow=True, id_output="arn",
                     name_text=Text(r"[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-)", 63,
-                                   "letters, digits and single hyphens, starting with a letter, not ending with a hyphen",
+                                   N_("letters, digits and single hyphens, starting with a letter, not ending with a hyphen"),
                                    reserve=STUDENT_PREFIX))
     schema = {
         "database": Prop(str, required=True),
@@ -69,8 +70,8 @@ class DbInstance(Handler):
             from ..local.mysql import INSTALL_HINT, mariadbd_path
 
             if not mariadbd_path():
-                raise EmulatorError("The embedded emulator runs RDS instances on a real MariaDB server, "
-                                    "and mariadbd is not installed.", hint=INSTALL_HINT)
+                raise EmulatorError(_("The embedded emulator runs RDS instances on a real MariaDB server, "
+                                      "and mariadbd is not installed."), hint=_(INSTALL_HINT))
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         got = self.fetch(lambda: ctx.client("rds").describe_db_instances(DBInstanceIdentifier=self.name(ctx, res)))
@@ -123,34 +124,31 @@ class DbInstance(Handler):
     def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
               by_hand: bool = False) -> list[Finding | str]:
         name, have, want = self.name(ctx, res), observed.attrs, self._want(props)
-        edit = (f"RDS › Bases de données › {name} › Modifier", f"RDS › Databases › {name} › Modify")
         found: list[Finding | str] = []
         if have.get("DBName") is not None and have.get("DBName") != props["database"]:
-            found.append(finding(ctx, "database",
-                                 (f"RDS › Bases de données › Créer une base de données › Configuration supplémentaire : "
-                                  f"Nom de base de données initial {props['database']} (elle est {have.get('DBName')})",
-                                  f"RDS › Databases › Create database › Additional configuration: Initial database "
-                                  f"name {props['database']} (it is {have.get('DBName')})"),
-                                 ("le code de l'atelier se connecte à cette base", "the workshop's code connects to "
-                                  "this database")))
+            found.append(finding("database",
+                                 _("RDS › Databases › Create database › Additional configuration: Initial database "
+                                   "name {database} (it is {have})").format(database=props["database"],
+                                                                           have=have.get("DBName")),
+                                 _("the workshop's code connects to this database")))
         if have.get("DBInstanceClass") != want["DBInstanceClass"]:
-            found.append(finding(ctx, "instance_class",
-                                 (f"{edit[0]} : Classe d'instance {want['DBInstanceClass']}",
-                                  f"{edit[1]}: DB instance class {want['DBInstanceClass']}"),
-                                 ("la plus petite classe suffit à un atelier (offre gratuite) ; elle est facturée à l'heure",
-                                  "the smallest class is enough for a workshop (free tier); it is billed by the hour")))
+            found.append(finding("instance_class",
+                                 _("RDS › Databases › {instance} › Modify: DB instance class {klass}").format(
+                                     instance=name, klass=want["DBInstanceClass"]),
+                                 _("the smallest class is enough for a workshop (free tier); it is billed by the "
+                                   "hour")))
         if have.get("PubliclyAccessible") != want["PubliclyAccessible"]:
-            found.append(finding(ctx, "publicly_accessible",
-                                 (f"{edit[0]} › Connectivité : Accès public {'Oui' if want['PubliclyAccessible'] else 'Non'}",
-                                  f"{edit[1]} › Connectivity: Public access {'Yes' if want['PubliclyAccessible'] else 'No'}"),
-                                 ("seule la fonction, dans le VPC, a besoin d'y accéder", "only the function, in the "
-                                  "VPC, needs to reach it")))
+            found.append(finding("publicly_accessible",
+                                 (_("RDS › Databases › {instance} › Modify › Connectivity: Public access Yes")
+                                  if want["PubliclyAccessible"] else
+                                  _("RDS › Databases › {instance} › Modify › Connectivity: Public access No"))
+                                 .format(instance=name),
+                                 _("only the function, in the VPC, needs to reach it")))
         if have.get("DeletionProtection") != want["DeletionProtection"]:
-            found.append(finding(ctx, "deletion_protection",
-                                 (f"{edit[0]} : décocher « Activer la protection contre la suppression »",
-                                  f"{edit[1]}: untick \"Enable deletion protection\""),
-                                 ("une base d'atelier se supprime à la fin (codecraft teardown)",
-                                  "a workshop database is deleted at the end (codecraft teardown)")))
+            found.append(finding("deletion_protection",
+                                 _('RDS › Databases › {instance} › Modify: untick "Enable deletion protection"')
+                                 .format(instance=name),
+                                 _("a workshop database is deleted at the end (codecraft teardown)")))
         return found
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
@@ -198,9 +196,9 @@ class DbInstance(Handler):
     def hourly_cost(self, outputs: Mapping[str, Any], region: str) -> tuple[float, str] | None:
         prices, factor = price(RDS_MYSQL, region)
         cls = str(outputs.get("instance_class") or "db.t3.micro")
-        gp2, _ = price(GP2_PER_GB_MONTH, region)
+        gp2, _same = price(GP2_PER_GB_MONTH, region)
         hourly = prices.get(cls, prices["db.t3.micro"]) + 20 * gp2 / HOURS_PER_MONTH
-        return hourly * factor, f"RDS {cls} + 20 GB gp2"
+        return hourly * factor, _("RDS {klass} + 20 GB gp2").format(klass=cls)
 
     def cost_outputs(self, res: ResourceSpec) -> dict[str, Any]:
         return {"instance_class": res.properties.get("instance_class", "db.t3.micro")}

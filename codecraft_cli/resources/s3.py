@@ -31,6 +31,7 @@ from typing import Any
 from ..aws.errors import error_code, is_client_error
 from ..aws.retry import S3_DESTINATION
 from ..errors import AwsFailure, UserError
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec, has_unresolved
 from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, register, tag_list,
                    tags_from_list)
@@ -46,8 +47,8 @@ BLOCK_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPoli
 def check_bucket_base(name: str) -> str | None:
     """A problem with a bucket base name, or None (S3 rules, room left for the suffix)."""
     if not BUCKET_BASE_RE.match(name):
-        return (f"bucket name {name!r} must be 3-42 characters: lowercase letters, digits and "
-                "hyphens, starting and ending with a letter or digit (a suffix is added)")
+        return _("bucket name {name!r} must be 3-42 characters: lowercase letters, digits and hyphens, starting "
+                 "and ending with a letter or digit (a suffix is added)").format(name=name)
     return None
 
 
@@ -55,14 +56,14 @@ def bucket_name(base: str, account: str, region: str, student: str | None) -> st
     digest = hashlib.sha256(f"{account}/{region}/{student or ''}".encode()).hexdigest()
     name = f"{base}-{student}-{digest[:6]}" if student else f"{base}-{digest[:8]}"
     if len(name) > 63:
-        raise UserError(f"The bucket name {name} is longer than 63 characters.",
-                        hint="Use a shorter bucket name in the workshop or a shorter --student name.")
+        raise UserError(_("The bucket name {name} is longer than 63 characters.").format(name=name),
+                        hint=_("Use a shorter bucket name in the workshop or a shorter --student name."))
     return name
 
 
 @register
 class Bucket(Handler):
-    info = TypeInfo("s3.bucket", "s3", "S3 › Buckets", gone=_GONE, sweep_rank=40, arn_service="s3",
+    info = TypeInfo("s3.bucket", "s3", N_("S3 › Buckets"), gone=_GONE, sweep_rank=40, arn_service="s3",
                     id_output="name")
     schema = {"versioning": Prop(bool)}
     outputs = ("name", "arn", "account")
@@ -82,7 +83,7 @@ class Bucket(Handler):
         base = res.name or res.id
         problem = check_bucket_base(base)
         if problem:
-            raise UserError(f"Invalid {problem}.", hint="Fix the name in the workshop file.")
+            raise UserError(_("Invalid {problem}.").format(problem=problem), hint=_("Fix the name in the workshop file."))
         return bucket_name(base, ctx.account_id, ctx.region, getattr(ctx, "student", None))
 
     def validate(self, res: ResourceSpec) -> list[str]:
@@ -99,8 +100,9 @@ class Bucket(Handler):
             if code in ("404", "NoSuchBucket", "NotFound"):
                 return Observed(False)
             if code in ("403", "AccessDenied"):
-                raise AwsFailure(f"The bucket name {name} belongs to another account.",
-                                 hint="Bucket names are global: pick another name (or a --student name).") from exc
+                raise AwsFailure(_("The bucket name {name} belongs to another account.").format(name=name),
+                                 hint=_("Bucket names are global: pick another name (or a --student "
+                                        "name).")) from exc
             raise
         tagging = self.fetch(lambda: client.get_bucket_tagging(Bucket=name), ("NoSuchTagSet",))
         tags = tags_from_list((tagging or {}).get("TagSet"))
@@ -135,22 +137,17 @@ class Bucket(Handler):
         codecraft's choice."""
         name, found = self.name(ctx, res), []
         if any(not (observed.attrs.get("block") or {}).get(key) for key in BLOCK_ALL):
-            found.append(finding(ctx, "*",
-                                 (f"S3 › Compartiments › {name} › Autorisations › Bloquer l'accès public (paramètres du "
-                                  "compartiment) › Modifier : cocher « Bloquer tout l'accès public »",
-                                  f"S3 › Buckets › {name} › Permissions › Block public access (bucket settings) › "
-                                  "Edit: tick \"Block all public access\""),
-                                 ("les fichiers des utilisateurs ne doivent pas pouvoir devenir publics",
-                                  "the users' files must not be able to become public")))
+            found.append(finding("*",
+                                 _('S3 › Buckets › {bucket} › Permissions › Block public access (bucket settings) › '
+                                   'Edit: tick "Block all public access"').format(bucket=name),
+                                 _("the users' files must not be able to become public")))
         want = bool(props.get("versioning", False))
         if want != bool(observed.attrs.get("versioning")):
-            found.append(finding(ctx, "versioning",
-                                 (f"S3 › Compartiments › {name} › Propriétés › Gestion des versions › Modifier : "
-                                  + ("Activer" if want else "Suspendre"),
-                                  f"S3 › Buckets › {name} › Properties › Bucket Versioning › Edit: "
-                                  + ("Enable" if want else "Suspend")),
-                                 ("un fichier écrasé ou supprimé peut être récupéré", "an overwritten or deleted file "
-                                  "can be recovered") if want else ("", "")))
+            found.append(finding("versioning",
+                                 (_("S3 › Buckets › {bucket} › Properties › Bucket Versioning › Edit: Enable") if want
+                                  else _("S3 › Buckets › {bucket} › Properties › Bucket Versioning › Edit: Suspend"))
+                                 .format(bucket=name),
+                                 _("an overwritten or deleted file can be recovered") if want else ""))
         return list(found)
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
@@ -183,7 +180,7 @@ class Bucket(Handler):
 
 @register
 class Notification(Handler):
-    info = TypeInfo("s3.notification", "s3", "S3 › Bucket › Properties › Event notifications", gone=_GONE,
+    info = TypeInfo("s3.notification", "s3", N_("S3 › Bucket › Properties › Event notifications"), gone=_GONE,
                     named=False, taggable=False)
     schema = {"bucket": Prop(str, required=True), "function": Prop(str, required=True),
               "events": Prop(list), "prefix": Prop(str), "suffix": Prop(str)}
@@ -241,27 +238,28 @@ class Notification(Handler):
     def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
               by_hand: bool = False) -> list[Finding | str]:
         want, have = self._want(res, props), observed.attrs.get("mine") or {}
-        where = (f"S3 › Compartiments › {props['bucket']} › Propriétés › Notifications d'événements › Modifier",
-                 f"S3 › Buckets › {props['bucket']} › Properties › Event notifications › Edit")
+        bucket = props["bucket"]
         found: list[Finding | str] = []
         if _function(str(have.get("LambdaFunctionArn"))) != _function(str(want["LambdaFunctionArn"])):
-            found.append(finding(ctx, "function", (f"{where[0]} : Destination, fonction Lambda "
-                                                   f"{_function(str(want['LambdaFunctionArn']))}",
-                                                   f"{where[1]}: Destination, Lambda function "
-                                                   f"{_function(str(want['LambdaFunctionArn']))}")))
+            found.append(finding("function", _("S3 › Buckets › {bucket} › Properties › Event notifications › Edit: "
+                                               "Destination, Lambda function {function}").format(
+                bucket=bucket, function=_function(str(want["LambdaFunctionArn"])))))
         if sorted(have.get("Events") or []) != sorted(want["Events"]):
-            found.append(finding(ctx, "events", (f"{where[0]} : types d'événements {', '.join(want['Events'])}",
-                                                 f"{where[1]}: event types {', '.join(want['Events'])}"),
-                                 ("le choix de codecraft : toute création d'objet", "codecraft's choice: any object "
-                                  "creation")))
+            found.append(finding("events", _("S3 › Buckets › {bucket} › Properties › Event notifications › Edit: "
+                                             "event types {events}").format(bucket=bucket,
+                                                                            events=", ".join(want["Events"])),
+                                 _("codecraft's choice: any object creation")))
         if not _same({**have, "LambdaFunctionArn": want["LambdaFunctionArn"], "Events": want["Events"]}, want):
-            rules = ", ".join(f"{n} {props[n]}" for n in ("prefix", "suffix") if props.get(n))
-            found.append(finding(ctx, "prefix", (f"{where[0]} : {rules or 'aucun filtre'}",
-                                                 f"{where[1]}: {rules or 'no filter'}"),
-                                 ("la fonction écrit ses résultats dans le même compartiment : sans filtre, chaque "
-                                  "résultat la redéclenche (une boucle)",
-                                  "the function writes its results into the same bucket: without a filter each "
-                                  "result triggers it again (a loop)") if rules else ("", "")))
+            rules = ", ".join(said.format(value=props[n]) for n, said in (("prefix", _("prefix {value}")),
+                                                                          ("suffix", _("suffix {value}")))
+                              if props.get(n))
+            found.append(finding(
+                "prefix",
+                _("S3 › Buckets › {bucket} › Properties › Event notifications › Edit: {rules}").format(
+                    bucket=bucket, rules=rules) if rules else
+                _("S3 › Buckets › {bucket} › Properties › Event notifications › Edit: no filter").format(bucket=bucket),
+                _("the function writes its results into the same bucket: without a filter each result triggers it "
+                  "again (a loop)") if rules else ""))
         return found
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..aws.retry import SECRET_DELETING
+from ..i18n import N_
 from ..workshop.model import ResourceSpec
 from .base import (Call, Context, Handler, Observed, Prop, Step, TypeInfo, Var, created, register, tag_list,
                   tags_from_list)
@@ -34,9 +35,9 @@ EXCLUDED = "\"'\\/@`$%&;<>|{}[]()"
 @register
 class Secret(Handler):
     # Name: 1-512 of letters, digits and /_+=.@- (Secrets Manager API reference, CreateSecret)
-    info = TypeInfo("secretsmanager.secret", "secretsmanager", "Secrets Manager › Secrets",
+    info = TypeInfo("secretsmanager.secret", "secretsmanager", N_("Secrets Manager › Secrets"),
                     gone=("ResourceNotFoundException",), sweep_rank=80, arn_service="secretsmanager",
-                    name_text=Text(r"[A-Za-z0-9/_+=.@-]+", 512, "letters, digits and /_+=.@- only",
+                    name_text=Text(r"[A-Za-z0-9/_+=.@-]+", 512, N_("letters, digits and /_+=.@- only"),
                                    reserve=STUDENT_PREFIX))
     schema = {"generate_password": Prop(dict, required=True), "description": Prop(str)}
     outputs = ("name", "arn")

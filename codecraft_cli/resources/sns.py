@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec
 from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, register, tag_list,
                    tags_from_list)
 from .base import STUDENT_PREFIX, Text
-from .teaching import finding, say
+from .teaching import finding
 
 _GONE = ("NotFound", "NotFoundException")
 
@@ -32,8 +33,8 @@ _GONE = ("NotFound", "NotFoundException")
 @register
 class Topic(Handler):
     # Name: 1-256 of [A-Za-z0-9_-], a FIFO topic's ending in .fifo (SNS API reference, CreateTopic)
-    info = TypeInfo("sns.topic", "sns", "SNS › Topics", gone=_GONE, sweep_rank=60, arn_service="sns",
-                    name_text=Text(r"[A-Za-z0-9_-]+(\.fifo)?", 256, "letters, digits, hyphens and underscores only",
+    info = TypeInfo("sns.topic", "sns", N_("SNS › Topics"), gone=_GONE, sweep_rank=60, arn_service="sns",
+                    name_text=Text(r"[A-Za-z0-9_-]+(\.fifo)?", 256, N_("letters, digits, hyphens and underscores only"),
                                    reserve=STUDENT_PREFIX))
     outputs = ("name", "arn")
     # seed 004: "Nommer le sujet : OrderNotifications" (a Standard topic: a FIFO one's name ends in .fifo)
@@ -74,7 +75,7 @@ class Topic(Handler):
 
 @register
 class Subscription(Handler):
-    info = TypeInfo("sns.subscription", "sns", "SNS › Topics › Subscriptions", gone=_GONE, named=False,
+    info = TypeInfo("sns.subscription", "sns", N_("SNS › Topics › Subscriptions"), gone=_GONE, named=False,
                     taggable=False)
     schema = {"topic": Prop(str, required=True),
               "protocol": Prop(str, required=True, choices=("sqs", "lambda", "email", "https")),
@@ -123,23 +124,18 @@ class Subscription(Handler):
         raw = bool(props.get("raw_message_delivery", False))
         if observed.attrs.get("raw_message_delivery") == raw:
             return []
-        state = ("cocher", "tick") if raw else ("décocher", "untick")
-        return [finding(ctx, "raw_message_delivery",
-                        (f"SNS › Abonnements › l'abonnement › Modifier : {state[0]} « Activer la diffusion des "
-                         "messages bruts »",
-                         f"SNS › Subscriptions › the subscription › Edit: {state[1]} \"Enable raw message delivery\""),
-                        ("la file reçoit alors la commande telle quelle, sans l'enveloppe JSON de SNS",
-                         "the queue then receives the order itself, without SNS's JSON envelope")
-                        if raw else ("", ""))]
+        return [finding("raw_message_delivery",
+                        _('SNS › Subscriptions › the subscription › Edit: tick "Enable raw message delivery"') if raw
+                        else _('SNS › Subscriptions › the subscription › Edit: untick "Enable raw message delivery"'),
+                        _("the queue then receives the order itself, without SNS's JSON envelope") if raw else "")]
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         endpoint = str(props["endpoint"]).rsplit(":", 1)[-1]
-        return say(ctx, f"SNS › Rubriques › la rubrique › Créer un abonnement : protocole {props['protocol']}, "
-                        f"point de terminaison {endpoint}",
-                   f"SNS › Topics › the topic › Create subscription: protocol {props['protocol']}, endpoint {endpoint}")
+        return _("SNS › Topics › the topic › Create subscription: protocol {protocol}, endpoint {endpoint}").format(
+            protocol=props["protocol"], endpoint=endpoint)
 
     def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
-        return "SNS › Subscriptions › the subscription › Edit: enable raw message delivery"
+        return _('SNS › Subscriptions › the subscription › Edit: tick "Enable raw message delivery"')
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:

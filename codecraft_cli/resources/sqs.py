@@ -22,10 +22,11 @@ from typing import Any
 
 from ..aws.retry import QUEUE_DELETED_RECENTLY
 from ..aws.tombstones import recently_deleted
+from ..i18n import N_, _
 from ..workshop.model import ResourceSpec
 from .base import Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Var, created, register
 from .base import STUDENT_PREFIX, Text
-from .teaching import finding, say
+from .teaching import finding
 
 
 def queue_policy(queue_arn: str, topic_arns: list[str]) -> dict[str, Any]:
@@ -48,10 +49,10 @@ def queue_policy(queue_arn: str, topic_arns: list[str]) -> dict[str, Any]:
 @register
 class Queue(Handler):
     # QueueName: up to 80 of [a-zA-Z0-9_-], a FIFO queue's ending in .fifo (SQS API reference, CreateQueue)
-    info = TypeInfo("sqs.queue", "sqs", "SQS › Queues",
+    info = TypeInfo("sqs.queue", "sqs", N_("SQS › Queues"),
                     gone=("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"), sweep_rank=70,
                     arn_service="sqs", name_text=Text(r"[a-zA-Z0-9_-]+(\.fifo)?", 80,
-                                                      "letters, digits, hyphens and underscores only",
+                                                      N_("letters, digits, hyphens and underscores only"),
                                                       reserve=STUDENT_PREFIX))
     schema = {
         "fifo": Prop(bool),
@@ -134,65 +135,58 @@ class Queue(Handler):
         from .teaching import allows_from, statements
 
         name, have = self.name(ctx, res), observed.attrs
-        edit = (f"SQS › Files d'attente › {name} › Modifier", f"SQS › Queues › {name} › Edit")
         found: list[Finding | str] = []
         want_fifo = bool(props.get("fifo"))
         if (have.get("FifoQueue") == "true") != want_fifo:
-            kind = ("FIFO", "FIFO") if want_fifo else ("Standard, pas FIFO", "Standard, not FIFO")
-            found.append(finding(ctx, "fifo", (f"SQS : la file doit être {kind[0]} ; le type ne se modifie pas : "
-                                               f"créer la file {name} à nouveau",
-                                               f"SQS: the queue must be {kind[1]}; the type cannot change: create "
-                                               f"the queue {name} again"),
-                                 ("l'atelier demande ce type de file", "the workshop asks for this type of queue")))
+            fix = (_("SQS: the queue must be FIFO; the type cannot change: create the queue {queue} again") if want_fifo
+                   else _("SQS: the queue must be Standard, not FIFO; the type cannot change: create the queue {queue} "
+                          "again"))
+            found.append(finding("fifo", fix.format(queue=name), _("the workshop asks for this type of queue")))
         visibility, have_visibility = int(props.get("visibility_timeout", 30)), int(have.get("VisibilityTimeout") or 30)
         if have_visibility != visibility and not (by_hand and have_visibility >= visibility):
-            found.append(finding(ctx, "visibility_timeout",
-                                 (f"{edit[0]} : Délai de visibilité {visibility} s", f"{edit[1]}: visibility timeout {visibility} s"),
-                                 ("un message en cours de traitement reste caché ce temps-là : plus court que le "
-                                  "traitement, il serait traité deux fois (SQS, « Délai de visibilité »)",
-                                  "a message being processed stays hidden that long: shorter than the processing, it "
-                                  "would be processed twice (SQS, \"Visibility timeout\")")))
+            found.append(finding("visibility_timeout",
+                                 _("SQS › Queues › {queue} › Edit: Visibility timeout {seconds} s").format(
+                                     queue=name, seconds=visibility),
+                                 _('a message being processed stays hidden that long: shorter than the processing, it '
+                                   'would be processed twice (SQS, "Visibility timeout")')))
         retention = props.get("retention_seconds")
         if retention and str(have.get("MessageRetentionPeriod")) != str(retention):
-            found.append(finding(ctx, "retention_seconds",
-                                 (f"{edit[0]} : Période de conservation des messages {retention} s",
-                                  f"{edit[1]}: message retention period {retention} s"),
-                                 ("le choix de codecraft", "codecraft's choice")))
+            found.append(finding("retention_seconds",
+                                 _("SQS › Queues › {queue} › Edit: Message retention period {seconds} s").format(
+                                     queue=name, seconds=retention),
+                                 _("codecraft's choice")))
         dlq = props.get("dead_letter_queue")
         if dlq and json.loads(have.get("RedrivePolicy") or "{}").get("deadLetterTargetArn") != dlq:
-            found.append(finding(ctx, "dead_letter_queue",
-                                 (f"{edit[0]} › File d'attente de lettres mortes : Activé, {str(dlq).rsplit(':', 1)[-1]}",
-                                  f"{edit[1]} › Dead-letter queue: Enabled, {str(dlq).rsplit(':', 1)[-1]}"),
-                                 ("un message qui échoue sans cesse y est mis de côté au lieu d'être rejoué sans fin",
-                                  "a message that keeps failing is set aside there instead of being retried for ever")))
+            found.append(finding("dead_letter_queue",
+                                 _("SQS › Queues › {queue} › Edit › Dead-letter queue: Enabled, {target}").format(
+                                     queue=name, target=str(dlq).rsplit(":", 1)[-1]),
+                                 _("a message that keeps failing is set aside there instead of being retried for "
+                                   "ever")))
         policy = json.loads(have.get("Policy") or "{}")
         for topic in props.get("allow_sns_topics") or []:
             arn = self._arn(ctx, res)
             if not any(allows_from(st, "sns.amazonaws.com", "sqs:SendMessage", str(topic)) for st in statements(policy)):
                 found.append(finding(
-                    ctx, "allow_sns_topics",
-                    (f"SQS › Files d'attente › {name} › S'abonner à la rubrique Amazon SNS › {str(topic).rsplit(':', 1)[-1]} "
-                     "(la console écrit la stratégie d'accès)",
-                     f"SQS › Queues › {name} › Subscribe to Amazon SNS topic › {str(topic).rsplit(':', 1)[-1]} "
-                     "(the console writes the access policy)"),
-                    (f"sans stratégie d'accès qui l'autorise, SNS ne peut pas déposer de message dans {arn}",
-                     f"without an access policy allowing it, SNS cannot deliver any message to {arn}")))
+                    "allow_sns_topics",
+                    _("SQS › Queues › {queue} › Subscribe to Amazon SNS topic › {topic} (the console writes the access "
+                      "policy)").format(queue=name, topic=str(topic).rsplit(":", 1)[-1]),
+                    _("without an access policy allowing it, SNS cannot deliver any message to {arn}").format(arn=arn)))
         return found
 
     def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
-        return f"SQS › {self.name(ctx, res)} › Edit: set " + ", ".join(call.params.get("Attributes", {}))
+        return _("SQS › Queues › {queue} › Edit: set {attributes}").format(
+            queue=self.name(ctx, res), attributes=", ".join(call.params.get("Attributes", {})))
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         name = self.name(ctx, res)
         if not props.get("fifo"):
             try:
                 ctx.client("sqs").get_queue_url(QueueName=name + ".fifo")
-                return say(ctx, f"SQS : la file doit être Standard, pas FIFO : créer une file Standard nommée {name}",
-                           f"SQS: the queue must be Standard, not FIFO: create a Standard queue named {name}")
+                return _("SQS: the queue must be Standard, not FIFO: create a Standard queue named {queue}").format(
+                    queue=name)
             except Exception:
                 pass
-        return say(ctx, f"SQS › Créer une file d'attente : Standard, nommée {name}",
-                   f"SQS › Create queue: Standard, named {name}")
+        return _("SQS › Queues › Create queue: Standard, named {queue}").format(queue=name)
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 A handler's ``check`` returns :class:`~.base.Finding` values; each names the YAML property it
 is about, so that what the seed leaves open becomes advice (with its reason) and what it
-prescribes stays a failure. Texts are data, ``{"fr": ..., "en": ...}``, said in ``ctx.lang``;
-the French console labels are those of the French AWS console.
+prescribes stays a failure. Texts go through the catalogs (``_("English {field}")``, the French in
+``locale/fr/LC_MESSAGES/resources.po``); the console labels are those of the AWS console in each
+language ("Runtime settings" / "Paramètres d'exécution").
 
 Reading policies: what the consoles really write (``Principal: {"AWS": "*"}`` with a condition on
 the source, ``SQS:SendMessage`` in capitals, ``aws:SourceArn`` or ``AWS:SourceArn``) is accepted:
@@ -17,22 +18,12 @@ import fnmatch
 from collections.abc import Mapping
 from typing import Any
 
-from ..i18n import text
-from .base import Context, Finding
+from .base import Finding
 
 
-def lang(ctx: Context) -> str:
-    return str(getattr(ctx, "lang", "en") or "en")
-
-
-def say(ctx: Context, fr: str, en: str) -> str:
-    """One text in the context's language."""
-    return text({"fr": fr, "en": en}, lang(ctx))
-
-
-def finding(ctx: Context, prop: str, fix: tuple[str, str], reason: tuple[str, str] = ("", "")) -> Finding:
-    """A Finding from (fr, en) pairs."""
-    return Finding(prop, say(ctx, *fix), say(ctx, *reason))
+def finding(prop: str, fix: str, reason: str = "") -> Finding:
+    """A Finding from texts already said in the user's language (``_(...)``)."""
+    return Finding(prop, fix, reason)
 
 
 # --- policy documents ---

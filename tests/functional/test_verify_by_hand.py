@@ -97,7 +97,7 @@ def test_a_wrong_runtime_is_reported_with_the_console_fix(aws: None) -> None:
     build_by_hand(runtime="python3.11")
     function = verify()["process_order"]
     assert not function.ok and function.step == "function"
-    assert "Lambda › ProcessOrder › Code › Runtime settings › Edit: choose Python 3.12" in function.fix
+    assert "Lambda › Functions › ProcessOrder › Code › Runtime settings › Edit: choose Python 3.12" in function.fix
 
 
 def test_a_missing_subscription_is_reported_with_the_console_fix(aws: None) -> None:

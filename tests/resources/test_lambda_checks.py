@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pytest
+
 from codecraft_cli.resources import handler_for
 from codecraft_cli.resources.base import Finding, Observed
 from codecraft_cli.resources.lambda_checks import family, label, runtime_findings
@@ -105,7 +107,11 @@ def test_runtime_families_and_console_labels() -> None:
     assert label("python3.12") == "Python 3.12" and label("nodejs22.x") == "Node.js 22.x"
 
 
-def test_fixes_in_french_use_the_french_consoles_words() -> None:
+def test_fixes_in_french_use_the_french_consoles_words(request: pytest.FixtureRequest) -> None:
+    from codecraft_cli.i18n import set_lang
+
+    set_lang("fr")  # the process speaks French (main() sets it from --lang)
+    request.addfinalizer(lambda: set_lang("en"))
     failures, advice = _judge(_console(Runtime="nodejs22.x"), FrContext())
     assert "Paramètres d'exécution" in failures[0].fix  # type: ignore[union-attr]
     (timeout,) = advice

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+
+import pytest
 from botocore.stub import ANY
 
 from codecraft_cli.resources.base import Call, Observed
@@ -144,9 +146,13 @@ def test_a_dead_letter_queue_of_codecraft_is_advice_where_the_seed_says_leave_th
     assert [f.prop for f in found] == ["dead_letter_queue"] and not handler.requires(res, found[0])
 
 
-def test_a_missing_queue_is_said_in_the_users_language() -> None:
+def test_a_missing_queue_is_said_in_the_users_language(request: pytest.FixtureRequest) -> None:
     from dataclasses import dataclass
 
+    from codecraft_cli.i18n import set_lang
+
+    set_lang("fr")  # the process speaks French (main() sets it from --lang)
+    request.addfinalizer(lambda: set_lang("en"))
     from codecraft_cli.resources import handler_for
 
     from .fakes import PlanContext, W
@@ -157,4 +163,4 @@ def test_a_missing_queue_is_said_in_the_users_language() -> None:
 
     res = W.resource("processing_queue")
     assert handler_for(res.type).missing(Fr(), res, {}) == (
-        "SQS › Créer une file d'attente : Standard, nommée OrderProcessingQueue")
+        "SQS › Files d'attente › Créer une file d'attente\u00a0: Standard, nommée OrderProcessingQueue")
