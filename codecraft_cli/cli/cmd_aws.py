@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from ..i18n import _
 from .options import settings
 from .output import console
 
@@ -35,11 +36,11 @@ def aws(ctx: typer.Context) -> None:
         raise typer.Exit(0 if args else 2)
 
     def installing(where: Path) -> None:
-        console().print(f"The AWS CLI is not on PATH: installing it into {where} (pip install awscli, "
-                        "first use only)…", soft_wrap=True)
+        console().print(_("The AWS CLI is not on PATH: installing it into {path} (pip install awscli, "
+                          "first use only)…").format(path=where), soft_wrap=True)
 
     def starting() -> None:
-        console().print("Starting the embedded emulator…")
+        console().print(_("Starting the embedded emulator…"))
 
     code = run_aws(settings(ctx), args, on_start=starting, on_install=installing)
     sys.stdout.flush()

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
+from ..i18n import N_, _, ngettext
 from .options import JsonOpt, settings
-from .output import console, print_json
+from .output import document, print_json
 
-app = typer.Typer(help="Look at the evidence the console would show (nothing is changed or consumed).",
+app = typer.Typer(help=N_("Look at the evidence the console would show (nothing is changed or consumed)."),
                   no_args_is_help=True)
 
-LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many entries.")]
+LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=1000, help=N_("At most this many entries."))]
 
 
 def _table(rows: list[dict[str, Any]], title: str) -> None:
@@ -28,7 +29,7 @@ def _table(rows: list[dict[str, Any]], title: str) -> None:
     for row in rows:
         table.add_row(*[json.dumps(row[c], default=str, ensure_ascii=False) if isinstance(row.get(c), dict | list)
                         else str(row.get(c, "")) for c in columns])
-    console().print(table)
+    document().print(table)
 
 
 def _document(data: dict[str, Any], json_out: bool, rows: str, title: str) -> None:
@@ -40,50 +41,54 @@ def _document(data: dict[str, Any], json_out: bool, rows: str, title: str) -> No
 
 
 @app.command("table")
-def table(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Table name, e.g. Orders.")],
+def table(ctx: typer.Context, name: Annotated[str, typer.Argument(help=N_("Table name, e.g. Orders."))],
           limit: LimitOpt = 50, json_out: JsonOpt = False) -> None:
     """Items of a DynamoDB table (DynamoDB › Explore items)."""
     from ..engine import inspect
 
     data = inspect.table(settings(ctx), name, limit)
-    _document(data, json_out, "items", f"{name}: {data['count']} item(s)")
+    _document(data, json_out, "items", ngettext("{name}: {count} item", "{name}: {count} items", data["count"])
+              .format(name=name, count=data["count"]))
 
 
 @app.command("queue")
-def queue(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Queue name, e.g. OrderProcessingQueue.")],
+def queue(ctx: typer.Context, name: Annotated[str, typer.Argument(help=N_("Queue name, e.g. OrderProcessingQueue."))],
           limit: LimitOpt = 10, json_out: JsonOpt = False) -> None:
     """Messages waiting in an SQS queue, peeked without consuming them (SQS › Poll for messages)."""
     from ..engine import inspect
 
     data = inspect.queue(settings(ctx), name, limit)
-    _document(data, json_out, "messages", f"{name}: about {data['approximate_count']} message(s) waiting")
+    _document(data, json_out, "messages", ngettext(
+        "{name}: about {count} message waiting", "{name}: about {count} messages waiting",
+        int(data["approximate_count"] or 0)).format(name=name, count=data["approximate_count"]))
 
 
 @app.command("bucket")
-def bucket(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Bucket name (see `codecraft status`).")],
-           prefix: Annotated[str, typer.Option("--prefix", help="Only keys under this prefix.")] = "",
+def bucket(ctx: typer.Context, name: Annotated[str, typer.Argument(help=N_("Bucket name (see `codecraft status`)."))],
+           prefix: Annotated[str, typer.Option("--prefix", help=N_("Only keys under this prefix."))] = "",
            limit: LimitOpt = 100, json_out: JsonOpt = False) -> None:
     """Objects of an S3 bucket with their sizes (S3 › Buckets › Objects)."""
     from ..engine import inspect
 
     data = inspect.bucket(settings(ctx), name, prefix, limit)
-    _document(data, json_out, "objects", f"{name}: {data['count']} object(s)")
+    _document(data, json_out, "objects", ngettext("{name}: {count} object", "{name}: {count} objects", data["count"])
+              .format(name=name, count=data["count"]))
 
 
 @app.command("topic")
-def topic(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Topic name, e.g. OrderNotifications.")],
+def topic(ctx: typer.Context, name: Annotated[str, typer.Argument(help=N_("Topic name, e.g. OrderNotifications."))],
           json_out: JsonOpt = False) -> None:
     """An SNS topic and its subscriptions (SNS › Topics)."""
     from ..engine import inspect
 
     data = inspect.topic(settings(ctx), name)
     if not json_out:
-        console().print(f"[bold]{data['arn']}[/bold]")
-    _document(data, json_out, "subscriptions", "subscriptions")
+        document().print(f"[bold]{data['arn']}[/bold]")
+    _document(data, json_out, "subscriptions", _("subscriptions"))
 
 
 @app.command("logs")
-def logs(ctx: typer.Context, function: Annotated[str, typer.Argument(help="Function name, e.g. ProcessOrder.")],
+def logs(ctx: typer.Context, function: Annotated[str, typer.Argument(help=N_("Function name, e.g. ProcessOrder."))],
          limit: LimitOpt = 100, json_out: JsonOpt = False) -> None:
     """The last log lines of a Lambda function (CloudWatch › Log groups › /aws/lambda/NAME)."""
     from ..engine import inspect
@@ -92,17 +97,18 @@ def logs(ctx: typer.Context, function: Annotated[str, typer.Argument(help="Funct
     if json_out:
         print_json(data)
     else:
-        out = console()
-        out.print(f"[bold]{data['log_group']}[/bold] ({len(data['events'])} line(s))")
+        out = document()
+        out.print(ngettext("[bold]{group}[/bold] ({count} line)", "[bold]{group}[/bold] ({count} lines)",
+                           len(data["events"])).format(group=data["log_group"], count=len(data["events"])))
         for line in data["events"]:
             out.print(f"  {line['message']}", markup=False, highlight=False)
 
 
 @app.command("api")
-def api(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help="Workshop id, e.g. anycompany-orders.")],
+def api(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help=N_("Workshop id, e.g. anycompany-orders."))],
         api_name: Annotated[str | None, typer.Option(
-            "--api", metavar="NAME", help="This REST API (default: the one holding the workshop's routes).")] = None,
-        student: Annotated[str | None, typer.Option("--student", help="This student's API.")] = None,
+            "--api", metavar="NAME", help=N_("This REST API (default: the one holding the workshop's routes)."))] = None,
+        student: Annotated[str | None, typer.Option("--student", help=N_("This student's API."))] = None,
         json_out: JsonOpt = False) -> None:
     """The workshop's REST API, its stage, routes and integrations (API Gateway › APIs), found by
     its routes whatever its name: built by codecraft, by hand or by another tool."""
@@ -110,14 +116,15 @@ def api(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help="Worksh
 
     data = inspect.api(settings(ctx), workshop, student, api_name)
     if not json_out:
-        console().print(f"[bold]{data['api']}[/bold] ({data['id']}), stage {data['stage']}: {data['invoke_url']}")
-    _document(data, json_out, "routes", "routes")
+        document().print(_("[bold]{api}[/bold] ({id}), stage {stage}: {url}").format(
+            api=data["api"], id=data["id"], stage=data["stage"], url=data["invoke_url"]))
+    _document(data, json_out, "routes", _("routes"))
 
 
 @app.command("db")
-def db(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help="Workshop id, e.g. workshop2.")],
-       sql: Annotated[str, typer.Argument(help='One read-only statement, e.g. "SELECT name FROM projects".')],
-       student: Annotated[str | None, typer.Option("--student", help="This student's database.")] = None,
+def db(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help=N_("Workshop id, e.g. workshop2."))],
+       sql: Annotated[str, typer.Argument(help=N_('One read-only statement, e.g. "SELECT name FROM projects".'))],
+       student: Annotated[str | None, typer.Option("--student", help=N_("This student's database."))] = None,
        limit: LimitOpt = 100, json_out: JsonOpt = False) -> None:
     """Run a read-only query on the workshop's MySQL database (RDS › Query editor).
 
@@ -132,6 +139,6 @@ def db(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help="Worksho
         return
     rows = [dict(zip(data["columns"], row)) for row in data["rows"]]
     if not rows:
-        console().print(f"{sql}: no row.")
+        document().print(_("{sql}: no row.").format(sql=sql), markup=False)
         return
-    _table(rows, f"{sql} ({len(rows)} row(s))")
+    _table(rows, ngettext("{sql} ({count} row)", "{sql} ({count} rows)", len(rows)).format(sql=sql, count=len(rows)))

@@ -6,10 +6,11 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import N_, _
 from .options import JsonOpt, settings
 from .output import console, print_json
 
-app = typer.Typer(help="The embedded local AWS emulator (moto server + API gateway + Lambda runner).",
+app = typer.Typer(help=N_("The embedded local AWS emulator (moto server + API gateway + Lambda runner)."),
                   no_args_is_help=True)
 
 
@@ -19,14 +20,15 @@ def start(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     from ..engine.session import resolve_region
     from ..local import process
 
-    with console().status("Starting the embedded emulator…"):
+    with console().status(_("Starting the embedded emulator…")):
         info, started = process.start(resolve_region(settings(ctx)))
     state = process.status()
     if json_out:
         print_json(state)
     else:
-        console().print(("[green]Started[/green]" if started else "Already running") +
-                        f": AWS endpoint {info['endpoint']} · API gateway {info['gateway']} · pid {info['pid']}")
+        said = (_("[green]Started[/green]: AWS endpoint {endpoint} · API gateway {gateway} · pid {pid}") if started
+                else _("Already running: AWS endpoint {endpoint} · API gateway {gateway} · pid {pid}"))
+        console().print(said.format(endpoint=info["endpoint"], gateway=info["gateway"], pid=info["pid"]))
 
 
 @app.command("stop")
@@ -38,7 +40,7 @@ def stop(json_out: JsonOpt = False) -> None:
     if json_out:
         print_json({"stopped": was, **process.status()})
     else:
-        console().print("Stopped." if was else "The emulator was not running.")
+        console().print(_("Stopped.") if was else _("The emulator was not running."))
 
 
 @app.command("status")
@@ -50,22 +52,22 @@ def status(json_out: JsonOpt = False) -> None:
     if json_out:
         print_json({k: state[k] for k in ("running", "endpoint", "gateway", "mysql")})
     elif state["running"]:
-        console().print(f"[green]Running[/green] (pid {state['pid']}): AWS endpoint {state['endpoint']} · "
-                        f"API gateway {state['gateway']}")
+        console().print(_("[green]Running[/green] (pid {pid}): AWS endpoint {endpoint} · API gateway {gateway}")
+                        .format(pid=state["pid"], endpoint=state["endpoint"], gateway=state["gateway"]))
     else:
-        console().print("Not running. Start it with [bold]codecraft local start[/bold] "
-                        "(commands start it when they need it).")
+        console().print(_("Not running. Start it with [bold]codecraft local start[/bold] "
+                          "(commands start it when they need it)."))
 
 
 @app.command("reset")
-def reset(yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
+def reset(yes: Annotated[bool, typer.Option("--yes", "-y", help=N_("Do not ask."))] = False,
           json_out: JsonOpt = False) -> None:
     """Stop the emulator and erase its data and the local deployments' state."""
     import sys
 
     from ..local import process
 
-    if not yes and sys.stdin.isatty() and not typer.confirm("Erase every local deployment?", err=True):
+    if not yes and sys.stdin.isatty() and not typer.confirm(_("Erase every local deployment?"), err=True):
         from .output import declined
 
         declined()
@@ -73,25 +75,24 @@ def reset(yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] 
     if json_out:
         print_json({"reset": True, **process.status()})
     else:
-        console().print("The emulator is stopped and its data erased.")
+        console().print(_("The emulator is stopped and its data erased."))
 
 
-ENV_HELP = """Print the shell lines that point the AWS CLI and SDKs at the emulator (started if needed).
+ENV_HELP = N_("""Print the shell lines that point the AWS CLI and SDKs at the emulator (started if needed).
 
 \b
-bash, zsh:   eval "$(codecraft local env)"
-fish:        codecraft local env --shell fish | source
-PowerShell:  codecraft local env --shell powershell | Out-String | Invoke-Expression
+bash, zsh:   `eval "$(codecraft local env)"`
+fish:        `codecraft local env --shell fish | source`
+PowerShell:  `codecraft local env --shell powershell | Out-String | Invoke-Expression`
 
 Sets AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION and test keys (the emulator accepts any);
-unsets AWS_PROFILE and AWS_SESSION_TOKEN. --json: the variables as an object.
-"""
+unsets AWS_PROFILE and AWS_SESSION_TOKEN. --json: the variables as an object.""")
 
 
 @app.command("env", help=ENV_HELP)
 def env(ctx: typer.Context,
         shell: Annotated[str, typer.Option(
-            "--shell", help="The shell that evaluates the lines: sh (bash, zsh), fish or powershell.")] = "sh",
+            "--shell", help=N_("The shell that evaluates the lines: sh (bash, zsh), fish or powershell."))] = "sh",
         json_out: JsonOpt = False) -> None:
     import sys
 
@@ -100,12 +101,14 @@ def env(ctx: typer.Context,
     if shell.lower() not in SHELLS:  # before starting anything
         from ..errors import UserError
 
-        raise UserError(f"Unknown shell {shell!r}.", hint="Use --shell sh (bash, zsh), fish or powershell.")
+        raise UserError(_("Unknown shell {shell!r}.").format(shell=shell),
+                        hint=_("Use --shell sh (bash, zsh), fish or powershell."))
     started: list[bool] = []
-    with console().status("Starting the embedded emulator…"):
+    with console().status(_("Starting the embedded emulator…")):
         result = local_env(settings(ctx), on_start=lambda: started.append(True))
     if started:
-        console().print(f"[green]Started[/green] the embedded emulator: AWS endpoint {result.endpoint}")
+        console().print(_("[green]Started[/green] the embedded emulator: AWS endpoint {endpoint}")
+                        .format(endpoint=result.endpoint))
     if json_out:
         print_json(result.as_json())
     else:

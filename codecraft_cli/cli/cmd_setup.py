@@ -6,22 +6,23 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import N_
 from .options import DryOpt, JsonMsgOpt, StudentOpt, YesOpt, settings
 from .output import print_json
 
 ExpiresOpt = Annotated[str | None, typer.Option(
-    "--expires", help="When the deployment should be gone (e.g. 3h, 2d): tagged on every resource, "
-    "removed by `teardown --expired`. Default on AWS: 24h.")]
+    "--expires", help=N_("When the deployment should be gone (e.g. 3h, 2d): tagged on every resource, "
+                         "removed by `teardown --expired`. Default on AWS: 24h."))]
 
 
 def setup(
     ctx: typer.Context,
-    workshop: Annotated[str, typer.Argument(help="Workshop id, e.g. anycompany-orders.")],
+    workshop: Annotated[str, typer.Argument(help=N_("Workshop id, e.g. anycompany-orders."))],
     student: StudentOpt = None,
     step_by_step: Annotated[bool, typer.Option(
-        "--step-by-step", help="One step at a time: codecraft does it, or you do it by hand and it checks.")] = False,
-    from_step: Annotated[str | None, typer.Option("--from", help="First step to run.")] = None,
-    to_step: Annotated[str | None, typer.Option("--to", help="Last step to run.")] = None,
+        "--step-by-step", help=N_("One step at a time: codecraft does it, or you do it by hand and it checks."))] = False,
+    from_step: Annotated[str | None, typer.Option("--from", help=N_("First step to run."))] = None,
+    to_step: Annotated[str | None, typer.Option("--to", help=N_("Last step to run."))] = None,
     dry_run: DryOpt = False,
     expires: ExpiresOpt = None,
     yes: YesOpt = False,

@@ -9,7 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import CheckFailed, UserError, read_user_file
+from ..errors import CheckFailed, UserError
+from ..i18n import N_, _
+from ..paths import read_user_file
 from .options import json_flag, settings
 from .output import console, print_json
 
@@ -19,7 +21,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 _JSON_WORDS = ("true", "false", "null", "NaN", "Infinity")
 
 
-def payload_name(raw: str | None) -> str | None:
+def _payload_name(raw: str | None) -> str | None:
     """``raw`` when it names a payload rather than holding JSON or ``@file``."""
     return raw if raw is not None and _NAME.fullmatch(raw) and raw not in _JSON_WORDS else None
 
@@ -30,32 +32,35 @@ def parse_payload(raw: str | None) -> Any:
     source = "--payload"
     if raw.startswith("@"):
         path = Path(raw[1:])
-        raw = read_user_file(path, "the payload file", utf8_hint="Save it as UTF-8 JSON.",
-                             missing_hint="Write --payload @path/to/file.json with an existing file.")
+        raw = read_user_file(path, _("the payload file"), utf8_hint=_("Save it as UTF-8 JSON."),
+                             missing_hint=_("Write --payload @path/to/file.json with an existing file."))
         source = str(path)
     try:
         return json.loads(raw)
     except RecursionError as exc:
-        raise UserError(f"{source} is nested too deeply.", hint="Send a simpler JSON body; nothing was sent.") from exc
+        raise UserError(_("{source} is nested too deeply.").format(source=source),
+                        hint=_("Send a simpler JSON body; nothing was sent.")) from exc
     except json.JSONDecodeError as exc:
-        raise UserError(f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).",
-                        hint="""Quote it for your shell, e.g. --payload '{"order_id": "12345"}'; """
-                        "nothing was sent.") from exc
+        raise UserError(_("{source} is not valid JSON: {problem} (line {line}, column {column}).").format(
+            source=source, problem=exc.msg, line=exc.lineno, column=exc.colno),
+                        hint=_("Quote it for your shell, e.g. {example}; nothing was sent.").format(
+                            example="""--payload '{"order_id": "12345"}'""")) from exc
     except ValueError as exc:  # e.g. an integer of thousands of digits
-        raise UserError(f"{source} cannot be read as JSON: {exc}.", hint="Nothing was sent.") from exc
+        raise UserError(_("{source} cannot be read as JSON: {problem}.").format(source=source, problem=exc),
+                        hint=_("Nothing was sent.")) from exc
 
 
 def test_api(
     ctx: typer.Context,
     payload: Annotated[str | None, typer.Option(
-        "--payload", help="JSON body, @file.json, or the name of one of the workshop's payloads, e.g. laptop "
-        "(default: the workshop's sample payload).")] = None,
-    workshop: Annotated[str | None, typer.Option("--workshop", "-w", help="Workshop id.")] = None,
-    route: Annotated[str | None, typer.Option("--route", help='e.g. "POST /orders" (default: the workshop\'s).')] = None,
-    student: Annotated[str | None, typer.Option("--student", help="Call this student's API.")] = None,
+        "--payload", help=N_("JSON body, @file.json, or the name of one of the workshop's payloads, e.g. laptop "
+                            "(default: the workshop's sample payload)."))] = None,
+    workshop: Annotated[str | None, typer.Option("--workshop", "-w", help=N_("Workshop id."))] = None,
+    route: Annotated[str | None, typer.Option("--route", help=N_('e.g. "POST /orders" (default: the workshop\'s).'))] = None,
+    student: Annotated[str | None, typer.Option("--student", help=N_("Call this student's API."))] = None,
     api: Annotated[str | None, typer.Option(
-        "--api", help="The REST API's name (default: the one holding the workshop's routes, whatever its name).")] = None,
-    no_auth: Annotated[bool, typer.Option("--no-auth", help="Send no token, even to a protected route.")] = False,
+        "--api", help=N_("The REST API's name (default: the one holding the workshop's routes, whatever its name)."))] = None,
+    no_auth: Annotated[bool, typer.Option("--no-auth", help=N_("Send no token, even to a protected route."))] = False,
     json_out: Annotated[bool, json_flag("also for a non-2xx answer")] = False,
 ) -> None:
     """Send a request through the deployed API, as a client would: status, headers and body.
@@ -65,12 +70,13 @@ def test_api(
     """
     from ..engine.api_request import ApiRequest, call_api
 
-    name = payload_name(payload)  # checked against the workshop's payloads once it is known
+    name = _payload_name(payload)  # checked against the workshop's payloads once it is known
     body = None if name else parse_payload(payload)  # bad JSON: exit 2 before anything else
     request = ApiRequest(body, workshop, route, student, not no_auth, api=api, payload_name=name)
     method, response = call_api(settings(ctx), request,
                                 on_signed_in=lambda: console().print(
-                                    "[dim]Signed in as the workshop's test user; sending its ID token.[/dim]"))
+                                    "[dim]" + _("Signed in as the workshop's test user; sending its ID token.")
+                                    + "[/dim]"))
     if json_out:
         print_json(response.as_json())
     else:
@@ -87,5 +93,5 @@ def test_api(
         else:
             out.print(str(response.body))
     if not 200 <= response.status < 300:
-        hint = response.headers.get("x-codecraft-error") or "Read the body above for the reason."
-        raise CheckFailed(f"The API answered {response.status}.", hint=hint)
+        hint = response.headers.get("x-codecraft-error") or _("Read the body above for the reason.")
+        raise CheckFailed(_("The API answered {status}.").format(status=response.status), hint=hint)

@@ -7,24 +7,20 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import CheckFailed
-from ..i18n import text
+from ..i18n import N_, _, ngettext, number, text
 from .options import json_flag, settings
 from .output import console, ok_mark, print_json
 
 
-_WORDS = {"fix": {"fr": "correction :", "en": "fix:"}, "cause": {"fr": "cause :", "en": "cause:"},
-          "advice": {"fr": "conseil :", "en": "advice:"}, "bonus": {"fr": "bonus", "en": "bonus"}}
-
-
 def verify(
     ctx: typer.Context,
-    workshop: Annotated[str, typer.Argument(help="Workshop id.")],
-    student: Annotated[str | None, typer.Option("--student", help="Check this student's resources.")] = None,
-    grade: Annotated[bool, typer.Option("--grade", help="Print the score from the workshop's rubric.")] = False,
+    workshop: Annotated[str, typer.Argument(help=N_("Workshop id."))],
+    student: Annotated[str | None, typer.Option("--student", help=N_("Check this student's resources."))] = None,
+    grade: Annotated[bool, typer.Option("--grade", help=N_("Print the score from the workshop's rubric."))] = False,
     api: Annotated[str | None, typer.Option("--api", metavar="NAME",
-                                            help="The REST API to judge, when several could be the student's.")] = None,
+                                            help=N_("The REST API to judge, when several could be the student's."))] = None,
     keep_probes: Annotated[bool, typer.Option("--keep-probes",
-                                              help="Leave what the probes wrote (items, objects, messages).")] = False,
+                                              help=N_("Leave what the probes wrote (items, objects, messages)."))] = False,
     json_out: Annotated[bool, json_flag("also when a check fails")] = False,
 ) -> None:
     """Check every step as a teacher would: what the seed requires, and the path working end to end.
@@ -53,38 +49,45 @@ def verify(
             out.print(f"[bold]{titles.get(result.step, result.step)}[/bold]")
         label = result.title or result.check
         mark = ok_mark(result.ok) if result.ok or result.kind == "required" else "[dim]·[/dim]"
-        out.print(f"  {mark} {label}: [dim]{result.detail}[/dim]")
+        out.print(f"  {mark} " + _("{label}: [dim]{detail}[/dim]").format(label=label, detail=result.detail))
         # the cause found in the evidence says the fix better than the check's general advice
         if not result.ok and result.fix and result.kind != "optional" and not result.causes:
-            out.print(f"      [yellow]{text(_WORDS['fix'], options.lang)}[/yellow] {result.fix}")
+            out.print("      " + _("[yellow]fix:[/yellow] {fix}").format(fix=result.fix))
         for cause in result.causes:
-            out.print(f"      [red]{text(_WORDS['cause'], options.lang)}[/red] {cause.get('message', '')}")
+            out.print("      " + _("[red]cause:[/red] {cause}").format(cause=cause.get("message", "")))
             if cause.get("fix"):
-                out.print(f"      [yellow]{text(_WORDS['fix'], options.lang)}[/yellow] {cause['fix']}")
+                out.print("      " + _("[yellow]fix:[/yellow] {fix}").format(fix=cause["fix"]))
         for advice in result.advice:
-            out.print(f"      [cyan]{text(_WORDS['advice'], options.lang)}[/cyan] [dim]{advice}[/dim]")
+            out.print("      " + _("[cyan]advice:[/cyan] [dim]{advice}[/dim]").format(advice=advice))
 
     report = check_workshop(options, workshop, student, on_result=show, keep_probes=keep_probes, api_name=api)
     results, passed = report.results, report.passed
     if json_out:
         print_json(report.as_json())
     else:
-        out.print(f"{passed}/{len(results)} checks passed" + (f" · score {report.score:g}/100" if grade else ""))
+        said = ngettext("{passed}/{total} check passed", "{passed}/{total} checks passed", len(results))
+        said = said.format(passed=passed, total=len(results))
+        if grade:
+            score = report.score or 0
+            said += " · " + _("score {score}/100").format(score=number(score, 0 if score == int(score) else 1))
+        out.print(said)
     if grade and not json_out:
         from ..engine.grading import item_met, passed_names
 
         names = passed_names(results)
         for item in w.rubric:
-            bonus = f" · {text(_WORDS['bonus'], options.lang)}" if item.bonus else ""
-            out.print(f"  {ok_mark(item_met(item, names))} {text(item.criterion, options.lang)} "
-                      f"({item.points:g} pts{bonus})")
+            points = (_("{points} pts · bonus") if item.bonus else _("{points} pts")).format(
+                points=number(item.points, 0 if item.points == int(item.points) else 1))
+            out.print(f"  {ok_mark(item_met(item, names))} {text(item.criterion, options.lang)} ({points})")
     if report.nothing_built:
-        raise CheckFailed(f"Nothing of {w.id} exists on the {options.target} target"
-                          + (f" for {student}" if student else "") + ".",
-                          hint=f"Run `codecraft setup {w.id}`, or build it by hand following "
-                          f"`codecraft show {w.id}` (then verify again).")
+        said = (_("Nothing of {workshop} exists on the {target} target for {student}.") if student
+                else _("Nothing of {workshop} exists on the {target} target."))
+        raise CheckFailed(said.format(workshop=w.id, target=options.target, student=student),
+                          hint=_("Run `codecraft setup {workshop}`, or build it by hand following "
+                                 "`codecraft show {workshop}` (then verify again).").format(workshop=w.id))
     if report.failed:
         failed_steps = sorted({r.step for r in results if r.failed}, key=list(titles).index)
-        raise CheckFailed(f"{report.failed} check(s) failed, in step(s): "
-                          + ", ".join(titles[s] for s in failed_steps),
-                          hint=f"Fix what is marked ✘, or rerun `codecraft setup {w.id}`.")
+        raise CheckFailed(ngettext("{count} check failed, in: {steps}", "{count} checks failed, in: {steps}",
+                                   report.failed).format(count=report.failed,
+                                                         steps=", ".join(titles[s] for s in failed_steps)),
+                          hint=_("Fix what is marked ✘, or rerun `codecraft setup {workshop}`.").format(workshop=w.id))

@@ -6,9 +6,11 @@ from typing import Any
 
 import typer
 
-from ..i18n import text
+from ..i18n import N_, _, text
 from .options import JsonOpt, settings
-from .output import console, print_json
+from .output import console, document, print_json
+
+COLUMNS = (N_("id"), N_("title"), N_("requires"), N_("services"))
 
 
 def workshops(ctx: typer.Context, json_out: JsonOpt = False) -> None:
@@ -25,12 +27,12 @@ def workshops(ctx: typer.Context, json_out: JsonOpt = False) -> None:
         return
     from rich.table import Table
 
-    table = Table(title="codecraft workshops", title_justify="left")
-    for col in ("id", "title", "requires", "services"):
-        table.add_column(col)
+    table = Table(title=_("codecraft workshops"), title_justify="left")
+    for col in COLUMNS:
+        table.add_column(_(col))
     for item in items:
         table.add_row(item["id"], item["title"], ", ".join(item["requires"]) or "-",
                       ", ".join(item["services"]))
-    console().print(table)
-    console().print("Next: [bold]codecraft show <id>[/bold] to read the steps, "
-                    "[bold]codecraft setup <id>[/bold] to build it.")
+    document().print(table)
+    console().print(_("Next: [bold]codecraft show <id>[/bold] to read the steps, "
+                      "[bold]codecraft setup <id>[/bold] to build it."))

@@ -10,20 +10,26 @@ from typing import Annotated, Any
 import typer
 
 from ..engine.settings import Settings
+from ..i18n import N_
+
+# the --json option's help, by what it adds (cli/help.py translates a help text when shown)
+JSON_HELPS = {"": N_("JSON on stdout."),
+              "messages stay on stderr": N_("JSON on stdout (messages stay on stderr)."),
+              "also when a check fails": N_("JSON on stdout (also when a check fails)."),
+              "also for a non-2xx answer": N_("JSON on stdout (also for a non-2xx answer).")}
 
 
 def json_flag(also: str = "") -> Any:
     """The --json option (one definition); ``also`` completes its help, e.g. "also when a check fails"."""
-    detail = f" ({also})" if also else ""
-    return typer.Option("--json", help=f"JSON on stdout{detail}.")
+    return typer.Option("--json", help=JSON_HELPS[also])
 
 
 JsonOpt = Annotated[bool, json_flag()]
 JsonMsgOpt = Annotated[bool, json_flag("messages stay on stderr")]
 StudentOpt = Annotated[str | None, typer.Option(
-    "--student", help="Deploy under this student's names and tags (e.g. alice-Orders).")]
-YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
-DryOpt = Annotated[bool, typer.Option("--dry-run", help="Show the API calls; change nothing.")]
+    "--student", help=N_("Deploy under this student's names and tags (e.g. alice-Orders)."))]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help=N_("Do not ask for confirmation."))]
+DryOpt = Annotated[bool, typer.Option("--dry-run", help=N_("Show the API calls; change nothing."))]
 
 
 def settings(ctx: typer.Context) -> Settings:

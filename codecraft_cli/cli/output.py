@@ -1,4 +1,7 @@
-"""Rendering: Rich for people on stderr, JSON for scripts on stdout."""
+"""Rendering. Two streams (README, "Which stream is which"): documents and data — what a user
+redirects to a file: `show`, `inspect`, `status` and `workshops` tables, `--json` — on stdout
+(:func:`document`, :func:`print_json`); progress, prompts, messages, errors and hints on stderr
+(:func:`console`)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,10 @@ import sys
 from decimal import Decimal
 from typing import Any
 
+from ..i18n import _
+
 _console: Any = None
+_document: Any = None
 
 
 def console() -> Any:
@@ -17,6 +23,16 @@ def console() -> Any:
 
         _console = Console(stderr=True, highlight=False, soft_wrap=False)
     return _console
+
+
+def document() -> Any:
+    """The Rich console of documents and data: stdout (plain text when redirected to a file)."""
+    global _document
+    if _document is None:
+        from rich.console import Console
+
+        _document = Console(stderr=False, highlight=False, soft_wrap=False)
+    return _document
 
 
 def _default(value: Any) -> Any:
@@ -51,7 +67,8 @@ def confirm(message: str, yes: bool, required: bool) -> None:
         if required:
             from ..errors import UserError
 
-            raise UserError(f"{message} needs a confirmation.", hint="Add --yes to confirm.")
+            raise UserError(_("{question} needs a confirmation.").format(question=message),
+                            hint=_("Add --yes to confirm."))
         return
     import typer
 
@@ -63,5 +80,5 @@ def declined() -> None:
     """The user answered no: nothing was done, exit 1 (Ctrl-C stays 130)."""
     import typer
 
-    console().print("Not confirmed: nothing was changed.")
+    console().print(_("Not confirmed: nothing was changed."))
     raise typer.Exit(1)

@@ -9,13 +9,17 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from ..i18n import text
+from ..i18n import N_, _, ngettext, text
+from ..i18n import seconds as duration
 from .output import confirm, console
 
-_MARKS = {"created": "[green]+ created[/green]", "updated": "[yellow]~ updated[/yellow]",
-          "unchanged": "[dim]= unchanged[/dim]", "deleted": "[red]- deleted[/red]",
-          "planned": "[cyan]» planned[/cyan]", "failed": "[bold red]✘ failed[/bold red]",
-          "kept": "[dim]= kept[/dim]"}
+_MARKS = {"created": N_("[green]+ created[/green]"), "updated": N_("[yellow]~ updated[/yellow]"),
+          "unchanged": N_("[dim]= unchanged[/dim]"), "deleted": N_("[red]- deleted[/red]"),
+          "planned": N_("[cyan]» planned[/cyan]"), "failed": N_("[bold red]✘ failed[/bold red]"),
+          "kept": N_("[dim]= kept[/dim]")}
+# what the engine says it is doing (lifecycle: reporter.progress(..., verb))
+VERBS = {"planning": N_("planning"), "creating": N_("creating"), "deleting": N_("deleting"),
+         "working": N_("working")}
 
 
 class Progress:
@@ -31,8 +35,8 @@ class Progress:
         self.progress = RichProgress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                      TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                                      console=console(), transient=True)
-        self.task = self.progress.add_task(verb, total=total)
-        self.verb = verb
+        self.verb = _(VERBS[verb]) if verb in VERBS else verb
+        self.task = self.progress.add_task(self.verb, total=total)
 
     def __enter__(self) -> Progress:
         self.progress.start()
@@ -53,13 +57,14 @@ class Progress:
                 self.progress.console.print(f"      [yellow]…[/yellow] [dim]{result.name}: {result.note}[/dim]")
             else:
                 self.running.pop(result.id, None)
-                mark = _MARKS.get(result.action, result.action)
-                line = (f"  [dim]step {self._step_number(result.step)}[/dim] {mark}  {result.type} "
-                        f"[cyan]{result.name}[/cyan]  [dim]{result.seconds:.1f}s[/dim]")
+                mark = _(_MARKS[result.action]) if result.action in _MARKS else result.action
+                step = _("step {number}").format(number=self._step_number(result.step))
+                line = (f"  [dim]{step}[/dim] {mark}  {result.type} "
+                        f"[cyan]{result.name}[/cyan]  [dim]{duration(result.seconds)}[/dim]")
                 if result.error:
                     line += f"\n      [red]{result.error}[/red]"
                 elif result.action == "kept":
-                    line += f"  [dim]({result.note or 'not created by codecraft'})[/dim]"
+                    line += f"  [dim]({result.note or _('not created by codecraft')})[/dim]"
                 self.progress.console.print(line)
                 if result.action == "planned":
                     for call in result.calls:
@@ -88,47 +93,58 @@ class CliReporter:
         getattr(self, f"_{what}")(console(), **facts)
 
     def _starting_emulator(self, out: Any) -> None:
-        out.print("[dim]Starting the embedded emulator…[/dim]")
+        out.print("[dim]" + _("Starting the embedded emulator…") + "[/dim]")
 
     def _prerequisite(self, out: Any, workshop: str, dry_run: bool) -> None:
-        then = "its dry run comes first" if dry_run else "setting it up first"
-        out.print(f"[bold]{workshop}[/bold] is a prerequisite and is not set up: {then}.")
+        if dry_run:
+            out.print(_("[bold]{workshop}[/bold] is a prerequisite and is not set up: its dry run comes first.")
+                      .format(workshop=workshop))
+        else:
+            out.print(_("[bold]{workshop}[/bold] is a prerequisite and is not set up: setting it up first.")
+                      .format(workshop=workshop))
 
     def _learner_lab(self, out: Any) -> None:
-        out.print("[yellow]AWS Academy Learner Lab detected:[/yellow] roles cannot be created there, "
-                  "so the functions use the lab's existing LabRole.")
+        out.print(_("[yellow]AWS Academy Learner Lab detected:[/yellow] roles cannot be created there, "
+                    "so the functions use the lab's existing LabRole."))
 
     def _cost(self, out: Any, line: str) -> None:
-        out.print(f"Cost: {line}.")
+        out.print(_("Cost: {line}.").format(line=line))
 
     def _setting_up(self, out: Any, workshop: Any, where: str, dry_run: bool) -> None:
-        out.print(f"[bold]{'Planning' if dry_run else 'Setting up'} {workshop.id}[/bold] "
-                  f"({text(workshop.title, self.lang)}) on {where}")
+        said = (_("[bold]Planning {workshop}[/bold] ({title}) on {where}") if dry_run
+                else _("[bold]Setting up {workshop}[/bold] ({title}) on {where}"))
+        out.print(said.format(workshop=workshop.id, title=text(workshop.title, self.lang), where=where))
 
     def set_up(self, report: Any) -> None:
         out, counts, elapsed = console(), report.counts, report.seconds
         if report.dry_run:
-            out.print(f"[bold]Dry run:[/bold] {counts['planned']} resource(s) would change, "
-                      f"{counts['unchanged']} already match. Nothing was changed.")
+            out.print(_("[bold]Dry run:[/bold] {planned} resource(s) would change, {unchanged} already match. "
+                        "Nothing was changed.").format(planned=counts["planned"], unchanged=counts["unchanged"]))
         elif counts["created"] or counts["updated"]:
-            out.print(f"[green]Done[/green] in {elapsed:.1f}s: {counts['created']} created, "
-                      f"{counts['updated']} updated, {counts['unchanged']} unchanged.")
+            out.print(_("[green]Done[/green] in {seconds}: {created} created, {updated} updated, "
+                        "{unchanged} unchanged.").format(seconds=duration(elapsed), created=counts["created"],
+                                                         updated=counts["updated"], unchanged=counts["unchanged"]))
         else:
-            out.print(f"[green]Nothing to change[/green]: all {len(report.results)} resources already match the "
-                      f"workshop ({elapsed:.1f}s).")
+            out.print(ngettext("[green]Nothing to change[/green]: the {count} resource already matches the "
+                               "workshop ({seconds}).",
+                               "[green]Nothing to change[/green]: all {count} resources already match the "
+                               "workshop ({seconds}).", len(report.results))
+                      .format(count=len(report.results), seconds=duration(elapsed)))
         if report.invoke_url:
-            out.print(f"Invoke URL: [cyan]{report.invoke_url}[/cyan]")
+            out.print(_("Invoke URL: [cyan]{url}[/cyan]").format(url=report.invoke_url))
             who = f" --student {report.student}" if report.student else ""
-            out.print(f"Next: [bold]codecraft test-api --workshop {report.workshop}{who}[/bold] · "
-                      f"[bold]codecraft verify {report.workshop}{who}[/bold]")
+            out.print(_("Next: {test} · {verify}").format(
+                test=f"[bold]codecraft test-api --workshop {report.workshop}{who}[/bold]",
+                verify=f"[bold]codecraft verify {report.workshop}{who}[/bold]"))
 
     def step_by_step(self, ctx: Any, state: Any, steps: list[Any]) -> list[Any] | None:
         from ..errors import UserError
         from .stepper import StepByStep
 
         if not sys.stdin.isatty():
-            raise UserError("--step-by-step asks before each step and needs a terminal.",
-                            hint="Run it in a terminal, or drop --step-by-step (with --from/--to to limit the steps).")
+            raise UserError(_("--step-by-step asks before each step and needs a terminal."),
+                            hint=_("Run it in a terminal, or drop --step-by-step (with --from/--to to limit the "
+                                   "steps)."))
 
         def ask(prompt: str) -> str:
             console().print(prompt, end="")
@@ -141,23 +157,35 @@ class CliReporter:
 
     def _nothing_to_tear_down(self, out: Any, workshop: str | None, target: str, none_expired: int) -> None:
         if none_expired:
-            out.print(f"Nothing to tear down: none of the {none_expired} deployment(s) on the {target} "
-                      "target has expired (`codecraft status` shows when each expires).")
+            out.print(ngettext("Nothing to tear down: the {count} deployment on the {target} target has not "
+                               "expired (`codecraft status` shows when it expires).",
+                               "Nothing to tear down: none of the {count} deployments on the {target} target "
+                               "has expired (`codecraft status` shows when each expires).", none_expired)
+                      .format(count=none_expired, target=target))
+        elif workshop:
+            out.print(_("Nothing to tear down: no deployment recorded for {workshop} on the {target} target.")
+                      .format(workshop=workshop, target=target))
         else:
-            out.print("Nothing to tear down: no deployment recorded"
-                      + (f" for {workshop}" if workshop else "") + f" on the {target} target.")
+            out.print(_("Nothing to tear down: no deployment recorded on the {target} target.").format(target=target))
 
     def _tearing_down(self, out: Any, workshop: str, student: str | None, dry_run: bool) -> None:
-        out.print(f"[bold]{'Planning the teardown of' if dry_run else 'Tearing down'} {workshop}[/bold]"
-                  + (f" ({student})" if student else ""))
+        said = (_("[bold]Planning the teardown of {workshop}[/bold]") if dry_run
+                else _("[bold]Tearing down {workshop}[/bold]")).format(workshop=workshop)
+        out.print(said + (f" ({student})" if student else ""))
 
     def _torn_down(self, out: Any, workshop: str, count: int, seconds: float, dry_run: bool) -> None:
-        out.print(f"{workshop}: {count} resource(s) {'would delete' if dry_run else 'deleted'} in {seconds:.1f}s.")
+        said = (ngettext("{workshop}: {count} resource would be deleted ({seconds}).",
+                         "{workshop}: {count} resources would be deleted ({seconds}).", count) if dry_run
+                else ngettext("{workshop}: {count} resource deleted in {seconds}.",
+                              "{workshop}: {count} resources deleted in {seconds}.", count))
+        out.print(said.format(workshop=workshop, count=count, seconds=duration(seconds)))
 
     def _swept(self, out: Any, found: list[Any], who: str) -> None:
-        out.print(f"Sweep ({who}): {len(found)} resource(s) carry codecraft's tags.")
+        out.print(ngettext("Sweep ({who}): {count} resource carries codecraft's tags.",
+                           "Sweep ({who}): {count} resources carry codecraft's tags.", len(found))
+                  .format(who=who, count=len(found)))
         for item in found:
             out.print(f"  [red]-[/red] {item.label}  [dim]{item.tags.get('codecraft:deployment')}[/dim]")
 
     def _dry_run_nothing_deleted(self, out: Any) -> None:
-        out.print("Dry run: nothing was deleted.")
+        out.print(_("Dry run: nothing was deleted."))

@@ -19,34 +19,30 @@ from ..engine.executor import Executor
 from ..engine.narrate import step_calls
 from ..engine.state import StateStore
 from ..engine.verifier import CheckResult, run_checks
-from ..i18n import text
+from ..i18n import _, text
 from .output import ok_mark
 
-TEXTS = {
-    "en": {"prompt": "[Enter] codecraft does it · [m] by hand · [s] skip · [q] quit › ",
-           "manual": "Do it in the console now (the click-path is above), then press Enter to check it (q to quit) › ",
-           "retry": "[Enter] check again · [c] continue anyway · [q] quit › ",
-           "done_before": "already done", "quit": "Stopped before step {n}. Run the same command to resume there.",
-           "all": "All {n} checks passed.", "some": "{bad} of {n} checks failed: `codecraft verify {w}` shows the fixes.",
-           "skipped": "skipped",
-           "manual_local": "Do it by hand now with the AWS CLI (the emulator has no console; the commands are "
-                           "above), then press Enter to check it (q to quit) › ",
-           "local": "No console on the emulator: do this step with the AWS CLI, in another terminal:\n"
-                    "  eval \"$(codecraft local env)\"   then aws ...   (or codecraft aws ... without it)\n"
-                    "  codecraft show {w} --as cli --step {step}   gives this step's commands:"},
-    "fr": {"prompt": "[Entrée] codecraft le fait · [m] à la main · [s] passer · [q] quitter › ",
-           "manual": "Faites-le dans la console (le chemin est ci-dessus), puis Entrée pour vérifier (q pour quitter) › ",
-           "retry": "[Entrée] vérifier à nouveau · [c] continuer quand même · [q] quitter › ",
-           "done_before": "déjà fait", "quit": "Arrêt avant l'étape {n}. Relancez la même commande pour reprendre là.",
-           "all": "Les {n} vérifications sont passées.",
-           "some": "{bad} vérification(s) sur {n} échouent : `codecraft verify {w}` donne les corrections.",
-           "skipped": "passée",
-           "manual_local": "Faites-le à la main avec l'AWS CLI (l'émulateur n'a pas de console ; les commandes "
-                           "sont ci-dessus), puis Entrée pour vérifier (q pour quitter) › ",
-           "local": "Pas de console sur l'émulateur : faites cette étape avec l'AWS CLI, dans un autre terminal :\n"
-                    "  eval \"$(codecraft local env)\"   puis aws ...   (ou codecraft aws ... sans cela)\n"
-                    "  codecraft show {w} --as cli --step {step}   donne les commandes de l'étape :"},
-}
+
+
+def words() -> dict[str, str]:
+    """The prompts and lines of step-by-step, in the current language (the keys stay Enter/m/s/q/c)."""
+    return {
+        "prompt": _("[Enter] codecraft does it · [m] by hand · [s] skip · [q] quit › "),
+        "manual": _("Do it in the console now (the click-path is above), then press Enter to check it "
+                    "(q to quit) › "),
+        "retry": _("[Enter] check again · [c] continue anyway · [q] quit › "),
+        "done_before": _("already done"),
+        "quit": _("Stopped before step {n}. Run the same command to resume there."),
+        "all": _("All {n} checks passed."),
+        "some": _("{bad} of {n} checks failed: `codecraft verify {w}` shows the fixes."),
+        "skipped": _("skipped"),
+        "manual_local": _("Do it by hand now with the AWS CLI (the emulator has no console; the commands are "
+                          "above), then press Enter to check it (q to quit) › "),
+        "local": _("No console on the emulator: do this step with the AWS CLI, in another terminal:\n"
+                   "  {env}   then aws ...   (or codecraft aws ... without it)\n"
+                   "  codecraft show {w} --as cli --step {step}   gives this step's commands:"),
+        "fix": _("[yellow]fix:[/yellow] {fix}"),
+    }
 
 
 class StepByStep:
@@ -57,7 +53,7 @@ class StepByStep:
         self.out = out
         self.ask = ask
         self.progress = progress  # a context manager factory giving an event callback
-        self.words = TEXTS.get(ctx.lang, TEXTS["en"])
+        self.words = words()
         self.outputs: dict[str, dict[str, Any]] = {}
 
     def run(self, steps: list[Any]) -> list[CheckResult] | None:
@@ -75,7 +71,7 @@ class StepByStep:
                 continue
             body = text(step.console, self.ctx.lang).rstrip()
             if calls[step.id]:
-                body += "\n\n[bold]codecraft:[/bold]\n" + "\n".join(f"  [dim]{c}[/dim]" for c in calls[step.id])
+                body += "\n\n" + _("[bold]codecraft calls:[/bold]") + "\n" + "\n".join(f"  [dim]{c}[/dim]" for c in calls[step.id])
             self.out.print(Panel(body, title=title, title_align="left", expand=False))
             choice = self.ask(self.words["prompt"]).strip().lower()
             if choice == "q":
@@ -128,7 +124,8 @@ class StepByStep:
     def _cli_help(self, step: Any) -> None:
         from ..engine.cli_steps import cli_script
 
-        self.out.print(self.words["local"].format(w=self.ctx.workshop.id, step=step.id), markup=False,
+        self.out.print(self.words["local"].format(w=self.ctx.workshop.id, step=step.id,
+                                                 env='eval "$(codecraft local env)"'), markup=False,
                        highlight=False)
         self._learn_outputs()  # the values of earlier steps, filled in for the student
         script = cli_script(self.ctx.workshop, self.ctx.lang, student=self.ctx.student, only_step=step.id,
@@ -150,6 +147,6 @@ class StepByStep:
     def _report(self, results: list[CheckResult]) -> None:
         for r in results:
             label = r.title or r.check
-            self.out.print(f"  {ok_mark(r.ok)} {label}: [dim]{r.detail}[/dim]")
+            self.out.print(f"  {ok_mark(r.ok)} " + _("{label}: [dim]{detail}[/dim]").format(label=label, detail=r.detail))
             if not r.ok and r.fix:
-                self.out.print(f"      [yellow]fix:[/yellow] {r.fix}")
+                self.out.print("      " + self.words["fix"].format(fix=r.fix))
