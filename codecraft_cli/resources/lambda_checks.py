@@ -49,7 +49,8 @@ def _dates(runtime: str) -> tuple[date, date, date] | None:
 
 
 def _day(d: date) -> str:
-    return d.isoformat()
+    """A date as the reader writes it: 2025-12-15 / 15/12/2025."""
+    return d.strftime(_("%Y-%m-%d"))
 
 
 def runtime_findings(ctx: Context, fn: str, want: str, have: str | None,
