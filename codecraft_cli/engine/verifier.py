@@ -157,7 +157,7 @@ def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[
     handler = handler_for(res.type)
     props = _left_open_dropped(handler, res, resolve(res.properties, state.outputs))
     name = handler.name(ctx, res) if handler.info.named else res.id
-    title = f"{handler.info.console}: {name}"
+    title = _("{console}: {name}").format(console=handler.info.page(), name=name)
     exists = False
     try:
         if has_unresolved(props):
@@ -183,7 +183,7 @@ def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[
             ok = not problems
             detail = (_("exists and matches the workshop") if ok else
                       ngettext("{count} difference", "{count} differences", len(problems)).format(count=len(problems)))
-            fix = "; ".join(problems)
+            fix = _("; ").join(problems)
         if observed is not None:
             state.outputs[res.id] = handler.resolve_outputs(ctx, res, props, observed, {})
             exists = observed.exists and not handler.info.lookup
