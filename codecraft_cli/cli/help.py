@@ -134,7 +134,7 @@ def _translated_class(base: type) -> type:
 
     def get_help_option(self: Any, ctx: Any) -> Any:
         option = base.get_help_option(self, ctx)  # type: ignore[attr-defined]
-        if option is not None:
+        if option is not None and not option.help:  # once: _help_in_language translates it while shown
             option.help = HELP_OPTION  # translated with the other parameters when shown
         return option
 

@@ -32,9 +32,9 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 def test_show_prints_every_step_in_the_language(workshop, lang: str) -> None:
     proc = run("show", workshop.id, "--lang", lang)
     assert proc.returncode == 0, proc.stderr
-    for step in workshop.steps:
-        assert text(step.title, lang) in proc.stderr
-    assert ("codecraft appelle" if lang == "fr" else "codecraft calls") in proc.stderr
+    for step in workshop.steps:  # the document: on stdout (README, "Which stream is which")
+        assert text(step.title, lang) in proc.stdout
+    assert ("codecraft appelle" if lang == "fr" else "codecraft calls") in proc.stdout
 
 
 def test_markdown_handout(tmp_path: Path) -> None:
