@@ -2,11 +2,13 @@
 
 Exit codes (the command-line contract):
     0 ok · 1 a check or test failed · 2 bad input · 3 AWS or emulator failure
+
+A message and its hint are already in the user's language: whoever raises translates them (this
+module imports nothing of codecraft: ``i18n`` raises a UserError itself). Reading a file the user
+names is ``paths.read_user_file``.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 
 class CodecraftError(Exception):
@@ -43,12 +45,3 @@ class CheckFailed(CodecraftError):
 
     exit_code = 1
 
-
-def read_user_file(path: Path, what: str, utf8_hint: str, missing_hint: str, encoding: str = "utf-8") -> str:
-    """A text file the user named (``what``: "the roster"), or one UserError saying why not."""
-    try:
-        return path.read_text(encoding=encoding)
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{what[:1].upper()}{what[1:]} {path} is not UTF-8 text.", hint=utf8_hint) from exc
-    except OSError as exc:
-        raise UserError(f"Cannot read {what} {path}: {exc.strerror}.", hint=missing_hint) from exc
