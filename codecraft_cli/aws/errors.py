@@ -97,7 +97,8 @@ def translate(exc: BaseException, what: str, target_is_local: bool = False) -> A
         return AwsFailure(_("{what} failed: cannot reach the endpoint ({error}).").format(what=what, error=exc),
                           hint=hint)
     if isinstance(exc, bx.WaiterError):
-        return AwsFailure(f"{what}: {exc}", hint=_("Look at the resource in the console, then rerun."))
+        return AwsFailure(_("{what}: {error}").format(what=what, error=exc),
+                          hint=_("Look at the resource in the console, then rerun."))
     return AwsFailure(_("{what} failed: {error}").format(what=what, error=exc),
                       hint=_("Rerun with --debug for details."))
 
