@@ -212,6 +212,23 @@ def guard_sns_to_sqs(allowed: Callable[[str | None, str, str], bool]) -> None:
     Subscription.publish = publish  # type: ignore[method-assign]
 
 
+def keep_queue_policy() -> None:
+    """SetQueueAttributes changes the attributes it names and no other (API_SetQueueAttributes.html);
+    moto's drops the queue's access policy when the call does not name it (setting only a
+    visibility timeout then silently stopped SNS deliveries to the queue)."""
+    from moto.sqs.models import Queue
+
+    original = Queue._set_attributes
+
+    def set_attributes(self: Any, attributes: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        kept = getattr(self, "policy", None)
+        original(self, attributes, *args, **kwargs)
+        if "Policy" not in attributes and kept is not None:
+            self.policy = kept
+
+    Queue._set_attributes = set_attributes  # type: ignore[method-assign]
+
+
 # -- the patches -----------------------------------------------------------------------------
 def neutralise_lambda_delivery() -> None:
     """moto tries to run the mapped function in Docker on every send_message: turn it off."""

@@ -49,6 +49,7 @@ def route_deliveries(pump: EventPump) -> None:
 
     moto_adapter.route_sns_to_lambda(sns)
     moto_adapter.guard_sns_to_sqs(queue_accepts_topic)
+    moto_adapter.keep_queue_policy()
 
 
 def sns_event(subscription_arn: str, topic_arn: str, message_id: str, message: str, subject: str | None,

@@ -248,3 +248,13 @@ def test_a_partial_function_arn_names_the_function_as_on_aws(emulator: dict[str,
                        Principal="apigateway.amazonaws.com")
     policy = json.loads(lam.get_policy(FunctionName="ProcessOrder")["Policy"])
     assert "partial-arn" in [s["Sid"] for s in policy["Statement"]]
+
+
+def test_setting_one_queue_attribute_keeps_the_access_policy(emulator: dict[str, Any], built: dict[str, str]) -> None:
+    # SetQueueAttributes sets the attributes it names (SQS API reference): the policy the console
+    # wrote for the topic stays when only the visibility timeout changes
+    sqs = aws(emulator, "sqs")
+    before = sqs.get_queue_attributes(QueueUrl=built["queue_url"], AttributeNames=["Policy"])["Attributes"]["Policy"]
+    sqs.set_queue_attributes(QueueUrl=built["queue_url"], Attributes={"VisibilityTimeout": "60"})
+    after = sqs.get_queue_attributes(QueueUrl=built["queue_url"], AttributeNames=["All"])["Attributes"]
+    assert after.get("Policy") == before and after["VisibilityTimeout"] == "60"
