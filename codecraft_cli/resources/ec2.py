@@ -130,7 +130,8 @@ def _rule_keys(permissions: list[Mapping[str, Any]]) -> set[tuple[int, str]]:
 
 
 EC2_TEXT = r"[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]+"
-EC2_SAYS = N_("letters a-z A-Z, digits, spaces and `._-:/()#,@[]+=&;{}!$*` only (no apostrophe, no accent)")
+EC2_SAYS = N_("letters a-z A-Z, digits, spaces, braces and `._-:/()#,@[]+=&;!$*` only (no apostrophe, no "
+              "accent)")
 
 
 @register
