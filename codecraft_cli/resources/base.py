@@ -51,7 +51,8 @@ class Context(Protocol):
     """What a handler may use (engine.context.DeployContext; narrate's OfflineContext for ``show``).
 
     ``found``: resource id -> the physical name found through the links (engine/discovery) for a
-    resource whose name the seed leaves open; ``lang``: the language of fixes and advice.
+    resource whose name the seed leaves open; ``lang``: the language of the workshop's own texts
+    (codecraft's own words go through the catalogs, in the process's language: ``i18n.set_lang``).
     """
 
     @property
