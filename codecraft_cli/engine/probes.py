@@ -322,11 +322,24 @@ def _object_problem(key: str, data: bytes, params: Mapping[str, Any]) -> str | N
     return None
 
 
+_FAILED_RUN = re.compile(r"^\[ERROR\]|Task timed out after|Runtime exited with error", re.MULTILINE)
+
+
+def _probe_window(state: RunState) -> dict[str, int]:
+    """The log time span of the request that carried the probe (to the next request of the run),
+    or the whole run when no request carried it."""
+    own = state.windows.get("probe")
+    if own is None:
+        return {"startTime": state.started_ms}
+    later = [sent for key, (sent, _end) in state.windows.items() if key != "probe" and sent > own[0]]
+    return {"startTime": own[0], **({"endTime": min(later)} if later else {})}
+
+
 @probe("log_events")
 def _logs(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     group = "/aws/lambda/" + _output(state, params, "function", "name", _("the function {name} does not exist"))
     needle = str(params.get("contains", ""))
-    since = {"startTime": state.started_ms} if params.get("since_probe") else {}
+    since = _probe_window(state) if params.get("since_probe") else {}
     client = state.ctx.client("logs")
 
     def attempt() -> tuple[bool, str]:
@@ -334,6 +347,12 @@ def _logs(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
             events = client.filter_log_events(logGroupName=group, limit=1000, **since).get("events", [])
         except Exception as exc:  # the group may not exist yet
             return False, _("cannot read {group}: {error}").format(group=group, error=error_code(exc) or exc)
+        # "Logs CloudWatch OK": the run of the probe's order logged no error (Lambda writes an
+        # uncaught exception as "[ERROR] ...", a timeout as "Task timed out after ...")
+        failed = [e["message"] for e in events if since and _FAILED_RUN.search(e.get("message", ""))]
+        if failed:
+            return False, _("the run logged an error in {group}: {line}").format(
+                group=group, line=failed[0].strip().splitlines()[0][:160])
         if any(needle in event.get("message", "") for event in events):
             return True, _("{group} holds the function's output").format(group=group)
         if since:

@@ -32,6 +32,12 @@ class Cli:
         assert "Traceback" not in proc.stderr, proc.stderr
         return proc
 
+    def with_env(self, env: dict[str, str]) -> Cli:
+        """The same codecraft home, run with this environment (e.g. another language)."""
+        other = Cli.__new__(Cli)
+        other.env = dict(env)
+        return other
+
     def json(self, *args: str, code: int = 0) -> Any:
         proc = self(*args, "--json")
         assert proc.returncode == code, f"exit {proc.returncode}\n{proc.stderr}\n{proc.stdout}"

@@ -73,6 +73,9 @@ def test_the_seeds_code_fails_and_the_report_names_the_float_cause(cli: Cli, emu
     floats = [c for c in causes if "Float types are not supported" in c["evidence"] or "Decimal" in c["message"]]
     assert floats, causes
     assert "Decimal" in floats[0]["fix"]
+    # "Lambda exécute bien le traitement: Logs CloudWatch OK": a run that crashed is not OK
+    logged = [c for c in report["checks"] if c["check"] == "lambda_logged"]
+    assert logged and not logged[0]["ok"], logged
     _no_probe_left(emulator, built["queue_url"])
 
 
