@@ -31,30 +31,30 @@ ERROR = N_("Error: {message}")
 
 # click's usage errors (typer/_click/core.py, parser.py, types.py): template -> the regex that
 # reads its values back from the English message
-_ERRORS = [(N_(template), re.compile(pattern)) for template, pattern in (
-    ("No such option: {name}", r"^No such option: (?P<name>\S+)$"),
-    ("No such option: {name} (Possible options: {options})",
+_ERRORS = [(template, re.compile(pattern)) for template, pattern in (
+    (N_("No such option: {name}"), r"^No such option: (?P<name>\S+)$"),
+    (N_("No such option: {name} (Possible options: {options})"),
      r"^No such option: (?P<name>\S+) \(Possible options: (?P<options>.+)\)$"),
-    ("No such option: {name} Did you mean {options}?", r"^No such option: (?P<name>\S+) Did you mean (?P<options>.+)\?$"),
-    ("Missing argument '{name}'.", r"^Missing argument '(?P<name>[^']+)'\.$"),
-    ("Missing option '{name}'.", r"^Missing option '(?P<name>[^']+)'\.$"),
-    ("Missing command.", r"^Missing command\.$"),
-    ("No such command '{name}'.", r"^No such command '(?P<name>[^']+)'\.$"),
-    ("No such command '{name}'. Did you mean {options}?",
+    (N_("No such option: {name} Did you mean {options}?"), r"^No such option: (?P<name>\S+) Did you mean (?P<options>.+)\?$"),
+    (N_("Missing argument '{name}'."), r"^Missing argument '(?P<name>[^']+)'\.$"),
+    (N_("Missing option '{name}'."), r"^Missing option '(?P<name>[^']+)'\.$"),
+    (N_("Missing command."), r"^Missing command\.$"),
+    (N_("No such command '{name}'."), r"^No such command '(?P<name>[^']+)'\.$"),
+    (N_("No such command '{name}'. Did you mean {options}?"),
      r"^No such command '(?P<name>[^']+)'\. Did you mean (?P<options>.+)\?$"),
-    ("Got unexpected extra argument(s) ({args})", r"^Got unexpected extra argument\(s\) \((?P<args>.+)\)$"),
-    ("Option '{name}' requires an argument.", r"^Option '(?P<name>[^']+)' requires an argument\.$"),
-    ("Option '{name}' requires {count} arguments.", r"^Option '(?P<name>[^']+)' requires (?P<count>\d+) arguments\.$"),
-    ("Invalid value for '{name}': {problem}", r"^Invalid value for '(?P<name>[^']+)': (?P<problem>.+)$"),
-    ("Invalid value for {name}: {problem}", r"^Invalid value for (?P<name>[^:]+): (?P<problem>.+)$"),
+    (N_("Got unexpected extra argument(s) ({args})"), r"^Got unexpected extra argument\(s\) \((?P<args>.+)\)$"),
+    (N_("Option '{name}' requires an argument."), r"^Option '(?P<name>[^']+)' requires an argument\.$"),
+    (N_("Option '{name}' requires {count} arguments."), r"^Option '(?P<name>[^']+)' requires (?P<count>\d+) arguments\.$"),
+    (N_("Invalid value for '{name}': {problem}"), r"^Invalid value for '(?P<name>[^']+)': (?P<problem>.+)$"),
+    (N_("Invalid value for {name}: {problem}"), r"^Invalid value for (?P<name>[^:]+): (?P<problem>.+)$"),
 )]
 # what click says of a bad value (the part after "Invalid value for 'X': ")
-_PROBLEMS = [(N_(template), re.compile(pattern)) for template, pattern in (
-    ("{value!r} is not one of {choices}.", r"^(?P<value>'.*') is not one of (?P<choices>.+)\.$"),
-    ("{value!r} is not a valid integer.", r"^(?P<value>'.*') is not a valid integer\.$"),
-    ("{value!r} is not a valid float.", r"^(?P<value>'.*') is not a valid float\.$"),
-    ("{value} is not in the range {range}.", r"^(?P<value>\S+) is not in the range (?P<range>.+)\.$"),
-    ("{value!r} is not a valid boolean. Recognized values: {states}",
+_PROBLEMS = [(template, re.compile(pattern)) for template, pattern in (
+    (N_("{value!r} is not one of {choices}."), r"^(?P<value>'.*') is not one of (?P<choices>.+)\.$"),
+    (N_("{value!r} is not a valid integer."), r"^(?P<value>'.*') is not a valid integer\.$"),
+    (N_("{value!r} is not a valid float."), r"^(?P<value>'.*') is not a valid float\.$"),
+    (N_("{value} is not in the range {range}."), r"^(?P<value>\S+) is not in the range (?P<range>.+)\.$"),
+    (N_("{value!r} is not a valid boolean. Recognized values: {states}"),
      r"^(?P<value>'.*') is not a valid boolean\. Recognized values: (?P<states>.+)$"),
 )]
 # Typer's own words (typer/core.py: `_("...")`), translated through typer.core._

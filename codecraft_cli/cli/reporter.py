@@ -157,11 +157,8 @@ class CliReporter:
 
     def _nothing_to_tear_down(self, out: Any, workshop: str | None, target: str, none_expired: int) -> None:
         if none_expired:
-            out.print(ngettext("Nothing to tear down: the {count} deployment on the {target} target has not "
-                               "expired (`codecraft status` shows when it expires).",
-                               "Nothing to tear down: none of the {count} deployments on the {target} target "
-                               "has expired (`codecraft status` shows when each expires).", none_expired)
-                      .format(count=none_expired, target=target))
+            out.print(_("Nothing to tear down: none of the {count} deployment(s) on the {target} target has expired "
+                        "(`codecraft status` shows when each expires).").format(count=none_expired, target=target))
         elif workshop:
             out.print(_("Nothing to tear down: no deployment recorded for {workshop} on the {target} target.")
                       .format(workshop=workshop, target=target))

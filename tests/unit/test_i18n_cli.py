@@ -208,3 +208,11 @@ def test_pseudo_locale_leaves_no_english_outside_the_brackets_in_help(run: Run, 
     for phrase in ("Workshop id", "Do not ask", "First step", "Create the workshop", "JSON on stdout"):
         assert phrase not in outside, out
     assert "⟦Créer les ressources de l'atelier" in out
+
+
+def test_click_usage_errors_are_french(run: Run) -> None:
+    code, out, err = run("--lang", "fr", "show")
+    assert code == 2 and "Erreur\u00a0: Argument manquant\u00a0: «\u00a0workshop\u00a0»." in err, err
+    code, out, err = run("--lang", "fr", "inspect", "table", "Orders", "--limit", "0")
+    assert code == 2 and "Valeur invalide pour «\u00a0--limit\u00a0»\u00a0: 0 n'est pas dans l'intervalle" in err, err
+    assert english_left(err) == [] and "Missing" not in err and "Invalid value" not in err, err
