@@ -3,7 +3,6 @@ Markdown or HTML handout written to a file (``-o -``: stdout). Messages go to st
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -51,6 +50,8 @@ _STYLE = ("body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem aut
 
 def _page(w: Any, lang: str) -> str:
     """The handout as a standalone HTML page (every text escaped)."""
+    import html
+
     e = html.escape
     title = e(text(w.title, lang))
     body = [f"<h1>{title}</h1>", f"<p><code>{e(w.id)}</code>"
