@@ -46,6 +46,12 @@ def build_by_hand(runtime: str = "python3.12", fifo: bool = False, deploy: bool 
     url = sqs.create_queue(QueueName=name, Attributes={"FifoQueue": "true"} if fifo else {})["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     if subscribe:
+        # SQS console › Subscribe to Amazon SNS topic: the subscription and the queue policy
+        # letting the topic send ("Subscribing an Amazon SQS queue to an Amazon SNS topic")
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Sid": f"topic-subscription-{topic}", "Effect": "Allow", "Principal": {"AWS": "*"},
+                "Action": "SQS:SendMessage", "Resource": arn, "Condition": {"ArnLike": {"aws:SourceArn": topic}}}]})})
         sub = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, ReturnSubscriptionArn=True)
         sns.set_subscription_attributes(SubscriptionArn=sub["SubscriptionArn"], AttributeName="RawMessageDelivery",
                                         AttributeValue="true")

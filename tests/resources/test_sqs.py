@@ -112,19 +112,20 @@ def test_console_queue_subscribed_from_the_sqs_console_passes() -> None:
     assert [f.prop for f in advice] == ["visibility_timeout"] and "60 s" in advice[0].fix and advice[0].reason
 
 
-def test_queue_without_a_policy_for_the_topic_gets_the_console_fix_as_advice() -> None:
-    """The behaviour check (the message in the queue) fails and the diagnosis names it; the row
-    says how the console writes the policy."""
+def test_queue_without_a_policy_for_the_topic_fails_with_the_console_fix() -> None:
+    """Without a queue policy letting the topic send, SNS cannot deliver ("Subscribing an Amazon SQS
+    queue to an Amazon SNS topic", SNS developer guide): anycompany-orders requires it; the row says
+    how the console writes it."""
     failures, advice = _judge_queue({"VisibilityTimeout": "60"})
-    assert failures == []
-    (policy,) = advice
+    assert advice == []
+    (policy,) = failures
     assert policy.prop == "allow_sns_topics" and "Subscribe to Amazon SNS topic" in policy.fix
 
 
 def test_a_policy_for_another_topic_does_not_count() -> None:
     other = json.loads(json.dumps(CONSOLE_POLICY).replace(TOPIC, TOPIC + "Old"))
-    _, advice = _judge_queue({"VisibilityTimeout": "60", "Policy": json.dumps(other)})
-    assert [f.prop for f in advice] == ["allow_sns_topics"]
+    failures, _ = _judge_queue({"VisibilityTimeout": "60", "Policy": json.dumps(other)})
+    assert [f.prop for f in failures] == ["allow_sns_topics"]
 
 
 def test_a_fifo_queue_where_the_seed_says_standard_fails() -> None:
