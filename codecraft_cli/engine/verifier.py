@@ -156,7 +156,7 @@ def _check_resource(state: RunState, res: ResourceSpec, by_hand: bool) -> tuple[
     ctx = state.ctx
     handler = handler_for(res.type)
     props = _left_open_dropped(handler, res, resolve(res.properties, state.outputs))
-    name = handler.name(ctx, res) if handler.info.named else res.id
+    name = handler.label(ctx, res, props)
     title = _("{console}: {name}").format(console=handler.info.page(), name=name)
     exists = False
     try:

@@ -93,6 +93,9 @@ class Route(Handler):
     prescribed = ("path", "method", "function", "integration")
     permissions = ("apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:DELETE")
 
+    def label(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        return f"{props.get('method', '?')} {props.get('path', '?')}"
+
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         return _("API Gateway › Resources: create {path} and its {method} method with a Lambda proxy integration, "
                  "then deploy the API").format(path=props["path"], method=props["method"])
@@ -266,6 +269,9 @@ class Deployment(Handler):
     # "Déployez l'API" (seed 003); the stage name is the student's when the seed names none
     prescribed = ("routes",)
     permissions = ("apigateway:POST", "apigateway:GET", "apigateway:DELETE")
+
+    def label(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        return self.stage(ctx, res, props)
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         stage = self.stage(ctx, res, props)

@@ -19,6 +19,7 @@ loads them; this module never imports them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -232,6 +233,11 @@ class Handler:
         """
         return [self.explain(ctx, res, call) for call in self.plan(ctx, res, props, observed)]
 
+    def label(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        """How the resource is named to a user: its name, or for a type without one what identifies
+        it in the console (a route's method and path, a stage's name...), not the YAML's id."""
+        return self.name(ctx, res) if self.info.named else res.id
+
     def explain(self, ctx: Context, res: ResourceSpec, call: Step) -> str:
         name = self.name(ctx, res) if self.info.named else res.id
         return _("{page} › {name}: differs from the workshop ({action})").format(
@@ -239,7 +245,7 @@ class Handler:
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         """The console fix for a resource that does not exist."""
-        name = self.name(ctx, res) if self.info.named else res.id
+        name = self.label(ctx, res, props)
         return _("{page}: create {name} (see the step's click-path)").format(page=self.info.page(), name=name)
 
     def validate(self, res: ResourceSpec) -> list[str]:
@@ -349,6 +355,11 @@ def created(results: Mapping[str, Any], observed: Observed, attr: str, *path: st
     for key in path:
         got = got[key]
     return got
+
+
+def short(value: Any) -> str:
+    """The last part of an ARN or a URL (a queue, a topic, a function), for a label."""
+    return re.split(r"[:/]", str(value))[-1] if value else "?"
 
 
 def tag_list(tags: Mapping[str, str], key: str = "Key", value: str = "Value") -> list[dict[str, str]]:

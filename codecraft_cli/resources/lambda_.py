@@ -37,7 +37,7 @@ from ..aws.retry import IAM_PROPAGATION
 from ..i18n import N_, _
 from ..workshop.model import ResourceSpec, Unresolved, has_unresolved
 from .base import Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Wait, created, register
-from .base import STUDENT_PREFIX, Text
+from .base import STUDENT_PREFIX, Text, short
 
 RUNTIMES = ("python3.12", "python3.13")
 _GONE = ("ResourceNotFoundException",)
@@ -247,6 +247,9 @@ class Permission(Handler):
     outputs = ("id",)
     permissions = ("lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy")
 
+    def label(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        return f"{short(props.get('function'))} ← {props.get('principal', '?')}"
+
     def _sid(self, res: ResourceSpec) -> str:
         return f"codecraft-{res.id}"
 
@@ -322,6 +325,9 @@ class EventSourceMapping(Handler):
     prescribed = ("function", "source", "enabled")
     permissions = ("lambda:CreateEventSourceMapping", "lambda:ListEventSourceMappings",
                    "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping")
+
+    def label(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        return f"{short(props.get('source'))} → {short(props.get('function'))}"
 
     def _want(self, props: Mapping[str, Any]) -> dict[str, Any]:
         want: dict[str, Any] = {"BatchSize": int(props.get("batch_size", 10)),

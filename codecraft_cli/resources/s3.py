@@ -34,7 +34,7 @@ from ..errors import AwsFailure, UserError
 from ..i18n import N_, _
 from ..workshop.model import ResourceSpec, has_unresolved
 from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, register, tag_list,
-                   tags_from_list)
+                   short, tags_from_list)
 from .teaching import finding
 
 _GONE = ("NoSuchBucket",)
@@ -189,6 +189,9 @@ class Notification(Handler):
     # function is notified; which creation events and the prefix are codecraft's choices
     prescribed = ("function",)
     permissions = ("s3:PutBucketNotification", "s3:GetBucketNotification")
+
+    def label(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        return f"{short(props.get('bucket'))} → {short(props.get('function'))}"
 
     def serialize_key(self, props: Mapping[str, Any]) -> str | None:
         return f"s3-notifications:{props.get('bucket')}"  # one configuration document per bucket

@@ -24,7 +24,7 @@ from ..i18n import N_, _
 from ..workshop.model import ResourceSpec
 from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, register, tag_list,
                    tags_from_list)
-from .base import STUDENT_PREFIX, Text
+from .base import STUDENT_PREFIX, Text, short
 from .teaching import finding
 
 _GONE = ("NotFound", "NotFoundException")
@@ -86,6 +86,9 @@ class Subscription(Handler):
     prescribed = ("protocol", "endpoint")
     permissions = ("sns:Subscribe", "sns:Unsubscribe", "sns:ListSubscriptionsByTopic",
                    "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes")
+
+    def label(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
+        return f"{short(props.get('topic'))} → {short(props.get('endpoint'))}"
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         client = ctx.client("sns")
