@@ -126,7 +126,10 @@ def update(domain: str | None = None) -> list[str]:
             path = po_path(lang, dom)
             catalog = read_po(path) if path.exists() else Catalog(locale=lang, domain=dom, project="codecraft")
             before = {m.id for m in catalog if m.id}  # type: ignore[attr-defined]
+            created = catalog.creation_date  # type: ignore[attr-defined]
             catalog.update(tmpl, no_fuzzy_matching=True)  # type: ignore[attr-defined]
+            if before == {m.id for m in catalog if m.id}:  # type: ignore[attr-defined]
+                catalog.creation_date = created  # type: ignore[attr-defined]  # nothing new: same header
             catalog.fuzzy = False  # type: ignore[attr-defined]  # the header: its plural forms are used
             after = {m.id for m in catalog if m.id}  # type: ignore[attr-defined]
             write_po(path, catalog)

@@ -90,4 +90,6 @@ def verify(
         raise CheckFailed(ngettext("{count} check failed, in: {steps}", "{count} checks failed, in: {steps}",
                                    report.failed).format(count=report.failed,
                                                          steps=", ".join(titles[s] for s in failed_steps)),
-                          hint=_("Fix what is marked ✘, or rerun `codecraft setup {workshop}`.").format(workshop=w.id))
+                          hint=(_("Fix what is marked ✘, or rerun `codecraft setup {workshop}`.") if report.recorded
+                                else _("Fix what is marked ✘ (the causes and fixes above say how), then run "
+                                       "`codecraft verify {workshop}` again.")).format(workshop=w.id))

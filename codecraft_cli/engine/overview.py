@@ -50,7 +50,8 @@ def verify(settings: Settings, workshop: str, student: str | None,
     # resources built by hand in the console count, found by their names or through their links
     results = run_checks(ctx, on_result=on_result, by_hand=True, keep_probes=keep_probes, api_name=api_name)
     nothing = not any(r.ok for r in results) and any(r.not_run for r in results)
-    return ChecksReport(w.id, results, score(w, results), nothing_built=nothing)
+    return ChecksReport(w.id, results, score(w, results), nothing_built=nothing,
+                        recorded=bool(ctx.key.store().resources))
 
 
 def doctor(settings: Settings, workshop: str | None = None) -> DoctorReport:

@@ -46,6 +46,7 @@ class ChecksReport:
     results: list[Any]  # CheckResult
     score: float | None = None  # verify's rubric score (not in the step-by-step report)
     nothing_built: bool = False  # not one resource of the workshop exists
+    recorded: bool = False  # codecraft set it up (a rerun of setup repairs it); else built by hand
 
     @property
     def passed(self) -> int:

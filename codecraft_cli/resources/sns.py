@@ -130,7 +130,7 @@ class Subscription(Handler):
         return [finding("raw_message_delivery",
                         _('SNS › Subscriptions › the subscription › Edit: tick "Enable raw message delivery"') if raw
                         else _('SNS › Subscriptions › the subscription › Edit: untick "Enable raw message delivery"'),
-                        _("the queue then receives the order itself, without SNS's JSON envelope") if raw else "")]
+                        _("the queue then receives the published message itself, without SNS's JSON envelope around it") if raw else "")]
 
     def missing(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> str:
         endpoint = str(props["endpoint"]).rsplit(":", 1)[-1]
