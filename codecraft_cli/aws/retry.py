@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..i18n import N_
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -56,33 +58,33 @@ class RetryPolicy:
 IAM_PROPAGATION = RetryPolicy("iam_propagation", ("InvalidParameterValueException",),
                               "cannot be assumed by lambda", 60, 1.0, 3.0,
                               messages=("the provided execution role does not have permissions",),
-                              why="IAM: the new role is not yet visible to Lambda")
+                              why=N_("IAM: the new role is not yet visible to Lambda"))
 # DeleteRestApi is limited to one call every 30 seconds per account.
 THROTTLE = RetryPolicy("throttle", ("TooManyRequestsException", "ThrottlingException"), "", 8, 5.0, 30.0,
-                       why="throttled by AWS")
+                       why=N_("throttled by AWS"))
 # A security group still used by Lambda's network interfaces (minutes to go away).
 DEPENDENCY = RetryPolicy("dependency", ("DependencyViolation",), "", 60, 10.0, 30.0,
-                         why="Lambda's network interfaces still use it")
+                         why=N_("Lambda's network interfaces still use it"))
 # SQS DeleteQueue: "You must wait 60 seconds after deleting a queue before you can create
 # another queue with the same name" (SQS API reference, DeleteQueue / CreateQueue:
 # QueueDeletedRecently). 5, 10, 10, ... s: up to 85 s.
 QUEUE_DELETED_RECENTLY = RetryPolicy("queue_deleted_recently", (
     "AWS.SimpleQueueService.QueueDeletedRecently", "QueueDeletedRecently"), "", 10, 5.0, 10.0,
-    why="SQS: a queue of this name was deleted less than 60 s ago")
+    why=N_("SQS: a queue of this name was deleted less than 60 s ago"))
 # Secrets Manager: DeleteSecret with ForceDeleteWithoutRecovery completes asynchronously; a
 # CreateSecret of the same name meanwhile is refused (InvalidRequestException "You can't create
 # this secret because a secret with this name is already scheduled for deletion"; Secrets Manager
 # API reference, DeleteSecret). 2, 4, ... 10 s: up to about 2 minutes.
 SECRET_DELETING = RetryPolicy("secret_deleting", ("InvalidRequestException",),
                               "already scheduled for deletion", 15, 2.0, 10.0,
-                              why="Secrets Manager: the previous secret of this name is still being deleted")
+                              why=N_("Secrets Manager: the previous secret of this name is still being deleted"))
 # S3 PutBucketNotificationConfiguration checks that it may invoke the function: right after
 # Lambda's AddPermission it may not see the permission yet (InvalidArgument "Unable to validate
 # the following destination configurations"; S3 user guide, "Granting permissions to invoke an
 # AWS Lambda function"). 2, 4, ... 10 s: up to about a minute.
 S3_DESTINATION = RetryPolicy("s3_destination", ("InvalidArgument",),
                              "unable to validate the following destination configurations", 8, 2.0, 10.0,
-                             why="S3: Lambda's new permission is not yet visible")
+                             why=N_("S3: Lambda's new permission is not yet visible"))
 
 
 class Pacer:
