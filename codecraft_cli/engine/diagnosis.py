@@ -157,7 +157,8 @@ def _window(state: RunState, check: CheckSpec) -> tuple[int, int | None]:
     the cause of the request it depends on, not the last error of the run."""
     windows = dict(getattr(state, "windows", {}) or {})
     run_start = getattr(state, "started_ms", None) or int(time.time() * 1000) - _LOOK_BACK_MS
-    uses_probe = "{probe}" in json.dumps(dict(check.params))
+    # a check seeking the evidence of the probe's request: the probe id, or (a log check) the run of it
+    uses_probe = "{probe}" in json.dumps(dict(check.params)) or bool(check.params.get("since_probe"))
     own = windows.get(check.id) if check.type == "http" else windows.get("probe") if uses_probe else None
     if own is None:
         return int(run_start), None

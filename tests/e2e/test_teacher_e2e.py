@@ -76,6 +76,8 @@ def test_the_seeds_code_fails_and_the_report_names_the_float_cause(cli: Cli, emu
     # "Lambda exécute bien le traitement: Logs CloudWatch OK": a run that crashed is not OK
     logged = [c for c in report["checks"] if c["check"] == "lambda_logged"]
     assert logged and not logged[0]["ok"], logged
+    # ... and its cause is the probe's own run (the float), not the last error of the run
+    assert any("Decimal" in c["fix"] for c in logged[0].get("causes", [])), logged
     _no_probe_left(emulator, built["queue_url"])
 
 
