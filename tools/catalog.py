@@ -89,9 +89,11 @@ def template(domain: str | None = None) -> dict[str, object]:
     seen: set[object] = set()
     for dom, message, rel, line in extract():
         key = message if isinstance(message, str) else message[0]
-        if key in seen or (domain and dom != domain):
+        if key in seen:
             continue
-        seen.add(key)
+        seen.add(key)  # a message belongs to the domain where it first appears
+        if domain and dom != domain:
+            continue
         catalogs.setdefault(dom, Catalog(domain=dom, project="codecraft")).add(message, locations=[(rel, line)])
     return dict(catalogs)
 

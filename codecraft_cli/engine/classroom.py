@@ -23,7 +23,7 @@ from typing import Any
 from ..aws.clients import Clients, Target
 from ..aws.retry import PACED, Pacer
 from ..errors import CodecraftError, UserError
-from ..i18n import _, number
+from ..i18n import N_, _, number
 from ..paths import read_user_file
 from ..workshop import load_workshop
 from .context import DeployContext, check_student
@@ -261,18 +261,18 @@ def class_status(target: str, workshop_id: str, students: list[str]) -> list[dic
     return rows
 
 
-# The grades CSV is read by programs (a spreadsheet import, a gradebook script, csv.DictReader):
-# its header row holds the machine column names, the same in every language, and the values
-# stay machine-readable (score with a dot, check ids, counts). The one human column is
-# ``error``: its text is codecraft's message in the chosen language. Nothing is added in French
-# (a second, translated header row would be read as a student by those programs).
-GRADES_COLUMNS = ("student", "workshop", "score", "passed", "total", "failed_checks", "error")
+# The grades CSV is for the teacher: its header row is in the chosen language (issue 13: "the grades
+# CSV's human headers"; `--lang en` gives the English names a script may expect, and `classroom`
+# reads either as a roster); the values stay machine-readable in every language (the score with a
+# dot, check ids, counts); ``error`` is codecraft's message in the chosen language.
+GRADES_COLUMNS = (N_("student"), N_("workshop"), N_("score"), N_("passed"), N_("total"), N_("failed_checks"),
+                  N_("error"))
 
 
 def write_grades(path: Path, workshop_id: str, runs: list[StudentRun]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(GRADES_COLUMNS)
+        writer.writerow([_(column) for column in GRADES_COLUMNS])
         for run in runs:
             writer.writerow([run.student, workshop_id, "" if run.score is None else f"{run.score:g}",
                              run.passed, run.total, " ".join(run.failed_checks), run.error])

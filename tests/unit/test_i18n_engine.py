@@ -158,8 +158,8 @@ def test_where_a_workshop_goes_in_french(french: None) -> None:
     assert where(Account()) == "le compte AWS 111122223333 (eu-west-3)"  # type: ignore[arg-type]
 
 
-def test_the_grades_csv_keeps_its_machine_columns_and_says_the_error_in_french(french: None,
-                                                                                 tmp_path: Path) -> None:
+def test_the_grades_csv_has_french_headers_machine_values_and_the_error_in_french(french: None,
+                                                                                    tmp_path: Path) -> None:
     from codecraft_cli.engine.classroom import StudentRun, write_grades
     from codecraft_cli.engine.lifecycle import parse_duration
 
@@ -172,10 +172,16 @@ def test_the_grades_csv_keeps_its_machine_columns_and_says_the_error_in_french(f
     path = tmp_path / "grades.csv"
     write_grades(path, "anycompany-orders", runs)
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    # what a gradebook script reads stays the same in every language
-    assert list(rows[0]) == ["student", "workshop", "score", "passed", "total", "failed_checks", "error"]
-    assert rows[0]["score"] == "87.5" and rows[0]["failed_checks"] == "api.route"
-    assert rows[1]["error"] == "Durée 'x' invalide."
+    # a French teacher reads French headers; the values stay machine-readable
+    assert list(rows[0])[0] == "étudiant" and "note" in list(rows[0])
+    first = dict(zip(["student", "workshop", "score", "passed", "total", "failed_checks", "error"],
+                     rows[0].values(), strict=True))
+    assert first["score"] == "87.5" and first["failed_checks"] == "api.route"
+    assert list(rows[1].values())[-1] == "Durée 'x' invalide."
+    # and the roster reader takes the grades file back as a list of students
+    from codecraft_cli.engine.classroom import read_roster
+
+    assert read_roster(path) == ["alice", "bob"]
 
 
 def test_roster_errors_in_french(french: None, tmp_path: Path) -> None:
