@@ -100,8 +100,8 @@ def logs(ctx: typer.Context, function: Annotated[str, typer.Argument(help=N_("Fu
         out = document()
         out.print(ngettext("[bold]{group}[/bold] ({count} line)", "[bold]{group}[/bold] ({count} lines)",
                            len(data["events"])).format(group=data["log_group"], count=len(data["events"])))
-        for line in data["events"]:
-            out.print(f"  {line['message']}", markup=False, highlight=False)
+        for line in data["events"]:  # as the log holds it: a traceback is not folded mid-word
+            out.print(f"  {line['message']}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("api")
