@@ -112,8 +112,11 @@ def show(
         _cli(w, chosen, student, only_step, output)
         return
     if fmt in ("md", "html"):
+        from .cmd_diagram import embed  # the architecture diagram (Graphviz) before the first step
+
         said = _markdown(w, chosen) + "\n" if fmt == "md" else _page(w, chosen)
-        _write(said, output or Path(f"{w.id}.{chosen}.{fmt}"), _("Handout written: [bold]{path}[/bold]"))
+        target = output or Path(f"{w.id}.{chosen}.{fmt}")
+        _write(embed(said, w, fmt, target), target, _("Handout written: [bold]{path}[/bold]"))
         return
     _text(w, chosen)
 
