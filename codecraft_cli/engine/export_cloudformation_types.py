@@ -347,6 +347,11 @@ def finish(tpl: Template) -> None:
     for res in tpl.workshop.resources:
         for attr in OUTPUTS.get(res.type, ()):
             tpl.outputs[logical_id(res.id, attr)] = {"Value": tpl.intrinsic(None, res.id, attr)}
+        if res.type == "ec2.default_vpc":  # what a dependent workshop's stack takes as parameters
+            for attr in ("vpc_id", "subnet_ids", "endpoint_subnets"):
+                value = {"Ref": logical_id(res.id, attr)}
+                tpl.outputs[logical_id(res.id, attr)] = {
+                    "Value": value if attr == "vpc_id" else {"Fn::Join": [",", value]}}
 
 
 def as_yaml(tpl: Template, lang: str) -> str:
