@@ -180,3 +180,13 @@ def test_the_students_names() -> None:
     template, _ = export("anycompany-orders", student="alice")
     assert template["Resources"]["ProcessOrder"]["Properties"]["FunctionName"] == "alice-ProcessOrder"
     assert {"Key": "codecraft:student", "Value": "alice"} in template["Resources"]["ProcessOrder"]["Properties"]["Tags"]
+
+
+def test_the_zip_is_setups_own_package(tmp_path: Path) -> None:
+    """The same reproducible zip setup uploads (engine/packaging.build), under the key the template names."""
+    from codecraft_cli.engine.packaging import build
+
+    files = render(load_workshop("anycompany-orders"), build=lambda source: build(source, tmp_path))
+    template = yaml.safe_load(str(files["template.yaml"]))
+    key = template["Resources"]["ProcessOrder"]["Properties"]["Code"]["S3Key"]
+    assert files[key] == build("process_order", tmp_path / "again").zip_bytes
