@@ -60,6 +60,7 @@ def _register() -> None:
     app.command("workshops")(cmd_workshops.workshops)
     app.command("show")(cmd_show.show)
     app.command("diagram")(__import__(f"{__package__}.cmd_diagram", fromlist=["diagram"]).diagram)
+    app.command("export")(__import__(f"{__package__}.cmd_export", fromlist=["export"]).export)
     app.command("setup")(cmd_setup.setup)
     app.command("teardown")(cmd_teardown.teardown)
     app.command("status")(cmd_status.status)

@@ -103,6 +103,11 @@ _STAGE = re.compile(r"[A-Za-z0-9_-]{1,128}")
 @rule("apigateway", "CreateDeployment", "CreateStage")
 def stage_name(params: Params, state: State) -> Refusal | None:
     name = text(params.get("stageName"))
+    # CreateDeployment's stageName is optional (API_CreateDeployment.html): an empty one is no stage
+    # (Terraform's aws_api_gateway_deployment sends "" and AWS makes the deployment alone).
+    # CreateStage (its deploymentId is required) needs a real name.
+    if name == "" and "deploymentId" not in params:
+        return None
     if name is not None and not _STAGE.fullmatch(name):
         return _bad("Stage name only allows a-zA-Z0-9_-")
     return None
