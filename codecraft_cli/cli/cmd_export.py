@@ -23,23 +23,20 @@ def _files(fmt: str, w: Any, student: str | None, target: str, lang: str, where:
 
         return render(w, student=student, target=target, lang=lang, endpoint=where.endpoint,
                       gateway=where.gateway, region=where.region)
-    from ..engine import export_cloudformation
+    from ..engine.export_cloudformation import render as template
 
-    try:
-        return export_cloudformation.render(w, student=student, target=target, lang=lang)
-    except NotImplementedError:
-        raise UserError(_("The CloudFormation export is not available yet."),
-                        hint=_("Use --format terraform for now.")) from None
+    return template(w, student=student, target=target, lang=lang, region=where.region)
 
 
-def _where(options: Any, target: str) -> Any:
-    """The region, and on the emulator its endpoint and gateway (started if it is not running)."""
+def _where(options: Any, fmt: str, target: str) -> Any:
+    """The region, and for Terraform on the emulator its endpoint and gateway (started if it is not
+    running: the provider block names them)."""
     import dataclasses
 
     from ..engine.session import open_target, resolve_region
 
     chosen = dataclasses.replace(options, target=target)
-    if target == "local":
+    if target == "local" and fmt == "terraform":
         return open_target(chosen)
     try:
         region = resolve_region(chosen)
@@ -79,7 +76,7 @@ def export(
     if folder.exists() and not folder.is_dir():
         raise UserError(_("{path} is a file, not a folder.").format(path=folder),
                         hint=_("Give -o a folder: the export writes several files into it."))
-    files = _files(fmt, w, student, chosen, options.lang, _where(options, chosen) if fmt == "terraform" else None)
+    files = _files(fmt, w, student, chosen, options.lang, _where(options, fmt, chosen))
     for name, data in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,7 +85,8 @@ def export(
     say.print(_("Wrote {workshop} as {format} in {path}/ ({count} files).").format(
         workshop=w.id, format=fmt, path=folder, count=len(files)), highlight=False)
     if fmt == "terraform":
-        say.print(_("Next: cd {path} && terraform init && terraform apply").format(path=folder), highlight=False)
+        say.print(_("Next: cd {path} && terraform init && terraform apply").format(path=folder), highlight=False,
+                  soft_wrap=True)
         if chosen == "local":
             say.print(_("The provider points at the emulator: `codecraft verify {workshop}` checks what "
                         "Terraform built; `terraform destroy` removes it.").format(workshop=w.id), highlight=False)
@@ -96,5 +94,8 @@ def export(
             say.print(_("Terraform is not installed: get it from {url} (one binary), then run the commands "
                         "above.").format(url=TERRAFORM_INSTALL), highlight=False)
     else:
-        say.print(_("Next: see {path}/README or the template's description to package and deploy it with "
-                    "`aws cloudformation deploy`.").format(path=folder), highlight=False)
+        say.print(_("Next: copy the packages to a bucket of yours, then deploy the stack:"), highlight=False)
+        say.print(f"  cd {folder} && aws s3 cp --recursive lambda s3://BUCKET/lambda/\n"
+                  f"  aws cloudformation deploy --template-file template.yaml --stack-name codecraft-{w.id} "
+                  "--capabilities CAPABILITY_NAMED_IAM --parameter-overrides CodeBucket=BUCKET",
+                  highlight=False, markup=False, soft_wrap=True)

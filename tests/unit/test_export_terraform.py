@@ -152,3 +152,54 @@ def test_terraform_validate(workshop: str, tmp_path: Path) -> None:
     # the only way to update a stage another configuration owns
     allowed = ["Argument is deprecated"] if workshop == "workshop3" else []
     assert [w for w in warnings if w not in allowed] == [], done.stdout
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+         *argv: str) -> tuple[int, str, str]:
+    """``codecraft <argv>`` in process, in tmp_path (English)."""
+    from codecraft_cli.cli.app import main
+
+    for var in ("CODECRAFT_PSEUDO_LOCALE", "LC_ALL", "LC_MESSAGES", "LANG", "CODECRAFT_DEBUG", "CODECRAFT_TARGET"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("CODECRAFT_LANG", "en")
+    monkeypatch.setenv("CODECRAFT_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as done:
+        main(list(argv))
+    out = capsys.readouterr()
+    return int(done.value.code or 0), out.out, out.err
+
+
+def test_export_writes_the_default_folder_and_says_what_next(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(monkeypatch, tmp_path, capsys, "export", "anycompany-orders", "--format", "terraform",
+                          "--target", "aws")
+    assert code == 0, err
+    folder = tmp_path / "anycompany-orders-terraform"
+    assert (folder / "main.tf").is_file() and (folder / "lambda" / "ProcessOrder.zip").is_file()
+    assert "anycompany-orders-terraform" in err and "terraform init && terraform apply" in err
+    assert out == ""  # messages on stderr
+
+
+def test_export_without_terraform_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import codecraft_cli.cli.cmd_export as cmd
+
+    monkeypatch.setattr(cmd.shutil, "which", lambda name: None)
+    code, _out, err = _run(monkeypatch, tmp_path, capsys, "export", "job-events", "--target", "aws", "-o", "tf")
+    assert code == 0, err
+    assert (tmp_path / "tf" / "main.tf").is_file()
+    assert "Terraform is not installed" in err and "https://developer.hashicorp.com/terraform/install" in err
+
+
+@pytest.mark.parametrize("argv,said", [
+    (("export", "anycompany-orders", "--format", "yaml", "--target", "aws"), "Unknown format 'yaml'"),
+    (("export", "anycompany-orders", "--target", "moon"), "Unknown target 'moon'"),
+    (("export", "nope", "--target", "aws"), "Unknown workshop 'nope'"),
+])
+def test_export_bad_input_is_exit_2_with_a_hint(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str], argv: tuple[str, ...],
+                                                said: str) -> None:
+    code, _out, err = _run(monkeypatch, tmp_path, capsys, *argv)
+    assert code == 2 and said in err and "Hint:" in err and "Traceback" not in err
