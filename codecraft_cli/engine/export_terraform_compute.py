@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..i18n import _
 from ..resources.base import Call, Step
 from ..workshop.model import REF_RE, ResourceSpec
 from .export_hcl import Block, Expr, Nested, ident, jsonencode
@@ -39,7 +40,8 @@ def _function(doc: Doc, res: ResourceSpec, plan: Sequence[Step]) -> list[Block]:
         if vpc else None,
         "tags": tags(p.get("Tags")),
         "depends_on": doc.needs(res) + _role_policies(doc, str(p["Role"])) or None,
-    }, comment=f"{res.id}: lambda_src/{res.properties['source']}, packaged as codecraft packages it")]
+    }, comment=_("{function}: the package of lambda_src/{source}, built as codecraft setup builds it.").format(
+        function=p["FunctionName"], source=res.properties["source"]))]
 
 
 @translates("lambda.event_source_mapping")
@@ -146,7 +148,9 @@ def _deployment(doc: Doc, res: ResourceSpec, plan: Sequence[Step]) -> list[Block
     if res.properties.get("shared_stage"):
         # the stage belongs to the workshop that made the API: this deployment only updates it
         body["stage_name"] = stage
-        blocks.append(resource("aws_api_gateway_deployment", res.id, body))
+        blocks.append(resource("aws_api_gateway_deployment", res.id, body, comment=_(
+            "Redeploys the stage {stage} of another workshop's API. terraform destroy here can remove that "
+            "stage: apply that workshop's export again afterwards.").format(stage=stage)))
     else:
         blocks.append(resource("aws_api_gateway_deployment", res.id, body))
         blocks.append(resource("aws_api_gateway_stage", res.id, {
@@ -206,7 +210,7 @@ def _notification(doc: Doc, res: ResourceSpec, plan: Sequence[Step]) -> list[Blo
 
 @translates("ec2.default_vpc")
 def _default_vpc(doc: Doc, res: ResourceSpec, plan: Sequence[Step]) -> list[Block]:
-    return [Block("data", ("aws_vpc", res.id), {"default": True}, "the account's default VPC (looked up)"),
+    return [Block("data", ("aws_vpc", res.id), {"default": True}, _("The account's default VPC (looked up).")),
             Block("data", ("aws_subnets", res.id), {"filter": Nested({
                 "name": "vpc-id", "values": [Expr(f"data.aws_vpc.{res.id}.id")]})})]
 
@@ -266,7 +270,8 @@ def _schema(doc: Doc, res: ResourceSpec, plan: Sequence[Step]) -> list[Block]:
     payload = p["Payload"].decode() if isinstance(p["Payload"], bytes) else str(p["Payload"])
     return [resource("aws_lambda_invocation", res.id, {
         "function_name": p["FunctionName"], "input": jsonencode(payload),
-        "depends_on": doc.needs(res) or None}, comment="the tables, created by the admin function (one run)")]
+        "depends_on": doc.needs(res) or None}, comment=_("The tables, created by the admin function (one run).")
+                     )]
 
 
 @translates("cognito.user_pool")

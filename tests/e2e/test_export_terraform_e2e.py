@@ -51,7 +51,6 @@ def test_apply_verify_destroy(cli: Cli, emulator: dict[str, Any], workshop: str,
     report = cli.json("verify", workshop, code=0)
     failed = [c for c in report["checks"] if not c["ok"] and c.get("kind") == "required"]
     assert failed == [], failed
-    assert report["failed"] == 0 or all(c.get("kind") != "required" for c in report["checks"] if not c["ok"])
 
     destroyed = _terraform(folder, env, "destroy", "-auto-approve", "-input=false")
     assert leftovers_in(emulator) == {key: [] for key in leftovers_in(emulator)}
