@@ -210,15 +210,12 @@ def _queue(doc: Doc, res: ResourceSpec, plan: Sequence[Step]) -> list[Block]:
         body["fifo_queue"] = True
     if attrs.get("RedrivePolicy"):
         body["redrive_policy"] = jsonencode(attrs["RedrivePolicy"])
+    if attrs.get("Policy"):
+        # the queue's access policy (who may send to it), in the queue itself as codecraft sends it
+        # (its ARN built from the region and account): one attribute change for Terraform to wait for
+        body["policy"] = jsonencode(attrs["Policy"])
     body["tags"] = tags(p.get("tags"))
-    blocks = [resource("aws_sqs_queue", res.id, body)]
-    if attrs.get("Policy"):  # the queue's access policy (who may send to it)
-        policy = json.loads(attrs["Policy"])
-        for statement in policy.get("Statement", []):
-            statement["Resource"] = f"${{aws_sqs_queue.{res.id}.arn}}"
-        blocks.append(resource("aws_sqs_queue_policy", res.id, {
-            "queue_url": Expr(f"aws_sqs_queue.{res.id}.id"), "policy": jsonencode(policy)}))
-    return blocks
+    return [resource("aws_sqs_queue", res.id, body)]
 
 
 @translates("logs.log_group")

@@ -45,8 +45,11 @@ def test_names_settings_and_policies_are_the_handlers() -> None:
                  'stage_name    = "prod"', "raw_message_delivery = true", 'output "invoke_url"'):
         assert text in main, text
     # the queue policy lets only the topic send (SNS developer guide, SQS subscriptions)
-    assert 'resource "aws_sqs_queue_policy" "processing_queue"' in main
-    assert '"aws:SourceArn" = [aws_sns_topic.notifications.arn]' in main
+    queue = main[main.index('resource "aws_sqs_queue" "processing_queue"'):]
+    queue = queue[:queue.index("\n}\n")]
+    assert '"aws:SourceArn" = [aws_sns_topic.notifications.arn]' in queue
+    assert ('"Resource" = "arn:aws:sqs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}'
+            ':OrderProcessingQueue"') in queue
     # codecraft's ownership tags are not Terraform's
     assert "codecraft:deployment" not in main
 
