@@ -9,7 +9,9 @@ both at once, same names):
   2. `terraform apply -auto-approve` of the export, then `terraform destroy -auto-approve` (wall
      time; `terraform init` from the offline provider mirror is done once, untimed).
 Medians over the rounds; the ratio is Terraform / codecraft. The provider comes from the local
-mirror (/opt/tf-plugins, or TF_PLUGIN_DIR): nothing is downloaded.
+mirror (/opt/tf-plugins, or TF_PLUGIN_DIR): nothing is downloaded. AWS refuses a queue name for
+60 s after DeleteQueue, and so does the emulator: here that delay is shortened to 2 s
+(CODECRAFT_EMULATOR_QUEUE_REUSE), or each side would wait for the other's deletion.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("terraform") or not PLUGINS.exists():
         raise SystemExit("needs terraform on PATH and the AWS provider in a local mirror (TF_PLUGIN_DIR)")
+    os.environ["CODECRAFT_EMULATOR_QUEUE_REUSE"] = "2"  # before the emulator starts (see above)
     cc = Codecraft("codecraft-bench-tf-")
     work = Path(tempfile.mkdtemp(prefix="bench-tf-"))
     config = work / "terraformrc"
@@ -60,8 +63,10 @@ def main() -> None:
             for _ in range(args.rounds):
                 times["setup"].append(cc.run("setup", workshop, "--yes", check=True).seconds)
                 times["teardown"].append(cc.run("teardown", workshop, "--yes", check=True).seconds)
+                time.sleep(3)  # the queue name free again (untimed)
                 times["apply"].append(terraform(folder, "apply", "-auto-approve", "-input=false", env=env))
                 times["destroy"].append(terraform(folder, "destroy", "-auto-approve", "-input=false", env=env))
+                time.sleep(3)
             m = {k: median(v) for k, v in times.items()}
             ours, theirs = m["setup"] + m["teardown"], m["apply"] + m["destroy"]
             rows.append([workshop, f"{m['setup']:.1f} s", f"{m['teardown']:.1f} s", f"{m['apply']:.1f} s",
