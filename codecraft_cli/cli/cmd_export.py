@@ -17,12 +17,16 @@ FORMATS = ("terraform", "cloudformation")
 TERRAFORM_INSTALL = "https://developer.hashicorp.com/terraform/install"
 
 
-def _files(fmt: str, w: Any, student: str | None, target: str, lang: str, where: Any) -> dict[str, bytes | str]:
+def _files(fmt: str, w: Any, student: str | None, target: str, lang: str, where: Any,
+           lab_role: bool = False) -> dict[str, bytes | str]:
     if fmt == "terraform":
         from ..engine.export_terraform import render
 
         return render(w, student=student, target=target, lang=lang, endpoint=where.endpoint,
-                      gateway=where.gateway, region=where.region)
+                      gateway=where.gateway, region=where.region, lab_role=lab_role)
+    if lab_role:
+        raise UserError(_("--lab-role is for the Terraform export."),
+                        hint=_("Use --format terraform --lab-role for an AWS Academy Learner Lab."))
     from ..engine.export_cloudformation import render as template
 
     return template(w, student=student, target=target, lang=lang, region=where.region)
@@ -55,6 +59,9 @@ def export(
     target: Annotated[str | None, typer.Option(
         "--target", help=N_("local: the provider points at the embedded emulator; aws: a real account "
                             "(default: the global --target)."))] = None,
+    lab_role: Annotated[bool, typer.Option(
+        "--lab-role", help=N_("AWS Academy Learner Lab: the functions use its LabRole (a Learner Lab may "
+                              "not create roles) instead of the workshop's roles."))] = False,
 ) -> None:
     """Write the workshop as Terraform or CloudFormation code, from the same definition and the same
     Lambda packages as setup, ready to apply."""
@@ -76,7 +83,7 @@ def export(
     if folder.exists() and not folder.is_dir():
         raise UserError(_("{path} is a file, not a folder.").format(path=folder),
                         hint=_("Give -o a folder: the export writes several files into it."))
-    files = _files(fmt, w, student, chosen, options.lang, _where(options, fmt, chosen))
+    files = _files(fmt, w, student, chosen, options.lang, _where(options, fmt, chosen), lab_role)
     for name, data in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)

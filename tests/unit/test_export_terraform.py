@@ -157,6 +157,30 @@ def test_terraform_validate(workshop: str, tmp_path: Path) -> None:
     assert [w for w in warnings if w not in allowed] == [], done.stdout
 
 
+@pytest.mark.skipif(TERRAFORM is None, reason="terraform is not installed (https://developer.hashicorp.com/terraform/install)")
+@pytest.mark.parametrize("workshop", ["anycompany-orders", "workshop2"])
+def test_a_learner_lab_export_uses_labrole_and_creates_no_role(workshop: str, tmp_path: Path) -> None:
+    """AWS Academy Learner Lab accounts cannot create IAM roles: functions run with LabRole."""
+    if not Path(PLUGINS).is_dir():
+        pytest.skip(f"no offline AWS provider at {PLUGINS} (set TF_PLUGIN_DIR)")
+    folder = tmp_path / f"{workshop}-terraform"
+    files = render(load_workshop(workshop), lab_role=True)
+    main_tf = str(files["main.tf"])
+    assert 'resource "aws_iam_role' not in main_tf
+    assert 'data "aws_iam_role"' in main_tf and 'name = "LabRole"' in main_tf
+    assert re.search(r"role\s*=\s*data\.aws_iam_role\.\w+\.arn", main_tf)
+    _write(files, folder)
+    config = tmp_path / "cli.tfrc"
+    config.write_text("")
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+    init = subprocess.run([str(TERRAFORM), "init", "-input=false", "-backend=false", f"-plugin-dir={PLUGINS}"],
+                          cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    assert init.returncode == 0, init.stderr
+    done = subprocess.run([str(TERRAFORM), "validate", "-no-color"], cwd=folder, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0 and "Success! The configuration is valid" in done.stdout, done.stdout + done.stderr
+
+
 def _run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str],
          *argv: str) -> tuple[int, str, str]:
     """``codecraft <argv>`` in process, in tmp_path (English)."""
