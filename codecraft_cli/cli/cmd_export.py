@@ -24,12 +24,9 @@ def _files(fmt: str, w: Any, student: str | None, target: str, lang: str, where:
 
         return render(w, student=student, target=target, lang=lang, endpoint=where.endpoint,
                       gateway=where.gateway, region=where.region, lab_role=lab_role)
-    if lab_role:
-        raise UserError(_("--lab-role is for the Terraform export."),
-                        hint=_("Use --format terraform --lab-role for an AWS Academy Learner Lab."))
     from ..engine.export_cloudformation import render as template
 
-    return template(w, student=student, target=target, lang=lang, region=where.region)
+    return template(w, student=student, target=target, lang=lang, region=where.region, lab_role=lab_role)
 
 
 def _where(options: Any, fmt: str, target: str) -> Any:

@@ -34,6 +34,7 @@ parameter named after that stack's output; the default VPC and its subnets are p
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from ..workshop.model import Workshop
 from . import export_cloudformation_types as types
@@ -43,8 +44,9 @@ from .packaging import Artifact
 
 def render(workshop: Workshop, *, student: str | None = None, target: str = "aws", lang: str = "en",
            account_id: str | None = None, region: str | None = None,
-           build: Callable[[str], Artifact] | None = None) -> dict[str, bytes | str]:
-    """The files of the export: ``template.yaml`` and ``lambda/<function>-<hash>.zip``."""
+           build: Callable[[str], Artifact] | None = None, lab_role: bool = False) -> dict[str, bytes | str]:
+    """The files of the export: ``template.yaml`` and ``lambda/<function>-<hash>.zip``. ``lab_role``:
+    an AWS Academy Learner Lab, where no role may be created: the functions use ``LabRole``."""
     from .packaging import build as build_zip
 
     ctx = ExportContext(workshop.id, student, target, region)
@@ -54,5 +56,33 @@ def render(workshop: Workshop, *, student: str | None = None, target: str = "aws
     for res in workshop.resources:
         types.translate(tpl, res)
     types.finish(tpl)
+    if lab_role:
+        _with_lab_role(tpl)
     tpl.files["template.yaml"] = types.as_yaml(tpl, lang)
     return dict(tpl.files)
+
+
+LAB_ROLE_ARN = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/LabRole"}
+
+
+def _with_lab_role(tpl: Any) -> None:
+    """The workshop's roles left out, every reference to one pointed at the Learner Lab's LabRole
+    (a Learner Lab account may not create roles: setup uses LabRole there too)."""
+    roles = {name for name, body in tpl.resources.items() if body["Type"] == "AWS::IAM::Role"}
+
+    def swap(value: Any) -> Any:
+        if isinstance(value, dict):
+            if value.get("Fn::GetAtt") and value["Fn::GetAtt"][0] in roles:
+                return LAB_ROLE_ARN
+            if value.get("Ref") in roles:
+                return "LabRole"
+            return {k: swap(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [swap(v) for v in value if not (isinstance(v, str) and v in roles)]
+        return value
+
+    tpl.resources = {name: swap(body) for name, body in tpl.resources.items() if name not in roles}
+    for body in tpl.resources.values():
+        if isinstance(body.get("DependsOn"), str) and body["DependsOn"] in roles:
+            del body["DependsOn"]
+    tpl.outputs = {name: swap(out) for name, out in tpl.outputs.items()}

@@ -190,3 +190,16 @@ def test_the_zip_is_setups_own_package(tmp_path: Path) -> None:
     template = yaml.safe_load(str(files["template.yaml"]))
     key = template["Resources"]["ProcessOrder"]["Properties"]["Code"]["S3Key"]
     assert files[key] == build("process_order", tmp_path / "again").zip_bytes
+
+
+@pytest.mark.parametrize("workshop", ["anycompany-orders", "workshop2"])
+def test_a_learner_lab_template_uses_labrole_and_creates_no_role(workshop: str) -> None:
+    """AWS Academy Learner Lab accounts may not create IAM roles: the functions run with LabRole."""
+    from cfnlint.api import ManualArgs, lint
+
+    template, files = export(workshop, lab_role=True)
+    assert of_type(template, "AWS::IAM::Role") == {}
+    roles = [f["Properties"]["Role"] for f in of_type(template, "AWS::Lambda::Function").values()]
+    assert roles and all(r == {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/LabRole"} for r in roles)
+    matches = lint(str(files["template.yaml"]), config=ManualArgs(regions=["us-east-1"]))
+    assert [m for m in matches if m.rule.id.startswith("E")] == []
