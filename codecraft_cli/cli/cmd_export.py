@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -51,7 +52,8 @@ def export(
     workshop: Annotated[str, typer.Argument(help=N_("Workshop id or path to a YAML file."))],
     fmt: Annotated[str, typer.Option("--format", "-f", help=N_("terraform or cloudformation."))] = "terraform",
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help=N_("Folder to write (default: ./<workshop>-<format>/)."))] = None,
+        "--output", "-o", help=N_("Folder to write (default: ./<workshop>-<format>/); `-o -`: the code "
+                                  "alone on stdout (main.tf or template.yaml, without the Lambda packages)."))] = None,
     student: StudentOpt = None,
     target: Annotated[str | None, typer.Option(
         "--target", help=N_("local: the provider points at the embedded emulator; aws: a real account "
@@ -81,6 +83,12 @@ def export(
         raise UserError(_("{path} is a file, not a folder.").format(path=folder),
                         hint=_("Give -o a folder: the export writes several files into it."))
     files = _files(fmt, w, student, chosen, options.lang, _where(options, fmt, chosen), lab_role)
+    if str(output) == "-":  # the code as a document on stdout; the packages are files, not text
+        code = next(str(data) for name, data in files.items() if name in ("main.tf", "template.yaml"))
+        sys.stdout.write(code if code.endswith("\n") else code + "\n")
+        console().print(_("The Lambda packages are not written with -o -: export to a folder to apply it."),
+                        highlight=False)
+        return
     for name, data in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -230,3 +230,17 @@ def test_export_bad_input_is_exit_2_with_a_hint(monkeypatch: pytest.MonkeyPatch,
                                                 said: str) -> None:
     code, _out, err = _run(monkeypatch, tmp_path, capsys, *argv)
     assert code == 2 and said in err and "Hint:" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("terraform", 'resource "aws_sqs_queue"'),
+                                             ("cloudformation", "AWSTemplateFormatVersion")])
+def test_export_to_stdout_writes_the_code_as_a_document(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str], fmt: str,
+                                                        marker: str) -> None:
+    """`-o -`: the code on stdout (a document), the note on stderr, no file written."""
+    code, out, err = _run(monkeypatch, tmp_path, capsys, "export", "anycompany-orders", "--format", fmt,
+                          "--target", "aws", "-o", "-")
+    assert code == 0, err
+    assert marker in out and "OrderProcessingQueue" in out
+    assert "Lambda packages" in err and marker not in err
+    assert not [p for p in tmp_path.iterdir() if p.name != "home"]
