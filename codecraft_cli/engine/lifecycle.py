@@ -189,12 +189,12 @@ def teardown(settings: Settings, request: TeardownRequest, reporter: Reporter) -
                         hint=_("`codecraft teardown {workshop}` for that one, `codecraft teardown --all` for "
                                "everything.").format(workshop=workshop))
     check_student(student)
+    if workshop and not request.all:
+        load_workshop(workshop)  # an unknown id is bad input, not "nothing to do" (said before starting anything)
     target = open_target(settings)
     deployments = Deployments(target.name, target.region)
     recorded = deployments.all()  # read once
     states = deployments.find(workshop, student, expired=request.expired)
-    if workshop and not request.all:
-        load_workshop(workshop)  # an unknown id is bad input, not "nothing to do"
     if not states:
         reporter.note("nothing_to_tear_down", workshop=workshop, target=target.name,
                       none_expired=len(recorded) if request.expired and recorded else 0)

@@ -473,8 +473,8 @@ def teardown_arguments(draw: st.DrawFn) -> tuple[str, str]:
 @given(arguments=teardown_arguments())
 def test_cli_teardown_bad_student_or_unknown_workshop(cli: Callable[..., Any], arguments: tuple[str, str]) -> None:
     student, workshop = arguments
-    # a valid student passes check_student, then the command opens the target (read-only here)
-    code, output = cli(["teardown", "--student", student, "--yes", workshop], allow_target=True)
+    # bad input is said before anything starts: no target (no emulator) is opened for it
+    code, output = cli(["teardown", "--student", student, "--yes", workshop])
     assert_clean_exit(code, output)
     assert code == 2, output
 
