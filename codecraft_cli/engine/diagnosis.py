@@ -40,7 +40,6 @@ from .permissions import invoke_permission, missing_actions, role_name
 from .probes import RunState
 
 _MAX_FUNCTIONS = 6
-_LOOK_BACK_MS = 15 * 60 * 1000  # when the run's start is unknown
 _LOG_DELAY_TRIES = 4
 _FRAME = re.compile(r'File "/var/task/(?P<file>[^"]+)",? [Ll]ine (?P<line>\d+)')
 _GENERIC = re.compile(r"^\[ERROR\] (?P<type>[A-Za-z_][\w.]*): (?P<detail>.+)")
@@ -155,15 +154,9 @@ def _window(state: RunState, check: CheckSpec) -> tuple[int, int | None]:
     the request that carried the probe (a table, queue or log check looking for it) to the next
     request of the run; the whole run otherwise. Several checks fail for one cause; each is told
     the cause of the request it depends on, not the last error of the run."""
-    windows = dict(getattr(state, "windows", {}) or {})
-    run_start = getattr(state, "started_ms", None) or int(time.time() * 1000) - _LOOK_BACK_MS
     # a check seeking the evidence of the probe's request: the probe id, or (a log check) the run of it
     uses_probe = "{probe}" in json.dumps(dict(check.params)) or bool(check.params.get("since_probe"))
-    own = windows.get(check.id) if check.type == "http" else windows.get("probe") if uses_probe else None
-    if own is None:
-        return int(run_start), None
-    later = [sent for key, (sent, _) in windows.items() if key != "probe" and sent > own[0]]
-    return own[0], (min(later) if later else None)
+    return state.span(check.id if check.type == "http" else "probe" if uses_probe else "")
 
 
 def _observe(state: RunState, name: str, started_ms: int, ended_ms: int | None = None) -> Function:

@@ -60,6 +60,15 @@ class RunState:
     def lang(self) -> str:
         return self.ctx.lang
 
+    def span(self, request: str) -> tuple[int, int | None]:
+        """When the log lines of a request are written (epoch ms): from its sending to the next
+        request of the run (None: none followed); the whole run when it was not sent."""
+        own = self.windows.get(request)
+        if own is None:
+            return self.started_ms, None
+        later = [sent for key, (sent, _end) in self.windows.items() if key != "probe" and sent > own[0]]
+        return own[0], (min(later) if later else None)
+
 
 ProbeFn = Callable[[RunState, Mapping[str, Any]], tuple[bool, str]]
 
@@ -326,13 +335,9 @@ _FAILED_RUN = re.compile(r"^\[ERROR\]|Task timed out after|Runtime exited with e
 
 
 def _probe_window(state: RunState) -> dict[str, int]:
-    """The log time span of the request that carried the probe (to the next request of the run),
-    or the whole run when no request carried it."""
-    own = state.windows.get("probe")
-    if own is None:
-        return {"startTime": state.started_ms}
-    later = [sent for key, (sent, _end) in state.windows.items() if key != "probe" and sent > own[0]]
-    return {"startTime": own[0], **({"endTime": min(later)} if later else {})}
+    """FilterLogEvents' time span for the request that carried the probe (``RunState.span``)."""
+    start, end = state.span("probe")
+    return {"startTime": start, **({"endTime": end} if end is not None else {})}
 
 
 @probe("log_events")
