@@ -133,6 +133,18 @@ def test_empty_stage_name_creates_a_deployment_only() -> None:
                                                           "stageName": ""}, NoState()), Refusal)
 
 
+def _validate(folder: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``terraform init`` from the offline provider mirror (asserted), then ``terraform validate``."""
+    config = tmp_path / "cli.tfrc"  # no ~/.terraformrc: its own, empty
+    config.write_text("")
+    env = {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+    init = subprocess.run([str(TERRAFORM), "init", "-input=false", "-backend=false", f"-plugin-dir={PLUGINS}"],
+                          cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    assert init.returncode == 0, init.stderr
+    return subprocess.run([str(TERRAFORM), "validate", "-no-color"], cwd=folder, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
 @pytest.mark.skipif(TERRAFORM is None, reason="terraform is not installed (https://developer.hashicorp.com/terraform/install)")
 @pytest.mark.parametrize("workshop", WORKSHOPS)
 def test_terraform_validate(workshop: str, tmp_path: Path) -> None:
@@ -140,14 +152,7 @@ def test_terraform_validate(workshop: str, tmp_path: Path) -> None:
         pytest.skip(f"no offline AWS provider at {PLUGINS} (set TF_PLUGIN_DIR)")
     folder = tmp_path / f"{workshop}-terraform"
     _write(render(load_workshop(workshop)), folder)
-    config = tmp_path / "cli.tfrc"  # no ~/.terraformrc: its own, empty
-    config.write_text("")
-    env = {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
-    init = subprocess.run([str(TERRAFORM), "init", "-input=false", "-backend=false", f"-plugin-dir={PLUGINS}"],
-                          cwd=folder, env=env, capture_output=True, text=True, timeout=300)
-    assert init.returncode == 0, init.stderr
-    done = subprocess.run([str(TERRAFORM), "validate", "-no-color"], cwd=folder, env=env, capture_output=True,
-                          text=True, timeout=300)
+    done = _validate(folder, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Success! The configuration is valid" in done.stdout
     warnings = re.findall(r"Warning: (.+)", done.stdout + done.stderr)
@@ -170,14 +175,7 @@ def test_a_learner_lab_export_uses_labrole_and_creates_no_role(workshop: str, tm
     assert 'data "aws_iam_role"' in main_tf and 'name = "LabRole"' in main_tf
     assert re.search(r"role\s*=\s*data\.aws_iam_role\.\w+\.arn", main_tf)
     _write(files, folder)
-    config = tmp_path / "cli.tfrc"
-    config.write_text("")
-    env = {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
-    init = subprocess.run([str(TERRAFORM), "init", "-input=false", "-backend=false", f"-plugin-dir={PLUGINS}"],
-                          cwd=folder, env=env, capture_output=True, text=True, timeout=300)
-    assert init.returncode == 0, init.stderr
-    done = subprocess.run([str(TERRAFORM), "validate", "-no-color"], cwd=folder, env=env, capture_output=True,
-                          text=True, timeout=300)
+    done = _validate(folder, tmp_path)
     assert done.returncode == 0 and "Success! The configuration is valid" in done.stdout, done.stdout + done.stderr
 
 
