@@ -13,14 +13,13 @@ from __future__ import annotations
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from codecraft_cli.i18n import set_lang
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKSHOPS = sorted(p.stem for p in (ROOT / "workshops").glob("*.yaml"))
@@ -32,24 +31,6 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
 Run = Callable[..., tuple[int, str, str]]
 
 
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Run]:
-    """``codecraft <argv>`` in process, in tmp_path: (exit code, stdout, stderr)."""
-    from codecraft_cli.cli.app import main
-
-    for var in ("CODECRAFT_LANG", "CODECRAFT_PSEUDO_LOCALE", "LC_ALL", "LC_MESSAGES", "LANG", "CODECRAFT_DEBUG"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as done:
-            main(list(argv))
-        out = capsys.readouterr()
-        return int(done.value.code or 0), out.out, out.err
-
-    yield invoke
-    set_lang("en")
 
 
 def yaml_names(workshop: str) -> set[str]:

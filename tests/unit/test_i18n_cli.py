@@ -6,7 +6,7 @@ captured apart. No emulator is started: only commands that need none are run."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,24 +23,6 @@ ENGLISH = ("Usage:", "Show this message", "Commands", "default:", "required", "W
            "Create the workshop", "Deploy under", "Show the API calls", "First step", "Last step")
 
 
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Run]:
-    from codecraft_cli.cli.app import main
-
-    for var in ("CODECRAFT_LANG", "CODECRAFT_PSEUDO_LOCALE", "LC_ALL", "LC_MESSAGES", "LANG", "CODECRAFT_DEBUG"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.chdir(tmp_path)
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as done:
-            main(list(argv))
-        out = capsys.readouterr()
-        return int(done.value.code or 0), out.out, out.err
-
-    yield invoke
-    set_lang("en")  # the language is process-wide: the next tests speak English again
 
 
 def english_left(said: str) -> list[str]:
