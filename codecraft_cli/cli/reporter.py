@@ -146,8 +146,8 @@ class CliReporter:
                             hint=_("Run it in a terminal, or drop --step-by-step (with --from/--to to limit the "
                                    "steps)."))
 
-        def ask(prompt: str) -> str:
-            console().print(prompt, end="")
+        def ask(prompt: str) -> str:  # plain text: "[m]" is a key, not Rich markup
+            console().print(prompt, end="", markup=False, highlight=False)
             try:
                 return input()
             except EOFError:

@@ -14,7 +14,7 @@ import pytest
 from .conftest import Cli, aws
 
 pytestmark = pytest.mark.e2e
-PROMPT = r"\[Enter\] codecraft does it"
+PROMPT = r"\[Enter\] codecraft does it · \[m\] by hand · \[s\] skip · \[q\] quit"  # every key shown
 
 
 def spawn(cli: Cli, *args: str) -> pexpect.spawn:
