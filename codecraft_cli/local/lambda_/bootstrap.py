@@ -228,6 +228,8 @@ def main() -> int:
         message = json.loads(line)
         request_id = str(message["id"])
         request_ids.current = request_id
+        if message.get("trace"):  # the invocation's X-Ray trace header, as Lambda sets it (monitoring.py)
+            os.environ["_X_AMZN_TRACE_ID"] = str(message["trace"])
         init_ms = None
         if func is None:
             started = time.perf_counter()

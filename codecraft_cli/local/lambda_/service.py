@@ -17,6 +17,7 @@ from typing import Any
 
 from ..clients import EmulatorClients
 from ..iam.credentials import function_credentials
+from ..monitoring import Monitoring
 from .environment import ExecutionEnvironment, Status
 from .function import FunctionConfig, FunctionNotFound, find_function
 from .logs import LogShipper, invocation_lines, new_stream
@@ -50,6 +51,7 @@ class LambdaRunner:
         self.packages = Packages(work_dir)
         self.logs = LogShipper(clients)
         self.pool = EnvironmentPool(self._start, self._exists)
+        self.monitoring = Monitoring()  # AWS/Lambda metrics and X-Ray segments of each invocation
 
     def function(self, ref: str) -> FunctionConfig:
         """The function a name or ARN refers to (FunctionNotFound if there is none)."""
@@ -72,8 +74,10 @@ class LambdaRunner:
     def invoke(self, ref: str, event: Any) -> Invocation:
         fn = self.function(ref)
         request_id = str(uuid.uuid4())
-        message = json.dumps({"id": request_id, "event": event}, default=_event_default)
-        started = time.perf_counter()
+        trace = self.monitoring.trace_for(fn.region, fn.arn)
+        message = json.dumps({"id": request_id, "event": event, "trace": trace.header if trace else None},
+                             default=_event_default)
+        invoked_at, started = time.time(), time.perf_counter()
         env = self.pool.checkout(fn)
         cold = env.invocations == 0
         keep = False
@@ -91,6 +95,9 @@ class LambdaRunner:
         lines = invocation_lines(request_id, logs, float(result.get("duration_ms") or duration), fn.memory_size,
                                  result.get("init_ms"), fallback_notice(env.fallbacks) if env.fallbacks and cold else None)
         self.logs.ship(fn.region, fn.log_group, env.stream, lines, role=fn.role)  # with the role's rights
+        self.monitoring.invoked(fn.region, fn.name, fn.arn, request_id, bool(result.get("ok")),
+                                None if result.get("ok") else str(result.get("errorType")), invoked_at,
+                                float(result.get("duration_ms") or duration), trace, cold)
         if result.get("ok"):
             return Invocation(True, result.get("result"), None, lines, duration)
         error = {k: v for k, v in result.items() if k not in ("id", "duration_ms", "init_ms")}
