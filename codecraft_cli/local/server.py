@@ -241,8 +241,12 @@ def serve(home: Path, region: str) -> None:
     pump = EventPump(clients, runner)
     app.pump = pump
     route_deliveries(pump)
-    gateway_server = make_server("127.0.0.1", 0, gateway_app, threaded=True,
+    from .mail_routes import MailRoutes, install  # SES and SNS e-mail into the local mailbox
+
+    mail = install(local / "mail")
+    gateway_server = make_server("127.0.0.1", 0, MailRoutes(gateway_app, mail), threaded=True,
                                  request_handler=_quiet_handler())
+    mail.base = f"http://127.0.0.1:{gateway_server.server_port}"
     servers = (moto_server, gateway_server)
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
     for thread in threads:
