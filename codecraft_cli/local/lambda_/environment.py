@@ -30,6 +30,7 @@ from typing import Any
 from .bootstrap import SENTINEL
 from .function import FunctionConfig
 from .logs import new_stream
+from .node_runtime import is_node, node_command
 from ..iam.credentials import Credentials
 from ..tls import function_ca_bundle
 
@@ -104,8 +105,11 @@ class ExecutionEnvironment:
         env["CODECRAFT_RUNTIME_PATH"] = str(runtime_path)
         self.scratch = Path(tempfile.mkdtemp(prefix="codecraft-lambda-"))
         env["HOME"] = env["TMPDIR"] = str(self.scratch)  # the environment's /tmp, kept while it is warm
-        # -I -S: isolated, no site-packages; the runtime path gives boto3 and the set-aside builds
-        cmd = [sys.executable, "-I", "-S", str(_BOOTSTRAP), fn.handler, str(fn.timeout)]
+        self.notice: str | None = None  # the cold start's log line from the emulator (node_command)
+        if is_node(fn.runtime):
+            cmd, self.notice = node_command(fn, env, code_dir)
+        else:  # -I -S: isolated, no site-packages; the runtime path gives boto3 and the set-aside builds
+            cmd = [sys.executable, "-I", "-S", str(_BOOTSTRAP), fn.handler, str(fn.timeout)]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True, encoding="utf-8", errors="replace", cwd=code_dir, env=env,
                                      start_new_session=True, bufsize=1)
@@ -142,6 +146,8 @@ class ExecutionEnvironment:
         """Send one invocation; its log lines and its answer (None: no answer in time or it died)."""
         self.invocations += 1
         pending = self._pending_lines()  # printed by threads left running since the last answer
+        if self.invocations == 1 and self.notice:  # the cold start's notice, right after START
+            pending = [self.notice, *pending]
         try:
             assert self.proc.stdin is not None
             self.proc.stdin.write(message + "\n")
