@@ -1,4 +1,4 @@
-"""codecraft inspect table|queue|bucket|topic|logs|api|db: the evidence the console would show."""
+"""codecraft inspect table|queue|bucket|topic|logs|api|db|mail: the evidence the console would show."""
 
 from __future__ import annotations
 
@@ -142,3 +142,25 @@ def db(ctx: typer.Context, workshop: Annotated[str, typer.Argument(help=N_("Work
         document().print(_("{sql}: no row.").format(sql=sql), markup=False)
         return
     _table(rows, ngettext("{sql} ({count} row)", "{sql} ({count} rows)", len(rows)).format(sql=sql, count=len(rows)))
+
+
+@app.command("mail")
+def mail(ctx: typer.Context,
+         to: Annotated[str | None, typer.Option("--to", metavar="ADDRESS", help=N_("Only mail to this address."))] = None,
+         limit: LimitOpt = 20, json_out: JsonOpt = False) -> None:
+    """E-mail the emulator delivered (SES, SNS e-mail subscriptions, verification and confirmation
+    messages) to its local mailbox, oldest first. On --target aws the mail is in the real inbox."""
+    from ..engine import mail as engine_mail
+
+    data = engine_mail.document(settings(ctx), to, limit)
+    if json_out:
+        print_json(data)
+        return
+    out = document()
+    out.print(ngettext("{count} e-mail", "{count} e-mails", data["count"]).format(count=data["count"]))
+    for message in data["messages"]:
+        out.print(f"\n[bold]{message['subject']}[/bold]", highlight=False)
+        out.print(_("{time} · from {sender} · to {to} · {kind}").format(
+            time=message["time"], sender=message["from"], to=", ".join(message["to"] or []), kind=message["kind"]),
+            markup=False, highlight=False)
+        out.print(message["body"], markup=False, highlight=False, soft_wrap=True)

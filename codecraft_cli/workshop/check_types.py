@@ -34,4 +34,5 @@ CHECK_TYPES: dict[str, CheckType] = {t.name: t for t in (
               "the database function runs a query (optionally returning a row with a text)"),
     CheckType("s3_object", ("bucket", "key"),
               "an object is in the bucket (optionally with these bytes, this text, this image size)"),
+    CheckType("mail", ("contains",), "an e-mail containing a text reached the local mailbox (SES, SNS e-mail)"),
 )}
