@@ -252,6 +252,11 @@ def serve(home: Path, region: str) -> None:
     for thread in threads:
         thread.start()
     pump.start()
+    from .alarms import AlarmEvaluator  # CloudWatch alarms evaluated, their SNS actions published
+
+    alarms = AlarmEvaluator(lambda region, topic, subject, message: clients.client("sns", region).publish(
+        TopicArn=topic, Subject=subject, Message=message))
+    alarms.start()
     info = {
         "pid": os.getpid(),
         "endpoint": clients.endpoint,
@@ -270,6 +275,7 @@ def serve(home: Path, region: str) -> None:
     while not stop.is_set():
         stop.wait(1.0)
     pump.stop()
+    alarms.stop()
     for server in servers:
         server.shutdown()
     runner.close()
