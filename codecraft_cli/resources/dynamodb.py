@@ -136,7 +136,9 @@ class Table(Handler):
         updates: list[dict[str, Any]] = []
         if observed.attrs["billing"] != billing:
             updates.append({"TableName": name, "BillingMode": billing})
-        if observed.attrs["stream"] != stream:
+        # no ``stream`` in the YAML: the stream is not this workshop's to manage (a later workshop,
+        # anycompany-challenge's dynamodb.table_stream, turns it on; a rerun must not turn it off)
+        if "stream" in props and observed.attrs["stream"] != stream:
             spec = {"StreamEnabled": True, "StreamViewType": stream} if stream else {"StreamEnabled": False}
             updates.append({"TableName": name, "StreamSpecification": spec})
         calls: list[Step] = []
@@ -178,7 +180,7 @@ class Table(Handler):
                 _("on-demand: nothing to size, paid per request, nothing while the class does not use it")
                 if on_demand else ""))
         stream = props.get("stream")
-        if have.get("stream") != stream:
+        if "stream" in props and have.get("stream") != stream:
             found.append(finding(
                 "stream",
                 _("DynamoDB › Tables › {table} › Exports and streams › DynamoDB stream details › Turn on: "

@@ -35,6 +35,7 @@ from ..i18n import N_, _
 from ..workshop.model import ResourceSpec, has_unresolved
 from .base import (Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, register, tag_list,
                    short, tags_from_list)
+from .s3_lifecycle import glacier_findings, has_glacier_rule, put_glacier_rule
 from .teaching import finding
 
 _GONE = ("NoSuchBucket",)
@@ -65,7 +66,9 @@ def bucket_name(base: str, account: str, region: str, student: str | None) -> st
 class Bucket(Handler):
     info = TypeInfo("s3.bucket", "s3", N_("S3 › Buckets"), gone=_GONE, sweep_rank=40, arn_service="s3",
                     id_output="name")
-    schema = {"versioning": Prop(bool)}
+    # glacier_after_days: a lifecycle rule moving the objects under glacier_prefix (all: "") to S3
+    # Glacier Flexible Retrieval (StorageClass GLACIER) after that many days (seed 004, 5.1)
+    schema = {"versioning": Prop(bool), "glacier_after_days": Prop(int), "glacier_prefix": Prop(str)}
     outputs = ("name", "arn", "account")
     # seed 003: "un nom unique" (an example: its YAML leaves it open); seed 001 names
     # "image-upload-bucket" (taken: names are global). Block Public Access is always required (a
@@ -74,7 +77,8 @@ class Bucket(Handler):
     permissions = ("s3:CreateBucket", "s3:ListBucket", "s3:PutBucketPublicAccessBlock",
                    "s3:GetBucketPublicAccessBlock", "s3:PutBucketTagging", "s3:GetBucketTagging",
                    "s3:PutBucketVersioning", "s3:ListBucketVersions", "s3:DeleteObject",
-                   "s3:DeleteObjectVersion", "s3:DeleteBucket")
+                   "s3:DeleteObjectVersion", "s3:DeleteBucket", "s3:PutLifecycleConfiguration",
+                   "s3:GetLifecycleConfiguration")
 
     def name(self, ctx: Context, res: ResourceSpec) -> str:
         found = getattr(ctx, "found", None)
@@ -109,7 +113,11 @@ class Bucket(Handler):
         got = self.fetch(lambda: client.get_public_access_block(Bucket=name), ("NoSuchPublicAccessBlockConfiguration",))
         block = got["PublicAccessBlockConfiguration"] if got else {}
         versioning = client.get_bucket_versioning(Bucket=name).get("Status") == "Enabled"
-        return Observed(True, {"block": block, "versioning": versioning}, tags)
+        got_rules = self.fetch(lambda: client.get_bucket_lifecycle_configuration(Bucket=name),
+                               ("NoSuchLifecycleConfiguration",))
+        return Observed(True, {"block": block, "versioning": versioning,
+                               "lifecycle": (got_rules or {}).get("Rules", []),
+                               "small_objects": (got_rules or {}).get("TransitionDefaultMinimumObjectSize")}, tags)
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         name = self.name(ctx, res)
@@ -128,6 +136,8 @@ class Bucket(Handler):
         if want_versioning != bool(observed.attrs.get("versioning")) and (want_versioning or observed.exists):
             calls.append(Call("s3", "put_bucket_versioning", {"Bucket": name, "VersioningConfiguration": {
                 "Status": "Enabled" if want_versioning else "Suspended"}}))
+        if props.get("glacier_after_days") and not has_glacier_rule(observed.attrs.get("lifecycle") or [], props):
+            calls.append(put_glacier_rule(name, observed.attrs.get("lifecycle") or [], props))
         return calls
 
     def check(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,
@@ -148,6 +158,8 @@ class Bucket(Handler):
                                   else _("S3 › Buckets › {bucket} › Properties › Bucket Versioning › Edit: Suspend"))
                                  .format(bucket=name),
                                  _("an overwritten or deleted file can be recovered") if want else ""))
+        if props.get("glacier_after_days"):
+            found += glacier_findings(ctx, name, props, observed.attrs)
         return list(found)
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
