@@ -13,6 +13,9 @@ from .output import print_json
 ExpiresOpt = Annotated[str | None, typer.Option(
     "--expires", help=N_("When the deployment should be gone (e.g. 3h, 2d): tagged on every resource, "
                          "removed by `teardown --expired`. Default on AWS: 24h."))]
+RuntimeOpt = Annotated[str | None, typer.Option(
+    "--runtime", help=N_("python or nodejs: the language of the workshop's functions (workshop2, workshop3 and "
+                         "anycompany-orders have Node.js versions). Default: as set up before, else python."))]
 
 
 def setup(
@@ -25,6 +28,7 @@ def setup(
     to_step: Annotated[str | None, typer.Option("--to", help=N_("Last step to run."))] = None,
     dry_run: DryOpt = False,
     expires: ExpiresOpt = None,
+    runtime: RuntimeOpt = None,
     yes: YesOpt = False,
     json_out: JsonMsgOpt = False,
 ) -> None:
@@ -37,7 +41,7 @@ def setup(
     from .reporter import CliReporter
 
     options = settings(ctx)
-    request = lifecycle.SetupRequest(workshop, student, from_step, to_step, dry_run, expires, step_by_step)
+    request = lifecycle.SetupRequest(workshop, student, from_step, to_step, dry_run, expires, step_by_step, runtime)
     report = lifecycle.setup(options, request, CliReporter(options.lang, yes))
     if json_out and report is not None:
         print_json(report.as_json())

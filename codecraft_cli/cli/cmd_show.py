@@ -89,6 +89,8 @@ def show(
     student: Annotated[str | None, typer.Option("--student", help=N_(
         "With --as cli: the student's names (<student>-<name>), as setup --student makes them."))] = None,
     only_step: Annotated[str | None, typer.Option("--step", help=N_("With --as cli: only this step (its id)."))] = None,
+    runtime: Annotated[str | None, typer.Option("--runtime", help=N_(
+        "python or nodejs: the click-path for the functions in that language (where the workshop has it)."))] = None,
 ) -> None:
     """Show each step: the console click-path, the calls codecraft makes, the checks, the pitfalls.
 
@@ -108,6 +110,11 @@ def show(
     if as_ not in ("console", "cli"):
         raise UserError(_("Unknown --as {value!r}.").format(value=as_), hint=_("Use --as console or --as cli."))
     w = load_workshop(workshop)
+    if runtime:
+        from ..engine.runtime_choice import Runtime, check_runtime
+
+        check_runtime(w, runtime)
+        w = Runtime(runtime).workshop(w)
     if as_ == "cli":
         _cli(w, chosen, student, only_step, output)
         return

@@ -302,6 +302,16 @@ class _Script:
                       f"--implementation cp --python-version 3.12 --only-binary=:all: "
                       f"-r {shlex.quote(str(folder / 'requirements.txt'))}"]
             files.append(f"{deps}/*")
+        elif (folder / "package.json").is_file():  # Node.js: production dependencies from the lock (packaging_node)
+            from .packaging_node import has_dependencies
+
+            if has_dependencies(folder):
+                deps = f"build/{source}"
+                lines += [_("# its npm dependencies, as the lock pins them (production only)"),
+                          f"mkdir -p {deps} && cp {shlex.quote(str(folder))}/package.json "
+                          f"{shlex.quote(str(folder))}/package-lock.json {deps}/ && (cd {deps} && "
+                          "npm ci --omit=dev --ignore-scripts --no-bin-links --no-audit --no-fund)"]
+                files.append(f"{deps}/node_modules")
         lines.append(f"rm -f {shlex.quote(zip_name)} && python3 -m zipfile -c {shlex.quote(zip_name)} "
                      + " ".join(files))
         return lines

@@ -78,9 +78,10 @@ def recorded_workshop(state: StateStore) -> Workshop:
     """The workshop a state file records, or a stand-in when it left the catalogue."""
     from ..errors import UserError
     from ..workshop import load_workshop
+    from ..workshop.variants import with_runtime
 
-    try:
-        return load_workshop(state.data["workshop"])
+    try:  # in the language its functions were set up in (setup --runtime)
+        return with_runtime(load_workshop(state.data["workshop"]), state.data.get("runtime"))
     except UserError:
         return unlisted_workshop(state.data["workshop"], state.path)
 

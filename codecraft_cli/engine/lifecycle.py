@@ -57,6 +57,7 @@ class SetupRequest:
     dry_run: bool = False
     expires: str | None = None
     step_by_step: bool = False
+    runtime: str | None = None  # python | nodejs: the language of the functions (default: as recorded, else python)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,10 @@ def setup(settings: Settings, request: SetupRequest, reporter: Reporter) -> Setu
     workshop's own setup, the checks of a step-by-step run, or None if the user quit it."""
     from ..workshop import load_workshop
 
+    from .runtime_choice import check_runtime, chosen_runtime, for_prerequisite
+
     w = load_workshop(request.workshop)
+    check_runtime(w, request.runtime)
     ttl_asked = parse_duration(request.expires) if request.expires else None  # bad input before anything starts
     steps = steps_between(w, request.from_step, request.to_step)
     chosen = [res for step in steps for res in step.resources]
@@ -122,9 +126,13 @@ def setup(settings: Settings, request: SetupRequest, reporter: Reporter) -> Setu
         if not Deployments(target.name, target.region).key(required, request.student).is_set_up():
             reporter.note("prerequisite", workshop=required, dry_run=request.dry_run)
             setup(settings, replace(request, workshop=required, from_step=None, to_step=None, expires=None,
-                                    step_by_step=False), reporter)
+                                    step_by_step=False, runtime=for_prerequisite(required, request.runtime)), reporter)
+    runtime = chosen_runtime(Deployments(target.name, target.region).key(w.id, request.student), request.runtime)
+    w = runtime.workshop(w)
     ctx = open_context(w, target, request.student, settings.lang)
     state = state_for(ctx)
+    if runtime.name and not request.dry_run:
+        state.set_meta("runtime", runtime.name)
     ttl = ttl_asked if request.expires else (None if target.is_local else 24 * 3600.0)
     if ttl:
         ctx.expires_at = time.time() + ttl

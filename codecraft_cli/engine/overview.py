@@ -44,9 +44,13 @@ def verify(settings: Settings, workshop: str, student: str | None,
     from .grading import score
     from .verifier import run_checks
 
+    from .runtime_choice import deployed
+
     w = load_workshop(workshop)
     target = open_target(settings)
     ctx = open_context(w, target, student, settings.lang)
+    if (chosen := deployed(w, ctx.key)) is not w:  # set up with --runtime nodejs: judged as such
+        w, ctx = chosen, open_context(chosen, target, student, settings.lang)
     # resources built by hand in the console count, found by their names or through their links
     results = run_checks(ctx, on_result=on_result, by_hand=True, keep_probes=keep_probes, api_name=api_name)
     nothing = not any(r.ok for r in results) and any(r.not_run for r in results)

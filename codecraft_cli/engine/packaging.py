@@ -2,7 +2,8 @@
 dependencies, cached under CODECRAFT_HOME/build/ by a hash of code + requirements.
 
 Dependencies are installed for the Lambda platform (manylinux2014_x86_64, CPython 3.12)
-whatever the host OS, so the same zip runs on AWS. The zip is byte-for-byte reproducible
+whatever the host OS, so the same zip runs on AWS. A Node.js function (a ``package.json``) gets
+its production dependencies from its committed lock instead (engine/packaging_node.py). The zip is byte-for-byte reproducible
 (sorted entries, fixed timestamps), so unchanged code has the same CodeSha256 and is not
 uploaded again.
 """
@@ -31,7 +32,7 @@ MAX_UNZIPPED = 250 * 1024 * 1024
 # manylinux_2_28 x86_64 wheels both run there.
 PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64")
 PLATFORM = (",".join(PLATFORMS), "cp", "3.12")
-_SKIP_DIRS = {"__pycache__", "tests", ".pytest_cache"}
+_SKIP_DIRS = {"__pycache__", "tests", ".pytest_cache", "node_modules"}  # node_modules: npm ci builds it
 _SKIP_FILES = {"requirements.txt", "shared.txt"}
 
 
@@ -48,12 +49,12 @@ class Artifact:
         return len(self.zip_bytes)
 
 
-def _source_files(folder: Path) -> list[Path]:
+def _source_files(folder: Path, everything: bool = False) -> list[Path]:
     files = []
     for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        dirs[:] = sorted(d for d in dirs if everything or d not in _SKIP_DIRS)
         for name in sorted(names):
-            if name in _SKIP_FILES or name.endswith((".pyc", ".pyo")):
+            if not everything and (name in _SKIP_FILES or name.endswith((".pyc", ".pyo"))):
                 continue
             files.append(Path(root) / name)
     return files
@@ -75,7 +76,9 @@ def _shared_files(folder: Path) -> list[Path]:
 
 
 def content_hash(folder: Path) -> str:
-    digest = hashlib.sha256("|".join(PLATFORM).encode())
+    from .packaging_node import RECIPE, is_node
+
+    digest = hashlib.sha256(RECIPE.encode() if is_node(folder) else "|".join(PLATFORM).encode())
     for path in _source_files(folder):
         digest.update(str(path.relative_to(folder)).encode())
         digest.update(path.read_bytes())
@@ -112,12 +115,13 @@ def _install_dependencies(folder: Path, target: Path) -> None:
         )
 
 
-def _zip(folder: Path, deps: Path | None) -> bytes:
+def _zip(folder: Path, deps: Path | None, prefix: str = "") -> bytes:
+    """``prefix``: where the dependencies go in the zip (``node_modules/``, taken whole)."""
     buffer = io.BytesIO()
     entries: list[tuple[str, Path]] = [(str(p.relative_to(folder)), p) for p in _source_files(folder)]
     entries += [(p.name, p) for p in _shared_files(folder)]
     if deps is not None:
-        entries += [(str(p.relative_to(deps)), p) for p in _source_files(deps)]
+        entries += [(prefix + str(p.relative_to(deps)), p) for p in _source_files(deps, everything=bool(prefix))]
     unzipped = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for arcname, path in sorted(entries):
@@ -145,12 +149,17 @@ def _build_lock(zip_path: Path) -> threading.Lock:
 
 def _build_into(folder: Path, zip_path: Path) -> None:
     zip_path.parent.mkdir(parents=True, exist_ok=True)
+    from .packaging_node import install, is_node
+
     deps: Path | None = None
+    prefix = ""
     with tempfile.TemporaryDirectory(prefix="codecraft-deps-") as tmp:
-        if _requirements(folder):
+        if is_node(folder):
+            deps, prefix = install(folder, Path(tmp)), "node_modules/"
+        elif _requirements(folder):
             deps = Path(tmp)
             _install_dependencies(folder, deps)
-        data = _zip(folder, deps)
+        data = _zip(folder, deps, prefix)
     if len(data) > MAX_ZIPPED:
         raise UserError(_("The package of {function} is {size} MB zipped; a direct upload allows 50 MB.").format(
                         function=folder.name, size=len(data) // 2**20), hint=_("Remove unused dependencies."))

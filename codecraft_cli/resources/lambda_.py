@@ -39,7 +39,8 @@ from ..workshop.model import ResourceSpec, Unresolved, has_unresolved
 from .base import Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Wait, created, register
 from .base import STUDENT_PREFIX, Text, short
 
-RUNTIMES = ("python3.12", "python3.13")
+# nodejs20.x: AWS blocks creating it since 2026-06-01 (local/rules/lambda_.py); the variants use nodejs22.x
+RUNTIMES = ("python3.12", "python3.13", "nodejs20.x", "nodejs22.x")
 _GONE = ("ResourceNotFoundException",)
 
 
@@ -60,6 +61,7 @@ class Function(Handler):
         "environment": Prop(dict),
         "description": Prop(str),
         "vpc": Prop(dict),  # {subnets: [...], security_groups: [...]}: reach RDS in the VPC
+        "variants": Prop(dict),  # the same function in another language (workshop/variants.py)
     }
     outputs = ("name", "arn")
     # seed 004: "Créer une nouvelle fonction « ProcessOrder »", "Choisir Python 3.9": the name and the
@@ -69,6 +71,11 @@ class Function(Handler):
                    "lambda:UpdateFunctionConfiguration", "lambda:DeleteFunction",
                    "lambda:TagResource", "lambda:ListEventSourceMappings",
                    "lambda:DeleteEventSourceMapping", "iam:PassRole")
+
+    def validate(self, res: ResourceSpec) -> list[str]:
+        from .lambda_checks import variant_problems
+
+        return super().validate(res) + variant_problems(res.properties.get("variants"))
 
     def prepare(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> None:
         ctx.artifact(str(props["source"]))
@@ -144,8 +151,10 @@ class Function(Handler):
               by_hand: bool = False) -> list[Finding | str]:
         """The seed prescribes the name and the runtime's language; by hand, the handler, file,
         role, code and environment variable names are the student's (lambda_checks.py)."""
-        from .lambda_checks import function_findings
+        from .lambda_checks import function_findings, written_in
 
+        if by_hand and "runtime" not in self.prescribed_for(res):  # "Python 3.x ou Node.js"
+            props = written_in(props, observed.attrs.get("Runtime"))
         code_sha = None if by_hand else ctx.artifact(str(props["source"])).code_sha256
         return list(function_findings(ctx, self.name(ctx, res), self._config(props), observed.attrs, by_hand,
                                       code_sha, str(props["source"])))

@@ -144,6 +144,36 @@ def _environment(ctx: Context, fn: str, config: Mapping[str, Any], have: Mapping
     return found
 
 
+def written_in(props: Mapping[str, Any], runtime: Any) -> Mapping[str, Any]:
+    """The properties of the variant in the language of ``runtime`` (a student's Node.js function
+    where the seed says "Python 3.x ou Node.js"), else ``props`` as they are."""
+    chosen = (props.get("variants") or {}).get(family(str(runtime or "")))
+    if not chosen or family(str(props.get("runtime", "python3.12"))) == family(str(runtime)):
+        return props
+    return {**props, **chosen}
+
+
+def variant_problems(variants: Any) -> list[str]:
+    """A ``variants`` property: {family: {source, handler, runtime}}, each runtime of its family."""
+    from .. import paths
+
+    if variants is None:
+        return []
+    if not isinstance(variants, Mapping):
+        return [_("'variants' must be a mapping of a language to its properties")]
+    problems = []
+    for name, props in variants.items():
+        if not isinstance(props, Mapping) or set(props) != {"source", "handler", "runtime"}:
+            problems.append(_("variant {name!r} must give exactly source, handler and runtime").format(name=name))
+        elif family(str(props["runtime"])) != name or _dates(str(props["runtime"])) is None:
+            problems.append(_("variant {name!r}: {runtime!r} is not a Lambda runtime of that language").format(
+                name=name, runtime=props["runtime"]))
+        elif not (paths.lambda_src_dir() / str(props["source"])).is_dir():
+            problems.append(_("variant {name!r}: no folder lambda_src/{source}").format(
+                name=name, source=props["source"]))
+    return problems
+
+
 def mapping_findings(ctx: Context, function: str, want: Mapping[str, Any], have: Mapping[str, Any]) -> list[Finding]:
     """A trigger (event source mapping): the seed asks for it (workshop2: "Triggers › SQS"), and
     that it runs; its batch settings are codecraft's choices, shown as advice."""
