@@ -57,10 +57,35 @@ def local_findings() -> list[Finding]:
     binary = mariadbd_path()
     out.append(Finding("mariadbd", binary is not None, binary or _("not installed (RDS workshops need it locally)"),
                        _(INSTALL_HINT)))
+    out.append(node_finding())
     state = process.status()
     out.append(Finding("emulator", True, _("running at {endpoint}").format(endpoint=state["endpoint"])
                        if state["running"] else _("not running (commands start it when needed)")))
     return out
+
+
+def node_finding() -> Finding:
+    """The system's node: the emulator runs nodejs20.x/nodejs22.x functions with it, and installs the
+    runtime's AWS SDK for JavaScript v3 with npm at the first Node.js invocation."""
+    import shutil
+
+    from ..local.lambda_ import node_runtime
+
+    fix = _("Install Node.js 22 with npm (https://nodejs.org or your package manager): the emulator runs "
+            "Node.js functions with the system's node.")
+    version = node_runtime.node_version()
+    if version is None:
+        return Finding("node", False, _("not installed (Node.js functions, setup --runtime nodejs, cannot run "
+                                        "on the emulator)"), fix)
+    detail = _("{version}: runs the Node.js functions (nodejs20.x, nodejs22.x) on the emulator").format(
+        version=version)
+    if node_runtime.installed(paths.home()) is not None:
+        return Finding("node", True, detail + "; " + _("AWS SDK for JavaScript v3 installed"))
+    if shutil.which("npm") is None:
+        return Finding("node", False, detail + "; " + _("npm not found: the AWS SDK for JavaScript v3 of the "
+                                                        "Node.js runtimes cannot be installed"), fix)
+    return Finding("node", True, detail + "; " + _("the AWS SDK for JavaScript v3 is installed with npm from the "
+                                                   "npm registry at the first Node.js invocation"))
 
 
 def aws_findings(target: Target, workshop_ids: list[str]) -> list[Finding]:

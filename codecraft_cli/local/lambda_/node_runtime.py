@@ -21,8 +21,10 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .function import FunctionConfig
+if TYPE_CHECKING:  # doctor imports this module: no emulator (moto) import here
+    from .function import FunctionConfig
 
 NODE_DIR = Path(__file__).resolve().with_name("node")
 BOOTSTRAP = NODE_DIR / "bootstrap.mjs"
