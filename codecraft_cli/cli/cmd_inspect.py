@@ -1,4 +1,4 @@
-"""codecraft inspect table|queue|bucket|topic|logs|api|db|mail: the evidence the console would show."""
+"""codecraft inspect table|queue|bucket|topic|logs|api|db|mail|metrics|alarms|traces: the evidence the console would show."""
 
 from __future__ import annotations
 
@@ -164,3 +164,52 @@ def mail(ctx: typer.Context,
             time=message["time"], sender=message["from"], to=", ".join(message["to"] or []), kind=message["kind"]),
             markup=False, highlight=False)
         out.print(message["body"], markup=False, highlight=False, soft_wrap=True)
+
+
+MinutesOpt = Annotated[int, typer.Option("--minutes", min=1, max=1440, help=N_("Look this many minutes back."))]
+
+
+@app.command("metrics")
+def metrics(ctx: typer.Context, function: Annotated[str, typer.Argument(help=N_("Function name, e.g. UploadFile."))],
+            minutes: MinutesOpt = 60, json_out: JsonOpt = False) -> None:
+    """A function's AWS/Lambda metrics per minute: invocations, errors, throttles, duration
+    (CloudWatch › Metrics › Lambda › By Function Name)."""
+    from ..engine import inspect_monitoring
+
+    data = inspect_monitoring.metrics(settings(ctx), function, minutes)
+    totals = data["totals"]
+    _document(data, json_out, "datapoints", _("{function}: {invocations:g} invocations, {errors:g} errors, "
+                                              "{throttles:g} throttles in {minutes} min").format(
+        function=function, minutes=minutes, **totals))
+
+
+@app.command("alarms")
+def alarms(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """CloudWatch alarms: state, reason, condition and actions (CloudWatch › Alarms)."""
+    from ..engine import inspect_monitoring
+
+    data = inspect_monitoring.alarms(settings(ctx))
+    _document(data, json_out, "alarms", ngettext("{count} alarm", "{count} alarms", len(data["alarms"])).format(
+        count=len(data["alarms"])))
+
+
+@app.command("traces")
+def traces(ctx: typer.Context,
+           function: Annotated[str | None, typer.Argument(help=N_("Only the traces of this function."))] = None,
+           minutes: MinutesOpt = 60, limit: LimitOpt = 20, json_out: JsonOpt = False) -> None:
+    """X-Ray traces and their segments, oldest first (CloudWatch › X-Ray traces › Traces)."""
+    from ..engine import inspect_monitoring
+
+    data = inspect_monitoring.traces(settings(ctx), function, minutes, limit)
+    if json_out:
+        print_json(data)
+        return
+    out = document()
+    out.print(ngettext("{count} trace", "{count} traces", data["count"]).format(count=data["count"]))
+    for trace in data["traces"]:
+        out.print(f"\n[bold]{trace['id']}[/bold]", highlight=False)
+        for seg in trace["segments"]:
+            out.print(f"  {seg['name']} ({seg['origin']}) {seg['duration_ms']} ms"
+                      + (" FAULT" if seg["fault"] else "") + (f" [{', '.join(seg['subsegments'])}]"
+                                                              if seg["subsegments"] else ""),
+                      markup=False, highlight=False)

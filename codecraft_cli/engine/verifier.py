@@ -32,6 +32,7 @@ from ..resources.base import Finding
 from ..workshop.model import CheckSpec, ResourceSpec, dependency_order, has_unresolved, resolve
 from .context import DeployContext
 from .probes import RunState, run_probe
+from . import probes_monitoring  # noqa: F401  registers the invoke, metric, alarm_state and trace checks
 from . import probes_mail  # noqa: F401  registers the mail check
 
 

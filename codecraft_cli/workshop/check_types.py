@@ -34,5 +34,9 @@ CHECK_TYPES: dict[str, CheckType] = {t.name: t for t in (
               "the database function runs a query (optionally returning a row with a text)"),
     CheckType("s3_object", ("bucket", "key"),
               "an object is in the bucket (optionally with these bytes, this text, this image size)"),
+    CheckType("invoke", ("function",), "invoke the function with an event; expect it to succeed or to fail"),
+    CheckType("metric", ("function", "metric"), "CloudWatch holds the function's AWS/Lambda metric (a minimum Sum)"),
+    CheckType("alarm_state", ("alarm", "state"), "the CloudWatch alarm reaches a state (ALARM, OK)"),
+    CheckType("trace", ("function",), "X-Ray holds a trace of the function's invocation"),
     CheckType("mail", ("contains",), "an e-mail containing a text reached the local mailbox (SES, SNS e-mail)"),
 )}
