@@ -13,6 +13,7 @@ def _load_all() -> None:
     # importing the modules registers their handlers (idempotent: modules load once)
     from . import (apigateway, apigateway_routes, cognito, database, dynamodb, ec2, iam,  # noqa: F401
                    lambda_, logs, rds, s3, secrets, sns, sqs)
+    from . import ses  # noqa: F401  SES e-mail identities (anycompany-challenge)
     from . import cloudwatch  # noqa: F401  workshop4: alarms, dashboards, X-Ray tracing of a function
     from . import dynamodb_stream  # noqa: F401  anycompany-challenge: a stream on another workshop's table
 

@@ -13,6 +13,13 @@ YAML::
         protocol: sqs
         endpoint: ${processing_queue.arn}
         raw_message_delivery: true    # the queue receives the message itself, not an envelope
+
+    - id: mail_subscription           # e-mail: PendingConfirmation until the link of the
+      type: sns.subscription          # confirmation e-mail is followed (local: setup follows it)
+      properties:
+        topic: ${notifications.arn}
+        protocol: email
+        endpoint: student@example.com
 """
 
 from __future__ import annotations
@@ -78,7 +85,7 @@ class Subscription(Handler):
     info = TypeInfo("sns.subscription", "sns", N_("SNS › Topics › Subscriptions"), gone=_GONE, named=False,
                     taggable=False)
     schema = {"topic": Prop(str, required=True),
-              "protocol": Prop(str, required=True, choices=("sqs", "lambda", "email", "https")),
+              "protocol": Prop(str, required=True, choices=("sqs", "lambda", "email", "email-json", "https")),
               "endpoint": Prop(str, required=True), "raw_message_delivery": Prop(bool)}
     outputs = ("arn",)
     # the topic reaches the queue (seed 004: "Un message est ajouté dans la file SQS"); raw delivery
@@ -97,6 +104,8 @@ class Subscription(Handler):
         for sub in subs or []:
             if sub["Protocol"] == props["protocol"] and sub["Endpoint"] == props["endpoint"]:
                 arn = sub["SubscriptionArn"]
+                if arn == "PendingConfirmation":  # an e-mail subscription not confirmed yet: no ARN listed
+                    return Observed(True, {"arn": None, "pending": True, "raw_message_delivery": False})
                 attrs = client.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]
                 raw = attrs.get("RawMessageDelivery", "false") == "true"
                 return Observed(True, {"arn": arn, "raw_message_delivery": raw})
@@ -105,6 +114,10 @@ class Subscription(Handler):
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
              observed: Observed) -> list[Step]:
         raw = bool(props.get("raw_message_delivery", False))
+        if observed.attrs.get("pending"):  # SNS sends the confirmation e-mail again (console: Request confirmation)
+            return [Call("sns", "subscribe", {"TopicArn": props["topic"], "Protocol": props["protocol"],
+                                              "Endpoint": props["endpoint"], "ReturnSubscriptionArn": True},
+                         output="resent")]
         if not observed.exists:
             params: dict[str, Any] = {
                 "TopicArn": props["topic"], "Protocol": props["protocol"],
@@ -124,6 +137,11 @@ class Subscription(Handler):
         """Found by its protocol and endpoint (prescribed); raw delivery is advice: without it the
         queue receives SNS's JSON envelope, the message in its "Message" field (SNS Developer
         Guide, "Amazon SNS raw message delivery")."""
+        if observed.attrs.get("pending"):
+            return [finding("*", _('Open the e-mail "AWS Notification - Subscription Confirmation" sent to {endpoint} '
+                                   'and click "Confirm subscription" (SNS › Subscriptions: the status becomes '
+                                   'Confirmed)').format(endpoint=props["endpoint"]),
+                            _("SNS delivers nothing to an e-mail address until its owner confirms the subscription"))]
         raw = bool(props.get("raw_message_delivery", False))
         if observed.attrs.get("raw_message_delivery") == raw:
             return []
@@ -142,10 +160,28 @@ class Subscription(Handler):
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any],
                         observed: Observed, results: Mapping[str, Any]) -> dict[str, Any]:
-        if "created" in results:
-            return {"arn": results["created"]["SubscriptionArn"]}
+        answer = results.get("created") or results.get("resent")
+        if answer and ctx.is_local and props["protocol"] in ("email", "email-json"):
+            confirm_by_mail(ctx, str(props["topic"]), str(props["endpoint"]))  # the link of the confirmation e-mail, as a user clicks it
+        if answer:
+            return {"arn": answer["SubscriptionArn"]}
         return {"arn": observed.attrs.get("arn")}
 
     def plan_delete(self, record: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> list[Step]:
         return [Call("sns", "unsubscribe", {"SubscriptionArn": record["outputs"]["arn"]},
                      gone_ok=(*_GONE, "InvalidParameter"))]
+
+
+def confirm_by_mail(ctx: Context, topic: str, address: str) -> bool:
+    """On the emulator: follow the newest link confirming ``topic`` sent to ``address`` (True: confirmed)."""
+    from urllib.parse import unquote
+
+    from ..local.mailbox import follow, read, select
+
+    if not ctx.gateway:
+        return False
+    for message in reversed(select(read(ctx.gateway), to=address, kind="confirmation")):
+        for link in message.get("links") or []:
+            if f"TopicArn={topic}&" in unquote(str(link)) and follow(str(link))[0] == 200:
+                return True
+    return False
