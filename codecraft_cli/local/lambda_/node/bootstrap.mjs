@@ -34,6 +34,7 @@ import path from 'node:path';
 import util from 'node:util';
 import { createRequire, register } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 const SENTINEL = '\x1ecodecraft-invocation-end ';
 const LINE_MARK = '\x1d';
@@ -202,6 +203,42 @@ async function loadHandler(spec) {
   return fn;
 }
 
+// ---- the watchdog -------------------------------------------------------------------------------
+// A handler that never yields (a busy loop) keeps the timer below from firing; Lambda still ends it
+// at the timeout. A worker thread watches the invocation in progress (its number in `running`, 0 when
+// none) and, when it is still running just after its deadline, answers "Task timed out" and ends the
+// process, as the platform does.
+const running = new Int32Array(new SharedArrayBuffer(4));
+const WATCHDOG = `
+const { workerData, parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
+let timer;
+parentPort.on('message', (m) => {
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    if (Atomics.load(workerData.running, 0) !== m.number) return;
+    try {
+      fs.writeSync(2, m.line + '\\n' + m.sentinel + '\\n');
+      fs.writeSync(1, JSON.stringify({ ok: false, errorType: 'Sandbox.Timedout', errorMessage: m.line, id: m.id }) + '\\n');
+    } finally {
+      process.kill(process.pid, 'SIGKILL');
+    }
+  }, Math.max(0, m.deadline - Date.now()) + 250);
+});`;
+let watchdog = null;
+try {
+  watchdog = new Worker(WATCHDOG, { eval: true, workerData: { running } });
+  watchdog.unref();
+} catch {
+  watchdog = null;  // the emulator's own backstop (environment.py) still ends it
+}
+let invocationNumber = 0;
+
+function timedOutLine(id) {
+  const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return `${stamp} ${id} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
+}
+
 // ---- the invocation loop (Runtime.js, CallbackContext.js) ---------------------------------------
 let handler = null;
 let onEmptyLoop = null;  // the beforeExit listener of the invocation in progress
@@ -281,9 +318,16 @@ async function run(message) {
   const started = performance.now();
   const deadline = Date.now() + timeoutSeconds * 1000;
   let done = false;
+  const number = ++invocationNumber;
+  Atomics.store(running, 0, number);
+  if (watchdog) {
+    const line = timedOutLine(id).replace(/^\S+/, new Date(deadline).toISOString().replace(/\.\d+Z$/, 'Z'));
+    watchdog.postMessage({ number, deadline, id, line, sentinel: SENTINEL + id });
+  }
   const finish = (payload) => {
     if (done) return;
     done = true;
+    Atomics.store(running, 0, 0);
     clearTimeout(timer);
     onEmptyLoop = null;
     current = null;
@@ -293,8 +337,8 @@ async function run(message) {
   current = { id, finish };
   // unref: the timer alone does not keep the event loop from being empty
   const timer = setTimeout(() => {
-    const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const text = `${stamp} ${id} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
+    Atomics.store(running, 0, 0);
+    const text = timedOutLine(id);
     writeLog(text + '\n');
     answerAndEnd(id, { ok: false, errorType: 'Sandbox.Timedout', errorMessage: text });
   }, Math.max(1, deadline - Date.now()));
