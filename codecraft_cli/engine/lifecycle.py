@@ -128,7 +128,10 @@ def setup(settings: Settings, request: SetupRequest, reporter: Reporter) -> Setu
             setup(settings, replace(request, workshop=required, from_step=None, to_step=None, expires=None,
                                     step_by_step=False, runtime=for_prerequisite(required, request.runtime)), reporter)
     runtime = chosen_runtime(Deployments(target.name, target.region).key(w.id, request.student), request.runtime)
-    w = runtime.workshop(w)
+    if runtime.name:
+        w = runtime.workshop(w)
+        steps = steps_between(w, request.from_step, request.to_step)
+        chosen = [res for step in steps for res in step.resources]
     ctx = open_context(w, target, request.student, settings.lang)
     state = state_for(ctx)
     if runtime.name and not request.dry_run:
