@@ -253,3 +253,38 @@ def test_doctor_says_what_node_is_for(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(node_runtime, "node_version", lambda: None)
     missing = node_finding()
     assert not missing.ok and missing.detail.startswith("not installed") and missing.fix
+
+
+def test_errors_nobody_caught_end_the_environment(deploy: Any) -> None:
+    make, runner = deploy
+    uncaught = make({"index.mjs": "export const handler = async () => {\n"
+                                  "  setTimeout(() => { throw new Error('late'); }, 10);\n"
+                                  "  await new Promise((r) => setTimeout(r, 200));\n  return 1;\n};\n"})
+    result = runner.invoke(uncaught, {})
+    assert result.error_type == "Error" and result.payload["errorMessage"] == "late"
+    assert any(level == "ERROR" and m.startswith("Uncaught Exception \t{") for _, level, m in _output(result.logs))
+    rejected = make({"index.mjs": "export const handler = async () => {\n  Promise.reject(new Error('nobody'));\n"
+                                  "  await new Promise((r) => setTimeout(r, 200));\n  return 1;\n};\n"})
+    result = runner.invoke(rejected, {})
+    assert result.error_type == "Runtime.UnhandledPromiseRejection"
+    assert result.payload["errorMessage"].startswith("Error: nobody")
+    assert any(m.startswith("Unhandled Promise Rejection \t{") for _, _, m in _output(result.logs))
+
+
+def test_the_json_log_format(deploy: Any) -> None:
+    """AWS_LAMBDA_LOG_FORMAT=JSON ("Using Lambda advanced logging controls with Node.js", nodejs-logging.html):
+    one JSON object per line with timestamp, level, requestId and message (an error as its fields)."""
+    make, runner = deploy
+    name = make({"index.mjs": "export const handler = async () => {\n  console.log('hi', { a: 1 });\n"
+                              "  console.error(new Error('e'));\n  return 1;\n};\n"})
+    from codecraft_cli.local import moto_adapter
+
+    # the variable the runtime reads, as the function's advanced logging controls set it
+    moto_adapter.lambda_function("us-east-1", name).environment_vars = {"AWS_LAMBDA_LOG_FORMAT": "JSON"}
+    result = runner.invoke(name, {})
+    request_id = result.logs[0].split()[2]
+    records = [json.loads(line) for line in result.logs if line.startswith("{")]
+    assert [(r["level"], r["requestId"]) for r in records] == [("INFO", request_id), ("ERROR", request_id)]
+    assert records[0]["message"] == "hi { a: 1 }"
+    assert records[1]["message"]["errorType"] == "Error" and records[1]["message"]["errorMessage"] == "e"
+    assert "file:///var/task/index.mjs" in records[1]["message"]["stackTrace"][1]

@@ -77,18 +77,23 @@ function log(level, message, ...params) {
   if (LEVELS[level] < minimum) return;
   const time = new Date().toISOString();
   let line;
-  if (jsonFormat) {
-    const record = { timestamp: time, level, requestId: currentRequestId, message: util.format(message, ...params) };
-    if (params.length === 0 && typeof message === 'object' && message !== null && !(message instanceof Error)) {
+  if (jsonFormat) {  // LogPatch.js formatJsonMessage: one value is the message itself (an error as its fields)
+    const record = { timestamp: time, level, requestId: currentRequestId };
+    const errorFields = (e) => ({ errorType: e?.constructor?.name ?? 'UnknownError', errorMessage: e.message,
+      stackTrace: typeof e.stack === 'string' ? e.stack.split('\n') : e.stack });
+    const replacer = (_k, v) => (v instanceof Error ? Object.assign(errorFields(v), v) : v);
+    if (params.length === 0) {
       record.message = message;
+      try { line = JSON.stringify(record, replacer); } catch { line = JSON.stringify({ ...record, message: util.format(message) }); }
+    } else {
+      record.message = util.format(message, ...params);
+      const error = [message, ...params].find((p) => p instanceof Error);
+      line = JSON.stringify(error ? Object.assign(record, errorFields(error)) : record);
     }
-    const error = [message, ...params].find((p) => p instanceof Error);
-    if (error) Object.assign(record, { errorType: error.name, errorMessage: error.message,
-      stackTrace: String(error.stack || '').split('\n').map(shown) });
-    try { line = JSON.stringify(record); } catch { line = JSON.stringify({ ...record, message: util.format(message) }); }
   } else {
     line = `${time}\t${currentRequestId}\t${level}\t${util.format(message, ...params)}`;
   }
+  line = shown(line);
   writeLog(line.replace(/\r?\n/g, LINE_MARK) + '\n');
 }
 
