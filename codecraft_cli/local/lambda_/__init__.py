@@ -7,5 +7,7 @@
 - ``environment.py``: one execution environment (a ``bootstrap.py`` process) and its status;
 - ``pool.py``: environments checked out and returned, kept warm, ended when idle or stale;
 - ``logs.py``: START/END/REPORT and the output shipped to ``/aws/lambda/<name>``;
-- ``bootstrap.py``: the runtime inside the environment's process.
+- ``bootstrap.py``: the runtime inside the environment's process;
+- ``node_runtime.py``, ``node/``: the Node.js runtimes (nodejs20.x, nodejs22.x): ``node/bootstrap.mjs``
+  speaks bootstrap.py's protocol, the AWS SDK for JavaScript v3 is installed from ``node/package-lock.json``.
 """

@@ -1,4 +1,5 @@
-"""One execution environment: a ``bootstrap.py`` process, the readers of its two pipes, one status.
+"""One execution environment: a ``bootstrap.py`` process (``node/bootstrap.mjs`` run by the system's
+node for the Node.js runtimes, ``node_runtime.py``), the readers of its two pipes, one status.
 
 The process sees the function's environment plus the variables Lambda sets (AWS_REGION,
 AWS_LAMBDA_FUNCTION_NAME, ...), the temporary credentials of the function's execution role
