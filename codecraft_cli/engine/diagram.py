@@ -27,6 +27,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "dynamodb.table": ("Amazon DynamoDB", N_("table")),
     "sqs.queue": ("Amazon SQS", N_("queue")),
     "sns.topic": ("Amazon SNS", N_("topic")),
+    "ses.identity": ("Amazon SES", N_("e-mail identity")),
     "s3.bucket": ("Amazon S3", N_("bucket")),
     "cognito.user_pool": ("Amazon Cognito", N_("user pool")),
     "cognito.user_pool_client": ("Amazon Cognito", N_("app client")),
@@ -275,6 +276,8 @@ class _Builder:
         verbs = {a.split(":", 1)[-1] for a in actions}
         if kind == "sns.topic":
             return _("publishes")
+        if kind == "ses.identity":
+            return _("sends e-mail")
         if kind == "sqs.queue":
             return _("sends a message") if "SendMessage" in verbs or not verbs else _("reads")
         if kind == "rds.db_instance":

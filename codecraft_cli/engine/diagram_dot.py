@@ -30,6 +30,7 @@ _LOOKS: dict[str, tuple[str, str]] = {
     "rds.db_instance": ("cylinder", "#C925D1"),
     "sqs.queue": ("box3d", "#E7157B"),
     "sns.topic": ("hexagon", "#E7157B"),
+    "ses.identity": ("ellipse", "#DD344C"),
     "s3.bucket": ("folder", "#7AA116"),
     "cognito.user_pool": ("octagon", "#DD344C"),
     "cognito.user_pool_client": ("box", "#DD344C"),

@@ -30,6 +30,7 @@ from ..resources import handler_for
 from ..resources.base import Observed
 from ..workshop.model import REF_RE, Workshop
 from . import export_terraform_compute as _compute  # noqa: F401 - registers its translators
+from . import export_mail as _mail  # noqa: F401 - registers the e-mail types' translators
 from .export_hcl import Block, Expr, Nested, ident
 from .export_hcl import render as hcl
 from .export_terraform_types import ADDRESSES, TRANSLATORS, Doc
