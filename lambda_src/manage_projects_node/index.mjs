@@ -48,6 +48,24 @@ export function pyDumps(value) {
   return JSON.stringify(value);
 }
 
+// The first NaN, Infinity or -Infinity outside a string: Python's json module reads them (and the
+// Python function refuses them by name); JSON.parse only fails, so the answer names them the same.
+export function firstConstant(text) {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+    } else {
+      for (const name of ["-Infinity", "Infinity", "NaN"]) if (text.startsWith(name, i)) return name;
+    }
+  }
+  return null;
+}
+
 function response(status, body) {
   return { statusCode: status, headers: { "Content-Type": "application/json" }, body: pyDumps(body) };
 }
@@ -73,7 +91,8 @@ function jsonBody(event) {
   try {
     body = JSON.parse(raw);
   } catch {
-    throw new BadRequest("the body is not valid JSON");
+    const constant = firstConstant(raw);
+    throw new BadRequest(constant ? `${constant} is not allowed in the body` : "the body is not valid JSON");
   }
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw new BadRequest("the body must be a JSON object");

@@ -46,6 +46,24 @@ export function attribute(value) {
   return { M: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, attribute(v)])) };
 }
 
+// The first NaN, Infinity or -Infinity outside a string: Python's json module reads them (and the
+// Python function refuses them by name); JSON.parse only fails, so the answer names them the same.
+export function firstConstant(text) {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+    } else {
+      for (const name of ["-Infinity", "Infinity", "NaN"]) if (text.startsWith(name, i)) return name;
+    }
+  }
+  return null;
+}
+
 function response(status, body) {
   return { statusCode: status, headers: { "Content-Type": "application/json" }, body: pyDumps(body) };
 }
@@ -99,6 +117,8 @@ export function parseOrder(event) {
   try {
     order = JSON.parse(body);
   } catch {
+    const constant = firstConstant(body);
+    if (constant) throw new InvalidOrder(`${constant} is not a number DynamoDB can store`);
     throw new InvalidOrder("the body is not valid JSON (JSONDecodeError)");
   }
   if (order === null || typeof order !== "object" || Array.isArray(order)) {
