@@ -39,6 +39,7 @@ from typing import Any
 from ..workshop.model import Workshop
 from . import export_cloudformation_types as types
 from . import export_mail as _mail  # noqa: F401 - registers the e-mail types' translators
+from . import export_monitoring as _monitoring  # noqa: F401 - registers the monitoring types
 from .export_cloudformation_refs import ExportContext, Template
 from .packaging import Artifact
 

@@ -31,6 +31,7 @@ from ..resources.base import Observed
 from ..workshop.model import REF_RE, Workshop
 from . import export_terraform_compute as _compute  # noqa: F401 - registers its translators
 from . import export_mail as _mail  # noqa: F401 - registers the e-mail types' translators
+from . import export_monitoring as _monitoring  # noqa: F401 - registers the monitoring types
 from .export_hcl import Block, Expr, Nested, ident
 from .export_hcl import render as hcl
 from .export_terraform_types import ADDRESSES, TRANSLATORS, Doc
@@ -38,8 +39,8 @@ from .narrate import OfflineContext
 
 PROVIDER_VERSION = "~> 5.0"
 # the services the workshops use, by the provider's endpoint names (a local provider block names them all)
-ENDPOINTS = ("apigateway", "cloudwatchlogs", "cognitoidp", "dynamodb", "ec2", "iam", "lambda", "rds", "s3",
-             "secretsmanager", "sns", "sqs", "sts")
+ENDPOINTS = ("apigateway", "cloudwatch", "cloudwatchlogs", "cognitoidp", "dynamodb", "ec2", "iam", "lambda", "rds",
+             "s3", "secretsmanager", "sns", "sqs", "sts")
 # outputs worth showing a student, by type
 SHOWN = {"dynamodb.table": ("name",), "sns.topic": ("arn",), "sqs.queue": ("url",), "lambda.function": ("name",),
          "s3.bucket": ("name",), "rds.db_instance": ("address",), "cognito.user_pool": ("id",),

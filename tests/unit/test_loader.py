@@ -105,6 +105,7 @@ def test_not_a_mapping(tmp_path: Path) -> None:
 
 def test_every_check_type_has_one_registered_probe() -> None:
     """The loader's vocabulary of check types and the engine's probes stay in step."""
+    import codecraft_cli.engine.verifier  # noqa: F401  it loads every probe module
     from codecraft_cli.engine.probes import PROBES
     from codecraft_cli.workshop.check_types import CHECK_TYPES
 
