@@ -288,3 +288,21 @@ def test_the_json_log_format(deploy: Any) -> None:
     assert records[0]["message"] == "hi { a: 1 }"
     assert records[1]["message"]["errorType"] == "Error" and records[1]["message"]["errorMessage"] == "e"
     assert "file:///var/task/index.mjs" in records[1]["message"]["stackTrace"][1]
+
+
+def test_an_unreachable_registry_is_said_in_the_log_once_tried(deploy: Any, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    make, runner = deploy
+    monkeypatch.setenv("CODECRAFT_NODE_RUNTIME_DIR", str(tmp_path / "nothing-installed"))
+    monkeypatch.setenv("npm_config_registry", "http://127.0.0.1:9/")  # nothing listens there
+    monkeypatch.setenv("npm_config_cache", str(tmp_path / "npm-cache"))  # and nothing cached
+    monkeypatch.setattr(node_runtime, "_FAILED", {})
+    code = {"index.mjs": "import { S3Client } from '@aws-sdk/client-s3';\nexport const handler = async () => 1;\n"}
+    first = runner.invoke(make(code), {})
+    assert not first.ok and "Cannot find package '@aws-sdk/client-s3'" in first.payload["errorMessage"]
+    notice = next(line for line in first.logs if line.startswith("[codecraft] the AWS SDK for JavaScript v3"))
+    assert "npm ci failed" in notice and "ECONNREFUSED" in notice and "codecraft doctor" in notice
+    started = time.monotonic()
+    second = runner.invoke(make(code), {})  # another cold start moments later: npm is not tried again
+    assert time.monotonic() - started < 3 and not second.ok
+    assert any("ECONNREFUSED" in line for line in second.logs)

@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ NODE_DIR = Path(__file__).resolve().with_name("node")
 BOOTSTRAP = NODE_DIR / "bootstrap.mjs"
 LOCK_FILE = NODE_DIR / "package-lock.json"
 RUNTIMES = ("nodejs20.x", "nodejs22.x")
-_NPM_TIMEOUT = 600.0
+_NPM_TIMEOUT = 300.0
 
 
 class NodeRuntimeUnavailable(RuntimeError):
@@ -116,20 +117,30 @@ def ensure(home: Path) -> Path:
             for name in ("package.json", "package-lock.json"):
                 shutil.copyfile(NODE_DIR / name, work / name)
             try:
-                proc = subprocess.run([npm, "ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"],
+                proc = subprocess.run([npm, "ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund",
+                                       "--fetch-retries=1", "--fetch-timeout=60000"],
                                       cwd=work, capture_output=True, text=True, timeout=_NPM_TIMEOUT,
                                       stdin=subprocess.DEVNULL, env={**os.environ, "npm_config_update_notifier": "false"})
             except (OSError, subprocess.SubprocessError) as exc:
                 raise NodeRuntimeUnavailable(f"npm ci failed: {exc}") from exc
             if proc.returncode != 0:
-                tail = " ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
-                raise NodeRuntimeUnavailable(f"npm ci failed (exit {proc.returncode}): {tail[-400:]}")
+                raise NodeRuntimeUnavailable(f"npm ci failed (exit {proc.returncode}): "
+                                             f"{_npm_reason(proc.stderr or proc.stdout)}")
             shutil.rmtree(target, ignore_errors=True)
             os.replace(work, target)
             done.write_text(lock_hash() + "\n")
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return target / "node_modules"
+
+
+def _npm_reason(output: str) -> str:
+    """npm's own words for a failure: its error code and the first line saying what failed."""
+    lines = [line.removeprefix("npm error").strip() for line in output.splitlines() if line.startswith("npm error")]
+    code = next((line.split()[1] for line in lines if line.startswith("code ") and len(line.split()) > 1), "")
+    reason = next((line for line in lines if not line.startswith(("code ", "syscall ", "errno ", "at "))
+                   and line), "") or " ".join(output.split())[-300:]
+    return (f"{code}: " if code and code not in reason else "") + reason[:400]
 
 
 # Without node, every invocation fails at once with a Runtime error saying so (an environment that
@@ -160,11 +171,17 @@ def node_command(fn: FunctionConfig, env: dict[str, str], code_dir: Path) -> tup
         return [sys.executable, "-I", "-S", "-c", _NO_NODE, message], f"[codecraft] {message}"
     notices: list[str] = []
     folders = [str(code_dir)]
+    failed = _FAILED.get("sdk")
     try:
+        if failed is not None and time.monotonic() - failed[0] < _RETRY_AFTER:
+            raise NodeRuntimeUnavailable(failed[1])  # tried moments ago: each cold start must not wait for npm
         folders.insert(0, str(ensure(paths.home())))
+        _FAILED.pop("sdk", None)
     except NodeRuntimeUnavailable as exc:
+        if failed is None or failed[1] != str(exc):
+            _FAILED["sdk"] = (time.monotonic(), str(exc))
         notices.append(f"[codecraft] the AWS SDK for JavaScript v3 of {fn.runtime} is not available: {exc}; "
-                       "a function importing it fails with Runtime.ImportModuleError")
+                       "a function importing it fails with Runtime.ImportModuleError (codecraft doctor explains)")
     env["NODE_PATH"] = os.pathsep.join(folders)
     env["AWS_NODEJS_CONNECTION_REUSE_ENABLED"] = "1"
     notice = version_notice(fn.runtime, _version_of(node))
@@ -174,6 +191,8 @@ def node_command(fn: FunctionConfig, env: dict[str, str], code_dir: Path) -> tup
 
 
 _VERSIONS: dict[str, str | None] = {}
+_FAILED: dict[str, tuple[float, str]] = {}  # the last failed install: when, and why
+_RETRY_AFTER = 60.0  # seconds before a cold start tries npm again
 
 
 def _version_of(node: str) -> str | None:
