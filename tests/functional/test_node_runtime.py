@@ -306,3 +306,16 @@ def test_an_unreachable_registry_is_said_in_the_log_once_tried(deploy: Any, tmp_
     second = runner.invoke(make(code), {})  # another cold start moments later: npm is not tried again
     assert time.monotonic() - started < 3 and not second.ok
     assert any("ECONNREFUSED" in line for line in second.logs)
+
+
+def test_callback_handlers_end_with_nodejs24(deploy: Any) -> None:
+    """"Lambda only supports callback-based function handlers for Node.js 22 and earlier runtimes"
+    (nodejs-context.html)."""
+    make, runner = deploy
+    code = {"index.js": "exports.handler = (event, context, callback) => callback(null, 'ok');"}
+    assert runner.invoke(make(code, runtime="nodejs22.x"), {}).payload == "ok"
+    refused = runner.invoke(make(code, runtime="nodejs24.x"), {})
+    assert refused.error_type == "Runtime.CallbackHandlerDeprecated"
+    assert "removed support for callback-based function handlers" in refused.payload["errorMessage"]
+    assert runner.invoke(make({"index.mjs": "export const handler = async (event) => 'fine';"},
+                              runtime="nodejs24.x"), {}).payload == "fine"

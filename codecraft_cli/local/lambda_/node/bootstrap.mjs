@@ -118,6 +118,7 @@ const MalformedHandlerName = runtimeError('MalformedHandlerName');
 const UserCodeSyntaxError = runtimeError('UserCodeSyntaxError');
 const UnhandledPromiseRejection = runtimeError('UnhandledPromiseRejection');
 const NodeJsExit = runtimeError('NodeJsExit');
+const CallbackHandlerDeprecated = runtimeError('CallbackHandlerDeprecated');
 
 const isError = (e) => util.types.isNativeError(e) || (e && typeof e.name === 'string'
   && typeof e.message === 'string' && typeof e.stack === 'string');
@@ -205,6 +206,14 @@ async function loadHandler(spec) {
   const fn = handlerPath.split('.').reduce((obj, key) => obj && obj[key], app);
   if (!fn) throw new HandlerNotFound(`${spec} is undefined or not exported`);
   if (typeof fn !== 'function') throw new HandlerNotFound(`${spec} is not a function`);
+  // "Lambda only supports callback-based function handlers for Node.js 22 and earlier runtimes"
+  // (nodejs-context.html); the runtime's words (src/context/constants.ts, CALLBACK_ERROR_NODEJS24_ABOVE)
+  const runtimeMajor = Number((process.env.AWS_EXECUTION_ENV || '').match(/nodejs(\d+)\.x$/)?.[1] || 0);
+  if (runtimeMajor >= 24 && fn.length >= 3) {
+    throw new CallbackHandlerDeprecated('ERROR: AWS Lambda has removed support for callback-based function handlers '
+      + 'starting with Node.js 24. You need to modify this function to use a supported handler signature to use '
+      + 'Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.');
+  }
   return fn;
 }
 
