@@ -56,6 +56,12 @@ def stage_of(workshop: Workshop, outputs: Mapping[str, Mapping[str, Any]],
     for res in workshop.resources:
         if res.type == Deployment.info.type and res.properties.get("api") == "${%s.id}" % workshop.api:
             stage = found.get(res.id) or (outputs.get(res.id) or {}).get("stage") or res.properties.get("stage")
+    if api_id and not stage and ":" in workshop.api:  # a prerequisite's API, deployed by it (anycompany-challenge)
+        from ..workshop.loader import load_workshop
+
+        other, prefix = workshop.api.partition(":")[0], workshop.api.partition(":")[0] + ":"
+        return stage_of(load_workshop(other), {k[len(prefix):]: v for k, v in outputs.items() if k.startswith(prefix)},
+                        {k[len(prefix):]: v for k, v in found.items() if k.startswith(prefix)})
     if not api_id or not stage:
         raise UserError(_("The API of {workshop} is not deployed.").format(workshop=workshop.id),
                         hint=_("Run `codecraft setup {workshop}` first.").format(workshop=workshop.id))

@@ -26,6 +26,7 @@ REGION, ACCOUNT = "${AWS::Region}", "${AWS::AccountId}"
 ATTRS: dict[tuple[str, str], tuple[str, ...]] = {
     ("dynamodb.table", "name"): ("Ref",), ("dynamodb.table", "arn"): ("GetAtt", "Arn"),
     ("dynamodb.table", "stream_arn"): ("GetAtt", "StreamArn"),
+    ("dynamodb.table_stream", "stream_arn"): ("Ref",),  # a parameter (export_cloudformation_types._table_stream)
     ("sns.topic", "arn"): ("Ref",), ("sns.topic", "name"): ("GetAtt", "TopicName"),
     ("sqs.queue", "arn"): ("GetAtt", "Arn"), ("sqs.queue", "url"): ("Ref",),
     ("sqs.queue", "name"): ("GetAtt", "QueueName"),

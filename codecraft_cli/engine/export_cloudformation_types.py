@@ -143,7 +143,26 @@ def _bucket(tpl: Template, res: ResourceSpec, plan: list[Step]) -> None:
     props: dict[str, Any] = {"BucketName": tpl.bucket_name(res), "Tags": tpl.tags()}
     if block:
         props["PublicAccessBlockConfiguration"] = block
+    lifecycle = _one(plan, "put_bucket_lifecycle_configuration")
+    if lifecycle:  # glacier_after_days (resources/s3_lifecycle.py), as AWS::S3::Bucket's Rule names it
+        props["LifecycleConfiguration"] = {
+            "TransitionDefaultMinimumObjectSize": lifecycle["TransitionDefaultMinimumObjectSize"],
+            "Rules": [{"Id": r["ID"], "Status": r["Status"], "Prefix": r["Filter"]["Prefix"],
+                       "Transitions": [{"StorageClass": t["StorageClass"], "TransitionInDays": t["Days"]}
+                                       for t in r["Transitions"]]}
+                      for r in lifecycle["LifecycleConfiguration"]["Rules"]]}
     tpl.add(logical_id(res.id), "AWS::S3::Bucket", props, DeletionPolicy="Delete", UpdateReplacePolicy="Delete")
+
+
+def _table_stream(tpl: Template, res: ResourceSpec, plan: list[Step]) -> None:
+    """A stack changes only its own resources: the stream of another stack's table is turned on
+    there (StreamSpecification) or in the console, and its ARN given as a parameter."""
+    view = (_one(plan, "update_table").get("StreamSpecification") or {}).get("StreamViewType", "NEW_IMAGE")
+    tpl.parameters[logical_id(res.id)] = {"Type": "String", "Description": (
+        "The ARN of the stream of {table} (DynamoDB › Tables › {table} › Exports and streams › Turn on: {view})"
+        .format(table=_ref_id(str(res.properties["table"])), view=view))}
+    tpl.notes.append(_("Before the stack: turn on the stream of the table ({view}) and pass its ARN as the "
+                       "parameter {parameter}.").format(view=view, parameter=logical_id(res.id)))
 
 
 def _notification(tpl: Template, res: ResourceSpec, plan: list[Step]) -> None:
@@ -315,7 +334,7 @@ TRANSLATORS: dict[str, Callable[[Template, ResourceSpec, list[Step]], None]] = {
     "apigateway.authorizer": _authorizer, "apigateway.deployment": _deployment,
     "ec2.security_group": _security_group, "ec2.vpc_endpoint": _endpoint, "rds.db_instance": _db,
     "cognito.user_pool": _user_pool, "cognito.user_pool_client": _client, "secretsmanager.secret": _secret,
-    "cognito.user": _user, "mysql.schema": _schema,
+    "cognito.user": _user, "mysql.schema": _schema, "dynamodb.table_stream": _table_stream,
 }
 
 

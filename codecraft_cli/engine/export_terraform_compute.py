@@ -186,7 +186,31 @@ def _bucket(doc: Doc, res: ResourceSpec, plan: Sequence[Step]) -> list[Block]:
         blocks.append(resource("aws_s3_bucket_versioning", res.id, {
             "bucket": Expr(f"aws_s3_bucket.{res.id}.id"),
             "versioning_configuration": Nested({"status": versioning["Status"]})}))
+    lifecycle = params(plan, "put_bucket_lifecycle_configuration")
+    if lifecycle:  # glacier_after_days (resources/s3_lifecycle.py)
+        blocks.append(resource("aws_s3_bucket_lifecycle_configuration", res.id, {
+            "bucket": Expr(f"aws_s3_bucket.{res.id}.id"),
+            "transition_default_minimum_object_size": lifecycle.get("TransitionDefaultMinimumObjectSize"),
+            "rule": [Nested({"id": r["ID"], "status": r["Status"], "filter": Nested({"prefix": r["Filter"]["Prefix"]}),
+                             "transition": [Nested({"days": t["Days"], "storage_class": t["StorageClass"]})
+                                            for t in r["Transitions"]]})
+                     for r in lifecycle["LifecycleConfiguration"]["Rules"]]}))
     return blocks
+
+
+@translates("dynamodb.table_stream")
+def _table_stream(doc: Doc, res: ResourceSpec, plan: Sequence[Step]) -> list[Block]:
+    """The table is another configuration's (Terraform changes only what it manages): its stream
+    is turned on there (``stream_enabled``) or in the console; read here, checked at plan time."""
+    spec = params(plan, "update_table").get("StreamSpecification") or {}
+    return [Block("data", ("aws_dynamodb_table", res.id), {
+        "name": doc.convert(res.properties["table"]),
+        "lifecycle": Nested({"postcondition": Nested({
+            "condition": Expr("self.stream_enabled"),
+            "error_message": _("Turn on the table's stream first (DynamoDB › Tables › the table › Exports and streams "
+                               "› Turn on: {view}), or stream_enabled = true in its own configuration.").format(
+                view=spec.get("StreamViewType", "NEW_IMAGE"))})})},
+        _("The stream of a table another workshop manages."))]
 
 
 def _filters(config: dict[str, Any]) -> dict[str, Any]:

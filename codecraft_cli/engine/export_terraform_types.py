@@ -22,6 +22,7 @@ ACCOUNT = "${data.aws_caller_identity.current.account_id}"
 # type -> (Terraform type, {codecraft output: Terraform attribute}); data sources start with "data."
 ADDRESSES: dict[str, tuple[str, dict[str, str]]] = {
     "dynamodb.table": ("aws_dynamodb_table", {"name": "name", "arn": "arn", "stream_arn": "stream_arn"}),
+    "dynamodb.table_stream": ("data.aws_dynamodb_table", {"table": "name", "stream_arn": "stream_arn"}),
     "sns.topic": ("aws_sns_topic", {"name": "name", "arn": "arn"}),
     "sns.subscription": ("aws_sns_topic_subscription", {"arn": "arn", "id": "arn"}),
     "sqs.queue": ("aws_sqs_queue", {"name": "name", "arn": "arn", "url": "url"}),

@@ -20,7 +20,7 @@ from codecraft_cli.workshop.model import ResourceSpec, Workshop
 
 SEEDS = Path("/work/shared/seeds")
 WORKSHOPS = [path.stem for path in catalogue()]
-SEEDED = ["anycompany-orders", "image-pipeline", "job-events", "workshop2", "workshop3"]
+SEEDED = ["anycompany-orders", "anycompany-challenge", "image-pipeline", "job-events", "workshop2", "workshop3"]
 
 
 def seed_text(workshop: Workshop) -> str:
