@@ -86,7 +86,7 @@ def traces(settings: Settings, function: str | None, minutes: int, limit: int) -
                     "name": s.get("name"), "origin": s.get("origin"),
                     "duration_ms": round((float(s.get("end_time") or 0) - float(s.get("start_time") or 0)) * 1000, 2),
                     "fault": bool(s.get("fault")), "subsegments": [x.get("name") for x in s.get("subsegments", [])],
-                } for s in sorted(segments, key=lambda s: float(s.get("start_time") or 0))]})
+                } for s in sorted(segments, key=lambda s: (float(s.get("start_time") or 0), len(str(s.get("origin")))))]})
     except Exception as exc:
         raise translate(exc, _("X-Ray: reading the traces")) from exc
     out.sort(key=lambda t: t["id"])

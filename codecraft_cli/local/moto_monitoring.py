@@ -85,3 +85,20 @@ def tracing_mode(region: str, function_arn: str) -> str:
     fn = moto_adapter.lambda_function_or_none(region, function_arn)
     config = getattr(fn, "tracing_config", None) or {}
     return str(config.get("Mode") or "PassThrough")
+
+
+def honour_tracing_config() -> None:
+    """UpdateFunctionConfiguration's TracingConfig changes the function's tracing mode (Lambda API
+    reference, UpdateFunctionConfiguration: "TracingConfig — Set Mode to Active to sample and trace a
+    subset of incoming requests with X-Ray"); moto's update ignores it (CreateFunction keeps it)."""
+    from moto.awslambda.models import LambdaFunction
+
+    original = LambdaFunction.update_configuration
+
+    def update_configuration(self: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
+        tracing = config_updates.get("TracingConfig")
+        if isinstance(tracing, dict) and tracing.get("Mode") in ("Active", "PassThrough"):
+            self.tracing_config = {"Mode": tracing["Mode"]}
+        return original(self, config_updates)
+
+    LambdaFunction.update_configuration = update_configuration  # type: ignore[method-assign]

@@ -253,6 +253,9 @@ def serve(home: Path, region: str) -> None:
         thread.start()
     pump.start()
     from .alarms import AlarmEvaluator  # CloudWatch alarms evaluated, their SNS actions published
+    from .moto_monitoring import honour_tracing_config
+
+    honour_tracing_config()  # X-Ray active tracing turned on after creation (workshop4)
 
     alarms = AlarmEvaluator(lambda region, topic, subject, message: clients.client("sns", region).publish(
         TopicArn=topic, Subject=subject, Message=message))

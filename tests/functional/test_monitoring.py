@@ -186,3 +186,34 @@ def test_workshop4s_cloudformation_template_passes_cfn_lint() -> None:
     assert "AWS::CloudWatch::Alarm" in template and "AWS::CloudWatch::Dashboard" in template
     matches = lint(template, config=ManualArgs(regions=["us-east-1"]))
     assert [f"{m.rule.id} {m.message}" for m in matches if m.rule.id.startswith("E")] == []
+
+
+@mock_aws
+def test_update_function_configuration_turns_active_tracing_on() -> None:
+    """Lambda API reference, UpdateFunctionConfiguration: TracingConfig {Mode: Active}; moto ignored it."""
+    import io
+    import zipfile
+
+    from moto.awslambda.models import LambdaFunction
+
+    from codecraft_cli.local import moto_monitoring
+
+    original = LambdaFunction.update_configuration
+    try:
+        moto_monitoring.honour_tracing_config()
+        iam = boto3.client("iam", region_name="us-east-1")
+        role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        package = io.BytesIO()
+        with zipfile.ZipFile(package, "w") as z:
+            z.writestr("app.py", "def h(e, c):\n    return 1\n")
+        client = boto3.client("lambda", region_name="us-east-1")
+        client.create_function(FunctionName="f", Runtime="python3.12", Role=role, Handler="app.h",
+                               Code={"ZipFile": package.getvalue()})
+        assert client.get_function_configuration(FunctionName="f")["TracingConfig"] == {"Mode": "PassThrough"}
+        client.update_function_configuration(FunctionName="f", TracingConfig={"Mode": "Active"})
+        assert client.get_function_configuration(FunctionName="f")["TracingConfig"] == {"Mode": "Active"}
+        assert moto_monitoring.tracing_mode("us-east-1", "f") == "Active"
+        client.update_function_configuration(FunctionName="f", TracingConfig={"Mode": "PassThrough"})
+        assert moto_monitoring.tracing_mode("us-east-1", "f") == "PassThrough"
+    finally:
+        LambdaFunction.update_configuration = original  # type: ignore[method-assign]
