@@ -129,6 +129,42 @@ def test_a_pending_subscription_fails_verify_and_receives_nothing(cli: Cli, emul
     assert [m["kind"] for m in _mail(cli, "--to", "late@example.com")] == ["confirmation", "sns"]
 
 
+def test_a_role_sends_only_from_and_to_the_identities_its_policy_names(emulator: dict[str, Any]) -> None:
+    """A function's role needs ses:SendEmail on the sender's identity and, in the sandbox, on each
+    recipient's (Service Authorization Reference, Amazon SES); AWS answers AccessDenied naming it."""
+    iam = aws(emulator, "iam")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"Service": "lambda.amazonaws.com"}}]}
+    role = iam.create_role(RoleName="MailSender", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    identity = "arn:aws:ses:us-east-1:123456789012:identity/"
+
+    def allow(*addresses: str) -> None:
+        iam.put_role_policy(RoleName="MailSender", PolicyName="send", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ses:SendEmail",
+                                                    "Resource": [identity + a for a in addresses]}]}))
+
+    allow("orders@example.com")
+    keys = aws(emulator, "sts").assume_role(RoleArn=role, RoleSessionName="mail")["Credentials"]
+    import boto3
+
+    ses = boto3.client("ses", endpoint_url=emulator["endpoint"], region_name="us-east-1",
+                       aws_access_key_id=keys["AccessKeyId"], aws_secret_access_key=keys["SecretAccessKey"],
+                       aws_session_token=keys["SessionToken"])
+    message = {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}
+    try:
+        with pytest.raises(ClientError) as exc:
+            ses.send_email(Source="orders@example.com", Destination={"ToAddresses": ["student@example.com"]},
+                           Message=message)
+        assert exc.value.response["Error"]["Code"] == "AccessDenied"
+        assert "ses:SendEmail on resource: " + identity + "student@example.com" in exc.value.response["Error"]["Message"]
+        allow("orders@example.com", "student@example.com")
+        ses.send_email(Source="orders@example.com", Destination={"ToAddresses": ["student@example.com"]},
+                       Message=message)
+    finally:
+        iam.delete_role_policy(RoleName="MailSender", PolicyName="send")
+        iam.delete_role(RoleName="MailSender")
+
+
 def test_inspect_mail_on_aws_is_bad_input(cli: Cli) -> None:
     proc = cli("--target", "aws", "--region", "us-east-1", "inspect", "mail")
     assert proc.returncode == 2 and "inbox" in proc.stderr

@@ -258,3 +258,19 @@ def test_uninstall_gives_moto_its_own_behaviour_back(tmp_path: Path, monkeypatch
     assert SESBackend.send_email is not original
     uninstall()
     assert SESBackend.send_email is original
+
+
+def test_sending_needs_the_action_on_the_sender_and_each_recipient_identity() -> None:
+    """Service Authorization Reference, Amazon SES: SendEmail's resource is the identity; in the
+    sandbox AWS's AccessDenied names identity/<recipient> too."""
+    from codecraft_cli.local.iam.actions import Where, targets
+
+    where = Where("us-east-1", "123456789012")
+    found = targets("ses", "SendEmail", {"Source": "Shop <orders@example.com>", "Destination": {
+        "ToAddresses": ["student@example.com"], "BccAddresses": ["orders@example.com"]}}, where)
+    assert [(t.action, t.resource) for t in found] == [
+        ("ses:SendEmail", "arn:aws:ses:us-east-1:123456789012:identity/orders@example.com"),
+        ("ses:SendEmail", "arn:aws:ses:us-east-1:123456789012:identity/student@example.com")]
+    raw = targets("ses", "SendRawEmail", {"Source": "orders@example.com", "Destinations": ["a@example.com"]}, where)
+    assert [t.resource.rsplit("/", 1)[1] for t in raw] == ["orders@example.com", "a@example.com"]
+    assert [(t.action, t.resource) for t in targets("ses", "ListIdentities", {}, where)] == [("ses:ListIdentities", "*")]

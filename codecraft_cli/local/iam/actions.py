@@ -197,6 +197,25 @@ def function_arn(name: str, where: Where) -> str:
     return f"arn:aws:lambda:{where.region}:{where.account}:function:{name}"
 
 
+# -- SES (v1: the front reads its query requests) ---------------------------------------------------
+def _ses(operation: str, params: Params, where: Where) -> list[Target] | None:
+    """Sending needs the action on the sender's identity and, in the sandbox, on each recipient's
+    (Service Authorization Reference, Amazon SES: SendEmail/SendRawEmail, resource ``identity``;
+    AWS's answer names ``identity/<recipient>`` when a sandbox recipient is not allowed)."""
+    if operation not in ("SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail"):
+        return None
+    from email.utils import parseaddr
+
+    destination = params.get("Destination") or {}
+    recipients = [a for key in ("ToAddresses", "CcAddresses", "BccAddresses")
+                  for a in (destination.get(key) or [] if isinstance(destination, Mapping) else [])]
+    recipients += [a for a in params.get("Destinations") or [] if isinstance(a, str)]
+    addresses = [parseaddr(a)[1] for a in [_text(params, "Source"), *recipients]]
+    found = [Target(f"ses:{operation}", f"arn:aws:ses:{where.region}:{where.account}:identity/{a}")
+             for a in dict.fromkeys(a for a in addresses if a)]
+    return found or None
+
+
 def _lambda(operation: str, params: Params, where: Where) -> list[Target] | None:
     action = f"lambda:{_LAMBDA_ACTION.get(operation, operation)}"
     name = _text(params, "FunctionName")
@@ -215,5 +234,5 @@ def _rds(operation: str, params: Params, where: Where) -> list[Target] | None:
 
 _MAPPERS: dict[str, Callable[[str, Params, Where], "list[Target] | None"]] = {
     "dynamodb": _dynamodb, "sns": _sns, "sqs": _sqs, "s3": _s3, "secretsmanager": _secretsmanager,
-    "logs": _logs, "lambda": _lambda, "rds": _rds,
+    "logs": _logs, "lambda": _lambda, "rds": _rds, "ses": _ses,
 }

@@ -31,6 +31,7 @@ _CODES: dict[str, tuple[str, int]] = {
     "rds": ("AccessDenied", 403),
     "sts": ("AccessDenied", 403),
     "iam": ("AccessDenied", 403),
+    "ses": ("AccessDenied", 403),
     "ec2": ("UnauthorizedOperation", 403),
 }
 
