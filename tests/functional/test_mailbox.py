@@ -274,3 +274,28 @@ def test_sending_needs_the_action_on_the_sender_and_each_recipient_identity() ->
     raw = targets("ses", "SendRawEmail", {"Source": "orders@example.com", "Destinations": ["a@example.com"]}, where)
     assert [t.resource.rsplit("/", 1)[1] for t in raw] == ["orders@example.com", "a@example.com"]
     assert [(t.action, t.resource) for t in targets("ses", "ListIdentities", {}, where)] == [("ses:ListIdentities", "*")]
+
+
+# -- the `mail` check -------------------------------------------------------------------------
+def test_mail_check_matches_text_subject_and_time() -> None:
+    from codecraft_cli.engine.probes_mail import matching
+
+    messages = [{"time": "2026-11-29T10:00:00.000Z", "subject": "Order confirmation 1", "body": "order 1"},
+                {"time": "2026-11-29T10:00:05.250Z", "subject": "Order confirmation 2", "body": "order 2 shipped"}]
+    assert matching(messages, {"contains": "order"}) == messages[1]  # the newest first
+    assert matching(messages, {"contains": "confirmation 1"}) == messages[0]  # the subject counts
+    assert matching(messages, {"contains": "order", "subject_contains": "1"}) == messages[0]
+    start_of_second = 1795946405250  # 2026-11-29T10:00:05.250Z
+    assert matching(messages, {"contains": "order 1"}, since_ms=start_of_second) is None
+    assert matching(messages, {"contains": "shipped"}, since_ms=start_of_second) == messages[1]
+    assert matching(messages, {"contains": "refund"}) is None
+
+
+def test_mail_check_on_aws_fails_saying_where_the_mail_is() -> None:
+    from types import SimpleNamespace
+
+    from codecraft_cli.engine.probes import PROBES
+
+    state = SimpleNamespace(ctx=SimpleNamespace(is_local=False))
+    ok, detail = PROBES["mail"].run(state, {"contains": "12345", "to": "student@example.com"})  # type: ignore[arg-type]
+    assert not ok and "student@example.com" in detail and "inbox" in detail
