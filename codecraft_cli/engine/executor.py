@@ -78,10 +78,15 @@ class Executor:
     def _wait(self, wait: Wait, params: dict[str, Any]) -> Any:
         waiter = self.ctx.client(wait.service).get_waiter(wait.waiter)
         delay = 1 if self.ctx.is_local else 5
+        if wait.says:
+            self.notify(wait.says)
         try:
             waiter.wait(**params, WaiterConfig={"Delay": delay, "MaxAttempts": 360})
         except Exception as exc:
-            raise translate(exc, f"waiting ({wait.service}.{wait.waiter})", self.ctx.is_local) from exc
+            failure = translate(exc, f"waiting ({wait.service}.{wait.waiter})", self.ctx.is_local)
+            if wait.says and type(exc).__name__ == "WaiterError":
+                failure.hint = wait.says
+            raise failure from exc
         return {}
 
     def _pace(self, call: Call) -> None:

@@ -64,6 +64,7 @@ class Wait:
     service: str
     waiter: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    says: str = ""  # what it waits for, said while waiting and as the hint if it times out (a human's click)
 
     @property
     def action(self) -> str:

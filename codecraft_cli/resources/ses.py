@@ -76,7 +76,10 @@ class EmailIdentity(Handler):
             steps.append(Call("ses", "verify_email_identity", {"EmailAddress": email}, output="resent"))
         if steps and not ctx.is_local:
             # the teacher clicks the link in the real inbox: GetIdentityVerificationAttributes until Success
-            steps.append(Wait("ses", "identity_exists", {"Identities": [email]}))
+            steps.append(Wait("ses", "identity_exists", {"Identities": [email]}, says=_(
+                "Open the e-mail \"Amazon Web Services – Email Address Verification Request\" sent to {email} and "
+                "click its link: SES then marks the address verified (if this wait ends first, click it and run the same "
+                "command again)").format(email=email)))
         return steps
 
     def resolve_outputs(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed,

@@ -162,3 +162,28 @@ def test_a_confirmed_email_subscription_passes(mail: Harness) -> None:
     observed = handler.observe(mail.ctx, res, props)
     assert handler.check(mail.ctx, res, props, observed) == []
     assert handler.plan(mail.ctx, res, props, observed) == []
+
+
+def test_on_aws_the_wait_says_to_click_the_link_and_its_timeout_is_exit_3_with_that_hint(
+        mail: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.exceptions import WaiterError
+
+    from codecraft_cli.errors import AwsFailure
+
+    _, _, _, calls = mail.plan("sender", Observed(True, {"verified": False}))
+    wait = calls[-1]
+    mail.stub("ses").add_response("verify_email_identity", {}, {"EmailAddress": "orders@example.com"})
+
+    class Expired:
+        def wait(self, **kwargs: Any) -> None:
+            raise WaiterError("IdentityExists", "Max attempts exceeded", {})
+
+    monkeypatch.setattr(mail.ctx.client("ses"), "get_waiter", lambda name: Expired())
+    said: list[str] = []
+    executor = mail.executor()
+    executor.notify = said.append
+    with pytest.raises(AwsFailure) as failure:
+        executor.run(calls)
+    assert failure.value.exit_code == 3
+    assert said == [failure.value.hint] and "orders@example.com" in said[0] and "link" in said[0]
+    assert getattr(wait, "says", "") == said[0]
