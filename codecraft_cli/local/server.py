@@ -256,6 +256,9 @@ def serve(home: Path, region: str) -> None:
     from .moto_monitoring import honour_tracing_config
 
     honour_tracing_config()  # X-Ray active tracing turned on after creation (workshop4)
+    from .moto_dynamodb_streams import honour_disabled_streams
+
+    honour_disabled_streams()  # a table whose stream was turned off keeps accepting writes (anycompany-challenge)
 
     alarms = AlarmEvaluator(lambda region, topic, subject, message: clients.client("sns", region).publish(
         TopicArn=topic, Subject=subject, Message=message))
