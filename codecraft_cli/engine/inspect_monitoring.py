@@ -83,7 +83,7 @@ def traces(settings: Settings, function: str | None, minutes: int, limit: int) -
                 if function and not any(s.get("name") == function for s in segments):
                     continue
                 out.append({"id": trace["Id"], "segments": [{
-                    "name": s.get("name"), "origin": s.get("origin"),
+                    "name": s.get("name"), "origin": s.get("origin") or s.get("namespace"),  # a subsegment: aws, remote
                     "duration_ms": round((float(s.get("end_time") or 0) - float(s.get("start_time") or 0)) * 1000, 2),
                     "fault": bool(s.get("fault")), "subsegments": [x.get("name") for x in s.get("subsegments", [])],
                 } for s in sorted(segments, key=lambda s: (float(s.get("start_time") or 0), len(str(s.get("origin")))))]})

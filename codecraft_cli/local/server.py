@@ -256,6 +256,12 @@ def serve(home: Path, region: str) -> None:
     from .moto_monitoring import honour_tracing_config
 
     honour_tracing_config()  # X-Ray active tracing turned on after creation (workshop4)
+    from .moto_monitoring import put_trace_segments
+    from .xray import XRayDaemon
+
+    xray = XRayDaemon(lambda docs: put_trace_segments(region, docs))  # the X-Ray SDK's subsegments
+    xray.start()
+    os.environ["CODECRAFT_XRAY_DAEMON_ADDRESS"] = xray.address  # AWS_XRAY_DAEMON_ADDRESS of functions
     from .moto_dynamodb_streams import honour_disabled_streams
 
     honour_disabled_streams()  # a table whose stream was turned off keeps accepting writes (anycompany-challenge)
@@ -282,6 +288,7 @@ def serve(home: Path, region: str) -> None:
         stop.wait(1.0)
     pump.stop()
     alarms.stop()
+    xray.stop()
     for server in servers:
         server.shutdown()
     runner.close()

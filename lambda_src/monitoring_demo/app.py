@@ -2,7 +2,7 @@
 
 Event: {"fail": true} raises an error (an unhandled exception: Lambda counts it in the Errors
 metric, and the alarm on Errors fires); any other event reads the files' metadata table (an AWS
-call, seen in X-Ray when active tracing is on) and answers how many items it holds. Logs are one
+call, recorded by the X-Ray SDK as a subsegment when active tracing is on) and answers how many items it holds. Logs are one
 JSON object per line (structured logs: CloudWatch Logs Insights reads their fields).
 """
 
@@ -14,7 +14,9 @@ import os
 from typing import Any
 
 import boto3
+from aws_xray_sdk.core import patch_all
 
+patch_all()  # the X-Ray SDK records each AWS call (the Scan) as a subsegment of the invocation's trace
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
 _dynamodb = None

@@ -59,6 +59,8 @@ def test_inspect_shows_the_metrics_the_alarm_and_the_traces(cli: Cli, emulator: 
     traces = cli.json("inspect", "traces", "MonitoringDemo")["traces"]
     assert traces and {s["origin"] for s in traces[-1]["segments"]} == {"AWS::Lambda", "AWS::Lambda::Function"}
     assert any(s["fault"] for t in traces for s in t["segments"])  # the provoked error
+    # the X-Ray SDK in MonitoringDemo (patch_all) sent its DynamoDB call's subsegment to the daemon
+    assert any(s["name"] == "dynamodb" and s["origin"] == "aws" for t in traces for s in t["segments"])
     mail = cli.json("inspect", "mail", "--to", "student@example.com")["messages"]
     assert any(m["subject"] == 'ALARM: "MonitoringDemoErrors" in US East (N. Virginia)' for m in mail)
 

@@ -217,3 +217,33 @@ def test_update_function_configuration_turns_active_tracing_on() -> None:
         assert moto_monitoring.tracing_mode("us-east-1", "f") == "PassThrough"
     finally:
         LambdaFunction.update_configuration = original  # type: ignore[method-assign]
+
+
+def test_the_daemon_stores_the_x_ray_sdks_documents() -> None:
+    """X-Ray Developer Guide, "Sending segment documents to the X-Ray daemon": a UDP datagram holds
+    the header {"format": "json", "version": 1}, a newline, and one document."""
+    import socket
+    import time
+
+    from codecraft_cli.local import xray
+
+    doc = {"name": "dynamodb", "id": "70de5b6f19ff9a0a", "trace_id": "1-6b0c8adf-0998bb65ea15e39cf1b3e8ba",
+           "parent_id": "53995c3f42cd8ad8", "type": "subsegment", "namespace": "aws", "start_time": 1.0,
+           "end_time": 1.5}
+    assert xray.documents(b'{"format": "json", "version": 1}\n' + json.dumps(doc).encode()) == [json.dumps(doc)]
+    assert xray.documents(json.dumps(doc).encode()) == []  # no header: not the daemon protocol
+    assert xray.documents(b'{"format": "json", "version": 2}\n{}') == []
+    stored: list[list[str]] = []
+    daemon = xray.XRayDaemon(stored.append)
+    daemon.start()
+    try:
+        host, port = daemon.address.split(":")
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.sendto(b'not x-ray', (host, int(port)))
+            sock.sendto(b'{"format": "json", "version": 1}\n' + json.dumps(doc).encode(), (host, int(port)))
+        deadline = time.monotonic() + 5
+        while not stored and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        daemon.stop()
+    assert [json.loads(d) for d in stored[0]] == [doc]

@@ -75,6 +75,9 @@ def process_environment(fn: FunctionConfig, endpoint: str, stream: str, code_dir
         "AWS_LAMBDA_LOG_STREAM_NAME": stream,
         "AWS_EXECUTION_ENV": f"AWS_Lambda_{fn.runtime}",
         "LAMBDA_TASK_ROOT": str(code_dir),
+        # the X-Ray SDK's daemon (local/xray.py) and Lambda's default for a call outside a trace
+        "AWS_XRAY_DAEMON_ADDRESS": os.environ.get("CODECRAFT_XRAY_DAEMON_ADDRESS", "127.0.0.1:2000"),
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
         "_HANDLER": fn.handler,
         "CODECRAFT_FUNCTION_ARN": fn.arn,
         "PYTHONDONTWRITEBYTECODE": "1",
