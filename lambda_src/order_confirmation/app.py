@@ -6,8 +6,10 @@ identity) to the order's ``email`` field, the subject and the text naming the or
 
 The SES sandbox: a new account's SES may send only to verified addresses (and from verified
 ones); any other recipient is refused with MessageRejected "Email address is not verified"
-(SES Developer Guide, "Request production access (Moving out of the Amazon SES sandbox)"). The
-function logs that refusal in plain words and goes on: one refused address must not block the
+(SES Developer Guide, "Request production access (Moving out of the Amazon SES sandbox)"); a role
+that names only the verified identities is refused first, AccessDenied on the recipient's identity
+(a send is authorized on every identity it uses). The function logs either refusal in plain words
+and goes on: one refused address must not block the
 stream (a raised error would retry the batch until the record expires). Orders without an
 ``email`` and MODIFY/REMOVE records are skipped.
 
@@ -60,6 +62,15 @@ def message(order_id: str, product: str, price: str) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
+def refused(code: str, message: str, email: str) -> bool:
+    """Whether SES refused this recipient (not the whole sending): the sandbox's MessageRejected
+    ("Email address is not verified"), or IAM's AccessDenied on the recipient's identity (a send
+    is authorized on every identity it uses; the role names the verified ones)."""
+    if code == "MessageRejected":
+        return True
+    return code in ("AccessDenied", "AccessDeniedException") and f"identity/{email}" in message
+
+
 def confirm(order_id: str, email: str, product: str, price: str) -> bool:
     subject, body = message(order_id, product, price)
     try:
@@ -69,11 +80,12 @@ def confirm(order_id: str, email: str, product: str, price: str) -> bool:
                      "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}})
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
-        if code != "MessageRejected":
-            raise  # throttling, access denied...: the batch is retried
+        said = exc.response.get("Error", {}).get("Message", "")
+        if not refused(code, said, email):
+            raise  # throttling, a role without ses:SendEmail at all...: the batch is retried
         logger.warning("order %s not confirmed by e-mail: SES refused %s (%s: %s). In the SES sandbox only "
-                       "verified addresses receive mail: verify %s in SES, or request production access.",
-                       order_id, email, code, exc.response.get("Error", {}).get("Message", ""), email)
+                       "verified addresses receive mail: verify %s in SES (and allow its identity in the role), "
+                       "or request production access.", order_id, email, code, said, email)
         return False
     logger.info("order %s confirmed by e-mail to %s (sent with SES, MessageId %s)", order_id, email,
                 answer.get("MessageId"))

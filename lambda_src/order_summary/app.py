@@ -91,11 +91,20 @@ def summarize(day: str, order_id: str, amount: Decimal) -> dict[str, Any] | None
     return dict(got.get("Attributes") or {})
 
 
+def _as_json(value: Any) -> Any:
+    """DynamoDB's numbers (Decimal) as JSON numbers, its sets as lists."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    return str(value)
+
+
 def archive(order: dict[str, Any]) -> str:
     _, s3 = _clients()
     key = f"orders/{order['order_id']}.json"
     s3.put_object(Bucket=os.environ["ARCHIVE_BUCKET"], Key=key, ContentType="application/json",
-                  Body=json.dumps(order, default=str, ensure_ascii=False).encode())
+                  Body=json.dumps(order, default=_as_json, ensure_ascii=False).encode())
     return key
 
 
