@@ -94,7 +94,7 @@ class Alarm(Handler):
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         want = self.params(ctx, res, props)
-        if observed.exists and all(observed.attrs.get(k) == v for k, v in want.items()):
+        if observed.exists and all(observed.attrs.get(k) == v for k, v in want.items() if k != "AlarmName"):
             return []
         # PutMetricAlarm creates or replaces the alarm (its tags only on creation)
         extra = {} if observed.exists else {"Tags": tag_list(ctx.tags)}
@@ -243,7 +243,7 @@ class Tracing(Handler):
 
     def plan(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any], observed: Observed) -> list[Step]:
         calls: list[Step] = []
-        if not observed.attrs.get("policy") and not ctx.lab_role_arn:
+        if not observed.attrs.get("policy") and not getattr(ctx, "lab_role_arn", None):
             calls.append(Call("iam", "attach_role_policy", {"RoleName": props["role"], "PolicyArn": XRAY_POLICY}))
         if observed.attrs.get("mode") != "Active":
             calls.append(Call("lambda", "update_function_configuration",
@@ -255,7 +255,7 @@ class Tracing(Handler):
         out: list[Finding | str] = []
         if observed.attrs.get("mode") != "Active":
             out.append(self.missing(ctx, res, props))
-        if not observed.attrs.get("policy") and not ctx.lab_role_arn:
+        if not observed.attrs.get("policy") and not getattr(ctx, "lab_role_arn", None):
             out.append(finding("role", _("IAM › Roles › {role} › Add permissions › Attach policies: "
                                          "AWSXRayDaemonWriteAccess").format(role=props["role"]),
                                _("the function's role must be allowed xray:PutTraceSegments and "

@@ -39,6 +39,12 @@ def test_setup_turns_tracing_on_and_creates_the_alarm_and_dashboard(cli: Cli, em
     assert "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess" in [p["PolicyArn"] for p in policies]
 
 
+def test_a_rerun_changes_nothing(cli: Cli, deployed: dict) -> None:
+    assert deployed["created"] == 9
+    again = cli.json("setup", "workshop4", "--yes")
+    assert (again["created"], again["updated"]) == (0, 0)
+
+
 def test_verify_passes_metrics_alarm_mail_and_traces(cli: Cli, deployed: dict) -> None:
     report = cli.json("verify", "workshop4", "--grade")
     assert report["passed"] == report["total"], [c for c in report["checks"] if not c["ok"]]
