@@ -122,6 +122,55 @@ def test_manage_projects_in_node_answers_as_the_python_function(cli: Cli, projec
         assert (answer["status"], answer["body"]) == (status, {"error": error}), body
 
 
+TLS_PROBE = """
+import mysql from "mysql2/promise";
+import { readFileSync } from "node:fs";
+import { tls } from "./index.mjs";
+const secret = JSON.parse(process.env.SECRET);
+const said = {};
+for (const [what, bundle] of [["rds", ""], ["emulator", process.env.EMULATOR_BUNDLE]]) {
+  process.env.RDS_CA_BUNDLE = bundle;
+  try {
+    const c = await mysql.createConnection({ host: process.env.DB_HOST, port: Number(process.env.DB_PORT),
+      user: secret.username, password: secret.password, ssl: tls() });
+    const [rows] = await c.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
+    said[what] = rows[0].Value; await c.end();
+  } catch (e) { said[what] = "refused: " + e.message; }
+}
+console.log(JSON.stringify(said));
+"""
+
+
+def test_manage_projects_in_node_verifies_the_servers_certificate(cli: Cli, emulator: dict, projects: None,
+                                                                  tmp_path: Path) -> None:
+    """mysql2 with the function's own TLS options (index.mjs ``tls()``): the shipped RDS bundle alone
+    refuses the emulator's MySQL (its certificate is signed by the emulator's local CA, not by RDS's),
+    the bundle the emulator gives the function (RDS_CA_BUNDLE: RDS's CAs + its local CA) connects,
+    encrypted (RDS User Guide, "Using SSL/TLS with a MySQL DB instance")."""
+    import subprocess
+    import zipfile
+
+    home = Path(cli.env["CODECRAFT_HOME"])
+    (package,) = sorted((home / "build").glob("manage_projects_node-*.zip"))
+    zipfile.ZipFile(package).extractall(tmp_path)
+    env = _configuration(emulator, "ManageProjects")["Environment"]["Variables"]
+    secret = aws(emulator, "secretsmanager").get_secret_value(SecretId=env["DB_SECRET_ARN"])["SecretString"]
+    (bundle,) = sorted((home / "local" / "tls").glob("bundle-*.pem"))
+    (tmp_path / "probe.mjs").write_text(TLS_PROBE)
+    runtime = Path(SHARED_RUNTIME)
+    hooks = Path(__file__).resolve().parents[2] / "codecraft_cli" / "local" / "lambda_" / "node" / "hooks.mjs"
+    (modules,) = [p / "node_modules" for p in runtime.iterdir() if (p / ".complete").is_file()][:1]
+    start = (f"import {{ register }} from 'node:module'; register({json.dumps(hooks.as_uri())}, import.meta.url, "
+             f"{{ data: {{ paths: [{json.dumps(str(modules))}] }} }}); await import('./probe.mjs');")
+    proc = subprocess.run(["node", "--input-type=module", "-e", start], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60, env={**cli.env, "SECRET": secret, "DB_HOST": env["DB_HOST"],
+                                           "DB_PORT": env["DB_PORT"], "EMULATOR_BUNDLE": str(bundle)})
+    assert proc.returncode == 0, proc.stderr
+    said = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert said["rds"].startswith("refused:") and "certificate" in said["rds"], said
+    assert said["emulator"].startswith("TLS_"), said
+
+
 def test_upload_file_in_node_stores_the_decoded_bytes_and_the_seed_item(cli: Cli, emulator: dict,
                                                                        projects: None) -> None:
     content = base64.b64encode(b"%PDF-1.4 node").decode()
