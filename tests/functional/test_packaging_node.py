@@ -19,6 +19,7 @@ from codecraft_cli.errors import UserError
 from codecraft_cli.workshop import load_workshop
 from codecraft_cli.workshop.variants import with_runtime
 
+ROOT = Path(__file__).resolve().parents[2]
 needs_npm = pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
 
 
@@ -32,7 +33,7 @@ def test_manage_projects_node_carries_mysql2_and_the_rds_bundle_but_not_the_sdk(
     names = _names(artifact)
     assert {"index.mjs", "package.json", "rds-ca-bundle.pem"} <= set(names)
     assert "node_modules/mysql2/package.json" in names  # the lock's version, installed
-    lock = json.loads((Path("lambda_src/manage_projects_node/package-lock.json")).read_text())
+    lock = json.loads((ROOT / "lambda_src" / "manage_projects_node" / "package-lock.json").read_text())
     pinned = lock["packages"]["node_modules/mysql2"]["version"]
     shipped = json.loads(zipfile.ZipFile(io.BytesIO(artifact.zip_bytes)).read("node_modules/mysql2/package.json"))
     assert shipped["version"] == pinned
@@ -87,7 +88,7 @@ def test_no_npm_or_no_lock_is_said_with_a_hint(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(UserError) as no_lock:
         packaging.build("fn", tmp_path / "build")
     assert "package-lock.json" in str(no_lock.value) and no_lock.value.hint
-    shutil.copyfile("lambda_src/manage_projects_node/package-lock.json", src / "package-lock.json")
+    shutil.copyfile(ROOT / "lambda_src" / "manage_projects_node" / "package-lock.json", src / "package-lock.json")
     monkeypatch.setattr(packaging_node.shutil, "which", lambda name: None)
     with pytest.raises(UserError) as no_npm:
         packaging.build("fn", tmp_path / "build")
@@ -107,5 +108,5 @@ def test_each_workshop_function_has_its_node_variant(workshop: str, function: st
     props = with_runtime(w, "nodejs").resource(function).properties
     assert (props["runtime"], props["handler"], props["source"]) == ("nodejs22.x", "index.handler", source)
     assert "variants" not in props
-    assert (Path("lambda_src") / source / "index.mjs").is_file()
+    assert (ROOT / "lambda_src" / source / "index.mjs").is_file()
     assert with_runtime(w, "python") is w
