@@ -140,7 +140,10 @@ def teardown_estimate(workshop_id: str, target: Target, students: int) -> str | 
 
 
 def _context(workshop_id: str, target: Target, student: str, lang: str) -> DeployContext:
-    return DeployContext(load_workshop(workshop_id), target, Clients(target), student, lang)
+    from .runtime_choice import deployed  # its functions in the language recorded (setup --runtime)
+
+    w = deployed(load_workshop(workshop_id), Deployments(target.name, target.region).key(workshop_id, student))
+    return DeployContext(w, target, Clients(target), student, lang)
 
 
 def _state(ctx: DeployContext) -> StateStore:

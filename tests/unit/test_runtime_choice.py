@@ -11,6 +11,7 @@ check. Runtime dates: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtim
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,3 +107,23 @@ def test_show_runtime_nodejs(run: Run) -> None:
     assert "Node.js 22.x" in out and "lambda_src/manage_projects_node" in out and "mysql2" in out
     code, out, err = run("show", "workshop1", "--runtime", "nodejs")
     assert code == 2 and "Traceback" not in err and "workshop1" in err
+
+
+def test_a_deployment_set_up_in_nodejs_is_judged_and_torn_down_in_nodejs(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """verify, teardown and classroom verify read the language the deployment recorded (no --runtime then)."""
+    from codecraft_cli.engine.identity import DeploymentKey, recorded_workshop
+    from codecraft_cli.engine.runtime_choice import chosen_runtime, deployed
+
+    monkeypatch.setenv("CODECRAFT_HOME", str(tmp_path))
+    key = DeploymentKey("local", "us-east-1", "workshop3", "bob")
+    w = load_workshop("workshop3")
+    assert deployed(w, key) is w  # nothing recorded: the workshop as written
+    state = key.store()
+    state.set_meta("runtime", "nodejs")
+    state.record("upload_file", "lambda.function", "function", [], "bob-UploadFile", {"name": "bob-UploadFile"})
+    assert deployed(w, key).resource("upload_file").properties["runtime"] == "nodejs22.x"
+    assert recorded_workshop(key.store()).resource("upload_file").properties["source"] == "upload_file_node"
+    assert chosen_runtime(key, "python").workshop(w) is w  # asked again in Python: Python
+    other = DeploymentKey("local", "us-east-1", "workshop3", "alice")
+    assert deployed(w, other) is w
