@@ -4,8 +4,8 @@
                  error (the answer carries X-Amz-Function-Error: Lambda API reference, Invoke)
     metric       the AWS/Lambda ``metric`` of the function has a Sum of at least ``at_least``
                  (default 1) over the last ``minutes`` (default 15), GetMetricStatistics
-    alarm_state  the alarm reaches ``state`` within ``wait`` seconds (default 30: the emulator
-                 evaluates every few seconds, CloudWatch once a minute)
+    alarm_state  the alarm reaches ``state`` within ``wait`` seconds (default 30 on the emulator,
+                 which evaluates every few seconds; 360 on AWS, which evaluates once a minute)
     trace        X-Ray holds a trace of the function since the run began (GetTraceSummaries,
                  then BatchGetTraces for the function's segment)
 
@@ -27,8 +27,12 @@ def _function(state: RunState, params: Mapping[str, Any]) -> str:
     return _output(state, params, "function", "name", _("the function {name} does not exist"))
 
 
-def _wait(state: RunState, params: Mapping[str, Any], default: float, attempt: Any) -> tuple[bool, str]:
-    deadline = state.ctx.clock() + float(params.get("wait", default))
+def _wait(state: RunState, params: Mapping[str, Any], default: tuple[float, float], attempt: Any) -> tuple[bool, str]:
+    """Poll ``attempt`` for ``wait`` seconds, by default (local, AWS): on AWS, Lambda's metrics reach
+    CloudWatch per minute and an alarm is evaluated once a minute after them, X-Ray traces within
+    about half a minute; the emulator records them at once and evaluates alarms every few seconds."""
+    local, remote = default
+    deadline = state.ctx.clock() + float(params.get("wait", local if state.ctx.is_local else remote))
     while True:
         ok, detail = attempt()
         if ok or state.ctx.clock() >= deadline:
@@ -75,7 +79,7 @@ def _metric(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
                                       minutes=params.get("minutes", 15), least=least)
         return total >= least, said
 
-    return _wait(state, params, 10, attempt)
+    return _wait(state, params, (10, 240), attempt)
 
 
 @probe("alarm_state")
@@ -93,7 +97,7 @@ def _alarm_state(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]
                                                                  reason=alarm.get("StateReason", ""))
         return alarm.get("StateValue") == want, said
 
-    return _wait(state, params, 30, attempt)
+    return _wait(state, params, (30, 360), attempt)
 
 
 @probe("trace")
@@ -110,7 +114,7 @@ def _trace(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
         return False, _("X-Ray holds no trace of {function} since the run began (Active tracing off, or no "
                         "invocation)").format(function=function)
 
-    return _wait(state, params, 10, attempt)
+    return _wait(state, params, (10, 90), attempt)
 
 
 def function_traces(client: Any, function: str, since: datetime.datetime) -> list[str]:

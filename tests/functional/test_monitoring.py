@@ -247,3 +247,35 @@ def test_the_daemon_stores_the_x_ray_sdks_documents() -> None:
     finally:
         daemon.stop()
     assert [json.loads(d) for d in stored[0]] == [doc]
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.mark.parametrize("is_local,arrives_after,ok", [(True, 5, True), (True, 60, False), (False, 60, True),
+                                                        (False, 200, True), (False, 300, False)])
+def test_the_metric_check_waits_for_cloudwatch_longer_on_aws(is_local: bool, arrives_after: float, ok: bool) -> None:
+    """On AWS Lambda's data points reach CloudWatch per minute: the check waits minutes there, seconds locally."""
+    from types import SimpleNamespace
+
+    import codecraft_cli.engine.probes_monitoring  # noqa: F401  registers the check
+    from codecraft_cli.engine.probes import PROBES
+
+    timer = _Clock()
+
+    class CloudWatch:
+        def get_metric_statistics(self, **kw: object) -> dict[str, object]:
+            return {"Datapoints": [{"Sum": 1.0}] if timer.now >= arrives_after else []}
+
+    ctx = SimpleNamespace(is_local=is_local, clock=timer.clock, sleep=timer.sleep, client=lambda s: CloudWatch())
+    state = SimpleNamespace(ctx=ctx, outputs={"demo_function": {"name": "Demo"}})
+    passed, detail = PROBES["metric"].run(state, {"function": "demo_function", "metric": "Errors"})  # type: ignore[arg-type]
+    assert passed is ok, detail
