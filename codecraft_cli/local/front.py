@@ -174,6 +174,8 @@ def read_request(environ: dict[str, Any], body: bytes) -> RequestInfo | None:
         return None
     access_key, region, signing = scope
     service = _SIGNING.get(signing, signing)
+    if service == "ses" and environ.get("PATH_INFO", "").startswith("/v2/"):  # SES v2 signs as "ses" too
+        service = "sesv2"
     model = moto_adapter.service_model(service) if service else None
     if model is None:
         return None

@@ -157,9 +157,19 @@ def test_a_role_sends_only_from_and_to_the_identities_its_policy_names(emulator:
                            Message=message)
         assert exc.value.response["Error"]["Code"] == "AccessDenied"
         assert "ses:SendEmail on resource: " + identity + "student@example.com" in exc.value.response["Error"]["Message"]
+        v2 = boto3.client("sesv2", endpoint_url=emulator["endpoint"], region_name="us-east-1",
+                          aws_access_key_id=keys["AccessKeyId"], aws_secret_access_key=keys["SecretAccessKey"],
+                          aws_session_token=keys["SessionToken"])
+        content = {"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}}
+        with pytest.raises(ClientError) as exc:  # the same through SES v2
+            v2.send_email(FromEmailAddress="orders@example.com", Destination={"ToAddresses": ["student@example.com"]},
+                          Content=content)
+        assert "ses:SendEmail on resource: " + identity + "student@example.com" in str(exc.value)
         allow("orders@example.com", "student@example.com")
         ses.send_email(Source="orders@example.com", Destination={"ToAddresses": ["student@example.com"]},
                        Message=message)
+        v2.send_email(FromEmailAddress="orders@example.com", Destination={"ToAddresses": ["student@example.com"]},
+                      Content=content)
     finally:
         iam.delete_role_policy(RoleName="MailSender", PolicyName="send")
         iam.delete_role(RoleName="MailSender")

@@ -197,9 +197,9 @@ def function_arn(name: str, where: Where) -> str:
     return f"arn:aws:lambda:{where.region}:{where.account}:function:{name}"
 
 
-# -- SES (v1: the front reads its query requests) ---------------------------------------------------
+# -- SES (v1 and v2: the same actions) --------------------------------------------------------------
 def _ses(operation: str, params: Params, where: Where) -> list[Target] | None:
-    """Sending needs the action on the sender's identity and, in the sandbox, on each recipient's
+    """Sending (SES v1 or v2) needs the action on the sender's identity and, in the sandbox, on each recipient's
     (Service Authorization Reference, Amazon SES: SendEmail/SendRawEmail, resource ``identity``;
     AWS's answer names ``identity/<recipient>`` when a sandbox recipient is not allowed)."""
     if operation not in ("SendEmail", "SendRawEmail", "SendTemplatedEmail", "SendBulkTemplatedEmail"):
@@ -210,7 +210,8 @@ def _ses(operation: str, params: Params, where: Where) -> list[Target] | None:
     recipients = [a for key in ("ToAddresses", "CcAddresses", "BccAddresses")
                   for a in (destination.get(key) or [] if isinstance(destination, Mapping) else [])]
     recipients += [a for a in params.get("Destinations") or [] if isinstance(a, str)]
-    addresses = [parseaddr(a)[1] for a in [_text(params, "Source"), *recipients]]
+    sender = _text(params, "Source") or _text(params, "FromEmailAddress")  # SES v1, SES v2
+    addresses = [parseaddr(a)[1] for a in [sender, *recipients]]
     found = [Target(f"ses:{operation}", f"arn:aws:ses:{where.region}:{where.account}:identity/{a}")
              for a in dict.fromkeys(a for a in addresses if a)]
     return found or None

@@ -105,7 +105,7 @@ class MotoFacts:
 
 
 _FACTS = MotoFacts()
-_SERVICES = {"dynamodbstreams": "dynamodb"}  # botocore's name → the service whose actions it uses
+_SERVICES = {"dynamodbstreams": "dynamodb", "sesv2": "ses"}  # botocore's name → the service whose actions it uses
 
 
 def _mapping(info: RequestInfo) -> Refusal | None:
