@@ -158,6 +158,8 @@ class _Builder:
             if found is None:
                 continue
             key, res, external = found
+            if res.type == "dynamodb.table_stream":  # a stream is drawn as its table (anycompany-challenge)
+                return self.target(res.properties.get("table"), external)
             if self.node(key, res, external):
                 return key, res.type, ref
         return None

@@ -10,6 +10,10 @@ table is read (Terraform, with a postcondition) or given as a parameter (CloudFo
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Any
+
 import yaml
 
 from codecraft_cli.engine.export_cloudformation import render as render_cfn
@@ -47,3 +51,15 @@ def test_terraform_reads_the_stream_and_moves_small_orders_to_glacier() -> None:
     assert "condition     = self.stream_enabled" in tf
     triggers = [line.split("=", 1)[1].strip() for line in tf.splitlines() if line.strip().startswith("event_source_arn")]
     assert triggers == ["data.aws_dynamodb_table.orders_stream.stream_arn"] * 2
+
+
+def test_the_diagram_draws_the_orders_stream_to_both_functions(run: Any) -> None:
+    """The stream stands for anycompany-orders' Orders table (drawn as the prerequisite's), as
+    job-events draws its Jobs stream: Orders → OrderSummary and Orders → OrderConfirmation."""
+    code, _out, err = run("diagram", "anycompany-challenge", "-o", "challenge.dot")
+    assert code == 0, err
+    dot = Path("challenge.dot").read_text(encoding="utf-8")
+    nodes = dict(re.findall(r'^\s*(n\d+) \[.*?<B>([^<]+)</B>', dot, re.M))
+    edges = {(nodes[a], nodes[b], label) for a, b, label in re.findall(r'(n\d+) -> (n\d+) \[label="([^"]*)"', dot)}
+    assert ("Orders", "OrderSummary", "DynamoDB stream") in edges
+    assert ("Orders", "OrderConfirmation", "DynamoDB stream") in edges
