@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..i18n import N_
-from .options import DryOpt, JsonMsgOpt, StudentOpt, YesOpt, settings
+from .options import DryOpt, EmailOpt, JsonMsgOpt, StudentOpt, YesOpt, settings
 from .output import print_json
 
 ExpiresOpt = Annotated[str | None, typer.Option(
@@ -29,6 +29,7 @@ def setup(
     dry_run: DryOpt = False,
     expires: ExpiresOpt = None,
     runtime: RuntimeOpt = None,
+    email: EmailOpt = None,
     yes: YesOpt = False,
     json_out: JsonMsgOpt = False,
 ) -> None:
@@ -41,7 +42,8 @@ def setup(
     from .reporter import CliReporter
 
     options = settings(ctx)
-    request = lifecycle.SetupRequest(workshop, student, from_step, to_step, dry_run, expires, step_by_step, runtime)
+    request = lifecycle.SetupRequest(workshop, student, from_step, to_step, dry_run, expires, step_by_step, runtime,
+                                      email=email)
     report = lifecycle.setup(options, request, CliReporter(options.lang, yes))
     if json_out and report is not None:
         print_json(report.as_json())

@@ -91,6 +91,9 @@ def show(
     only_step: Annotated[str | None, typer.Option("--step", help=N_("With --as cli: only this step (its id)."))] = None,
     runtime: Annotated[str | None, typer.Option("--runtime", help=N_(
         "python or nodejs: the click-path for the functions in that language (where the workshop has it)."))] = None,
+    email: Annotated[str | None, typer.Option("--email", envvar="CODECRAFT_EMAIL", metavar="ADDRESS", help=N_(
+        "The address the student will use, for the workshops that send e-mail (default: <your e-mail>; "
+        "with --as cli: the emulator's example.com addresses)."))] = None,
 ) -> None:
     """Show each step: the console click-path, the calls codecraft makes, the checks, the pitfalls.
 
@@ -115,6 +118,11 @@ def show(
 
         check_runtime(w, runtime)
         w = Runtime(runtime).workshop(w)
+    from ..engine.email_choice import Email, check_email, placeholder, sends_email
+
+    check_email(w, email)
+    if email or (as_ != "cli" and sends_email(w)):  # a script keeps addresses that run on the emulator
+        w = Email(email or placeholder()).workshop(w)
     if as_ == "cli":
         _cli(w, chosen, student, only_step, output)
         return

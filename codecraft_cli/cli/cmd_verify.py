@@ -8,7 +8,7 @@ import typer
 
 from ..errors import CheckFailed
 from ..i18n import N_, _, ngettext, number, text
-from .options import json_flag, settings
+from .options import EmailOpt, json_flag, settings
 from .output import console, ok_mark, print_json
 
 
@@ -22,6 +22,7 @@ def verify(
     keep_probes: Annotated[bool, typer.Option("--keep-probes",
                                               help=N_("Leave what the probes wrote (items, objects, messages)."))] = False,
     json_out: Annotated[bool, json_flag("also when a check fails")] = False,
+    email: EmailOpt = None,
 ) -> None:
     """Check every step as a teacher would: what the seed requires, and the path working end to end.
 
@@ -60,7 +61,8 @@ def verify(
         for advice in result.advice:
             out.print("      " + _("[cyan]advice:[/cyan] [dim]{advice}[/dim]").format(advice=advice))
 
-    report = check_workshop(options, workshop, student, on_result=show, keep_probes=keep_probes, api_name=api)
+    report = check_workshop(options, workshop, student, on_result=show, keep_probes=keep_probes, api_name=api,
+                            email=email)
     results, passed = report.results, report.passed
     if json_out:
         print_json(report.as_json())

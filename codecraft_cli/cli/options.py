@@ -30,6 +30,11 @@ StudentOpt = Annotated[str | None, typer.Option(
     "--student", help=N_("Deploy under this student's names and tags (e.g. alice-Orders)."))]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help=N_("Do not ask for confirmation."))]
 DryOpt = Annotated[bool, typer.Option("--dry-run", help=N_("Show the API calls; change nothing."))]
+EmailOpt = Annotated[str | None, typer.Option(
+    "--email", envvar="CODECRAFT_EMAIL", metavar="ADDRESS", show_envvar=False, help=N_(
+        "The e-mail address you can open, for the workshops that send e-mail (anycompany-challenge): the SES "
+        "sender and recipient and the SNS e-mail subscription. Required on AWS; default on the emulator: "
+        "its example.com addresses; also CODECRAFT_EMAIL."))]
 
 
 def settings(ctx: typer.Context) -> Settings:

@@ -58,6 +58,7 @@ class SetupRequest:
     expires: str | None = None
     step_by_step: bool = False
     runtime: str | None = None  # python | nodejs: the language of the functions (default: as recorded, else python)
+    email: str | None = None  # the address of a workshop that sends e-mail (engine/email_choice.py)
 
 
 @dataclass(frozen=True)
@@ -114,28 +115,36 @@ def setup(settings: Settings, request: SetupRequest, reporter: Reporter) -> Setu
     workshop's own setup, the checks of a step-by-step run, or None if the user quit it."""
     from ..workshop import load_workshop
 
+    from .email_choice import check_email, chosen_email, email_for_prerequisite
     from .runtime_choice import check_runtime, chosen_runtime, for_prerequisite
 
     w = load_workshop(request.workshop)
     check_runtime(w, request.runtime)
+    check_email(w, request.email)
     ttl_asked = parse_duration(request.expires) if request.expires else None  # bad input before anything starts
     steps = steps_between(w, request.from_step, request.to_step)
     chosen = [res for step in steps for res in step.resources]
     target = open_target(settings, on_start=lambda: reporter.note("starting_emulator"))
+    # before any prerequisite: on AWS, a workshop that sends e-mail needs an address (exit 2)
+    email = chosen_email(w, Deployments(target.name, target.region).key(w.id, request.student), request.email,
+                         target.is_local)
     for required in w.requires:
         if not Deployments(target.name, target.region).key(required, request.student).is_set_up():
             reporter.note("prerequisite", workshop=required, dry_run=request.dry_run)
             setup(settings, replace(request, workshop=required, from_step=None, to_step=None, expires=None,
-                                    step_by_step=False, runtime=for_prerequisite(required, request.runtime)), reporter)
+                                    step_by_step=False, runtime=for_prerequisite(required, request.runtime),
+                                    email=email_for_prerequisite(required, request.email)), reporter)
     runtime = chosen_runtime(Deployments(target.name, target.region).key(w.id, request.student), request.runtime)
-    if runtime.name:
-        w = runtime.workshop(w)
+    if runtime.name or email.address:
+        w = email.workshop(runtime.workshop(w))
         steps = steps_between(w, request.from_step, request.to_step)
         chosen = [res for step in steps for res in step.resources]
     ctx = open_context(w, target, request.student, settings.lang)
     state = state_for(ctx)
     if runtime.name and not request.dry_run:
         state.set_meta("runtime", runtime.name)
+    if email.address and not request.dry_run:
+        state.set_meta("email", email.address)
     ttl = ttl_asked if request.expires else (None if target.is_local else 24 * 3600.0)
     if ttl:
         ctx.expires_at = time.time() + ttl

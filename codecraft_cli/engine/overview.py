@@ -37,7 +37,7 @@ def status(settings: Settings, workshop: str | None = None, student: str | None 
 
 def verify(settings: Settings, workshop: str, student: str | None,
            on_result: Callable[[Any], None] | None = None, *, keep_probes: bool = False,
-           api_name: str | None = None) -> ChecksReport:
+           api_name: str | None = None, email: str | None = None) -> ChecksReport:
     """Every check of the workshop, on what exists (built by codecraft, by hand in the console or
     by another tool), judged as a teacher would (engine/verifier)."""
     from ..workshop import load_workshop
@@ -50,6 +50,10 @@ def verify(settings: Settings, workshop: str, student: str | None,
     target = open_target(settings)
     ctx = open_context(w, target, student, settings.lang)
     if (chosen := deployed(w, ctx.key)) is not w:  # set up with --runtime nodejs: judged as such
+        w, ctx = chosen, open_context(chosen, target, student, settings.lang)
+    from .email_choice import chosen_email  # the address it sends e-mail to (setup --email)
+
+    if (chosen := chosen_email(w, ctx.key, email, target.is_local).workshop(w)) is not w:
         w, ctx = chosen, open_context(chosen, target, student, settings.lang)
     # resources built by hand in the console count, found by their names or through their links
     results = run_checks(ctx, on_result=on_result, by_hand=True, keep_probes=keep_probes, api_name=api_name)

@@ -91,5 +91,8 @@ def chosen_runtime(key: DeploymentKey, asked: str | None) -> Runtime:
 
 
 def deployed(w: Workshop, key: DeploymentKey) -> Workshop:
-    """The workshop with the functions its deployment on ``key`` runs (verify, test-api)."""
-    return chosen_runtime(key, None).workshop(w)
+    """The workshop with the functions its deployment on ``key`` runs (verify, test-api), and the
+    e-mail address it recorded (setup --email)."""
+    from .email_choice import deployed as with_email
+
+    return with_email(chosen_runtime(key, None).workshop(w), key)
