@@ -209,9 +209,19 @@ def as_text(message: str) -> str:
         return message
     if record.get("type") == "platform.start":
         return f"START RequestId: {(record.get('record') or {}).get('requestId', '')} Version: $LATEST"
+    if record.get("type") == "platform.report":  # the REPORT line, its metrics and X-Ray trace
+        rec = record.get("record") or {}
+        metrics, tracing = rec.get("metrics") or {}, rec.get("tracing") or {}
+        init = f"\tInit Duration: {metrics['initDurationMs']} ms" if "initDurationMs" in metrics else ""
+        xray = f"\nXRAY {tracing.get('value', '')}" if tracing else ""
+        return (f"REPORT RequestId: {rec.get('requestId', '')}\tDuration: {metrics.get('durationMs', '')} ms\t"
+                f"Billed Duration: {metrics.get('billedDurationMs', '')} ms\tMemory Size: "
+                f"{metrics.get('memorySizeMB', '')} MB{init}{xray}")
     if record.get("errorType"):
         trace = "".join(str(t) for t in record.get("stackTrace") or [])
         return f"[ERROR] {record['errorType']}: {record.get('errorMessage', '')}\n{trace}"
+    if record.get("level") and "message" in record:  # a logging record: as the text format writes it
+        return f"[{record['level']}]\t{record.get('timestamp', '')}\t{record.get('requestId', '')}\t{record['message']}"
     return str(record.get("message", message))
 
 

@@ -331,7 +331,8 @@ def _object_problem(key: str, data: bytes, params: Mapping[str, Any]) -> str | N
     return None
 
 
-_FAILED_RUN = re.compile(r"^\[ERROR\]|Task timed out after|Runtime exited with error", re.MULTILINE)
+_FAILED_RUN = re.compile(r"^\[ERROR\]|Task timed out after|Runtime exited with error"  # JSON logs too:
+                         r'|^\{.*"(?:log_level|level)": ?"(?:ERROR|FATAL)"', re.MULTILINE)
 
 
 def _probe_window(state: RunState) -> dict[str, int]:

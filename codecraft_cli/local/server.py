@@ -256,6 +256,9 @@ def serve(home: Path, region: str) -> None:
     from .moto_monitoring import honour_tracing_config
 
     honour_tracing_config()  # X-Ray active tracing turned on after creation (workshop4)
+    from .moto_logging import honour_logging_config
+
+    honour_logging_config()  # LoggingConfig (JSON logs, levels, log group) kept and returned
     from .moto_monitoring import put_trace_segments
     from .xray import XRayDaemon
 

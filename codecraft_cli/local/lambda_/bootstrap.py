@@ -101,7 +101,13 @@ def _error(exc: BaseException, error_type: str | None = None, message: str | Non
 
 
 def _log_error(error: dict[str, Any]) -> None:
-    """The runtime's log line of an error (its ``log_error`` in text format)."""
+    """The runtime's log line of an error (its ``log_error``: text, or one JSON record)."""
+    if _json_format():  # awslambdaric: {"timestamp", "log_level": "ERROR", **make_error(...)}
+        record = {"timestamp": time.strftime(_DATETIME_FORMAT, time.gmtime()), "log_level": "ERROR",
+                  "errorMessage": error.get("errorMessage") or "", "errorType": error.get("errorType") or "",
+                  "requestId": _RequestId.current, "stackTrace": error.get("stackTrace") or []}
+        print(json.dumps(record, ensure_ascii=False), file=sys.stderr)
+        return
     description = "[ERROR]"
     if error.get("errorType"):
         description += " " + str(error["errorType"]) + (":" if error.get("errorMessage") else "")
@@ -133,16 +139,75 @@ def _answer_and_end(out: Any, request_id: str, payload: dict[str, Any]) -> None:
     os._exit(0)
 
 
+# Advanced logging controls as awslambdaric applies them (lambda_runtime_log_utils.py, bootstrap.py
+# _setup_logging): AWS_LAMBDA_LOG_FORMAT=JSON formats each logging record as one JSON object
+# (timestamp, level, message, logger, requestId; an exception's errorType, errorMessage, stackTrace
+# and location; the record's extra attributes), print() output stays plain text; AWS_LAMBDA_LOG_LEVEL
+# (TRACE read as DEBUG) is the root logger's level. "Using JSON format logs with Python",
+# https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html
+_DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+_RESERVED_FIELDS = {"name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module", "exc_info",
+                    "exc_text", "stack_info", "lineno", "funcName", "created", "msecs", "relativeCreated", "thread",
+                    "threadName", "processName", "process", "aws_request_id", "tenant_id", "_frame_type"}
+
+
+def _json_format() -> bool:
+    return os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
+
+
+def _log_level() -> str:
+    raw = os.environ.get("AWS_LAMBDA_LOG_LEVEL")
+    return {None: "", "TRACE": "DEBUG"}.get(raw, raw or "").upper()
+
+
+def _shown_tb(tb: Any) -> list[str]:
+    """traceback.format_tb with the files where Lambda has them (/var/task, ...)."""
+    frames = traceback.extract_tb(tb)
+    for frame in frames:
+        frame.filename = _shown_path(frame.filename)
+    return traceback.format_list(frames)
+
+
+class JsonFormatter(logging.Formatter):
+    """awslambdaric's JsonFormatter."""
+
+    def __init__(self) -> None:
+        super().__init__(datefmt=_DATETIME_FORMAT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.levelno = min(50, max(0, record.levelno)) // 10 * 10
+        record.levelname = logging.getLevelName(record.levelno)
+        exc = record.exc_info
+        result: dict[str, Any] = {
+            "timestamp": self.formatTime(record, self.datefmt),
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+            "stackTrace": _shown_tb(exc[2]) if exc else None,
+            "errorType": exc[0].__name__ if exc and exc[0] else None,
+            "errorMessage": str(exc[1]) if exc else None,
+            "requestId": getattr(record, "aws_request_id", None),
+            "location": f"{_shown_path(record.pathname)}:{record.funcName}:{record.lineno}" if exc else None,
+        }
+        result.update((k, v) for k, v in record.__dict__.items() if k not in _RESERVED_FIELDS and k not in result)
+        return json.dumps({k: v for k, v in result.items() if v is not None}, ensure_ascii=False, default=str)
+
+
 def _logging(request_ids: _RequestId) -> None:
     root = logging.getLogger()
     handler = logging.StreamHandler(sys.stderr)
-    formatter = logging.Formatter(
-        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S")
+    formatter: logging.Formatter
+    if _json_format():
+        formatter = JsonFormatter()
+    else:
+        formatter = logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S")
     formatter.converter = time.gmtime
     handler.setFormatter(formatter)
     handler.addFilter(request_ids)
     root.addHandler(handler)
-    root.setLevel(logging.WARNING)
+    level = _log_level()
+    root.setLevel(level if level in logging._nameToLevel else logging.WARNING)
 
 
 def _import(handler_spec: str) -> Any:
@@ -227,7 +292,7 @@ def main() -> int:
     for line in requests:
         message = json.loads(line)
         request_id = str(message["id"])
-        request_ids.current = request_id
+        _RequestId.current = request_id  # the log records' and the JSON error record's requestId
         if message.get("trace"):  # the invocation's X-Ray trace header, as Lambda sets it (monitoring.py)
             os.environ["_X_AMZN_TRACE_ID"] = str(message["trace"])
         init_ms = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import moto_adapter
+from .. import moto_adapter, moto_logging
 
 
 class FunctionNotFound(Exception):
@@ -30,10 +30,11 @@ class FunctionConfig:
     role: str = ""  # the execution role's ARN: its temporary credentials are the process's
     variables: dict[str, str] = field(default_factory=dict)
     code_bytes: bytes | None = field(default=None, repr=False)  # the deployment package (a zip)
+    logging: dict[str, str] = field(default_factory=dict)  # LoggingConfig (moto_logging.py)
 
     @property
     def log_group(self) -> str:
-        return f"/aws/lambda/{self.name}"
+        return self.logging.get("LogGroup") or f"/aws/lambda/{self.name}"
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -44,7 +45,8 @@ class FunctionConfig:
         (and the module state, such as cached credentials) of the one before.
         """
         return (self.arn, self.last_modified, self.code_sha, self.handler, self.timeout, self.memory_size,
-                self.runtime, tuple(sorted(self.variables.items())), self.region, self.role)
+                self.runtime, tuple(sorted(self.variables.items())), self.region, self.role,
+                tuple(sorted(self.logging.items())))
 
 
 def region_of(ref: str, default: str) -> str:
@@ -64,4 +66,5 @@ def find_function(ref: str, default_region: str) -> FunctionConfig:
         timeout=float(fn.timeout or 3), memory_size=fn.memory_size, runtime=fn.run_time,
         code_sha=fn.code_sha_256, last_modified=getattr(fn, "last_modified", None), role=str(fn.role or ""),
         variables={str(k): str(v) for k, v in (fn.environment_vars or {}).items()},
-        code_bytes=getattr(fn, "code_bytes", None))  # none for a container image
+        code_bytes=getattr(fn, "code_bytes", None),  # none for a container image
+        logging=moto_logging.logging_config(fn))

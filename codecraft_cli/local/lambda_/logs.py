@@ -17,6 +17,7 @@ import uuid
 from typing import Any
 
 from ..clients import EmulatorClients
+from ..monitoring import Trace
 from .bootstrap import LINE_MARK
 
 _CLIENT_CONFIG: dict[str, Any] = {"connect_timeout": 2, "read_timeout": 10,
@@ -30,17 +31,77 @@ def new_stream(tag: str = "") -> str:
 
 
 def invocation_lines(request_id: str, output: list[str], billed_ms: float, memory_size: int,
-                     init_ms: float | None, notice: str | None = None) -> list[str]:
-    """What Lambda writes for one invocation: START, the output, END and REPORT."""
+                     init_ms: float | None, notice: str | None = None, *,
+                     logging: dict[str, str] | None = None, trace: Trace | None = None,
+                     status: str = "success") -> list[str]:
+    """What Lambda writes for one invocation: START, the output, END and REPORT (text), or the
+    ``platform.start`` and ``platform.report`` records when the function's LogFormat is JSON.
+
+    An actively traced invocation's REPORT ends with ``XRAY TraceId: ... SegmentId: ... Sampled:
+    true`` on a second line of the same event ("Visualize Lambda function invocations using AWS
+    X-Ray", https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html; the JSON records carry
+    the Telemetry API's ``tracing`` TraceContext). ``status``: success, error or timeout."""
+    if (logging or {}).get("LogFormat") == "JSON":
+        return _json_lines(request_id, output, billed_ms, memory_size, init_ms, notice, logging or {}, trace,
+                           status)
     lines = [f"START RequestId: {request_id} Version: $LATEST"]
     if notice:
         lines.append(notice)
     # an error and its traceback: one event, its lines joined by "\r" as the Python runtime writes it
     lines += [line.replace(LINE_MARK, "\r") for line in output if line.strip()]
     init = f"\tInit Duration: {init_ms:.2f} ms" if init_ms is not None else ""
+    xray = (f"\t\nXRAY TraceId: {trace.trace_id}\tSegmentId: {trace.parent_id}\tSampled: "
+            f"{'true' if trace.sampled else 'false'}\t") if trace is not None else ""
     lines += [f"END RequestId: {request_id}",
               f"REPORT RequestId: {request_id}\tDuration: {billed_ms:.2f} ms\t"
-              f"Billed Duration: {int(billed_ms) + 1} ms\tMemory Size: {memory_size} MB{init}"]
+              f"Billed Duration: {int(billed_ms) + 1} ms\tMemory Size: {memory_size} MB{init}{xray}"]
+    return lines
+
+
+# System log levels ("Log-level filtering", https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html):
+# Lambda sends the system records at the selected level and lower, DEBUG the highest, WARN the
+# lowest; platform.start and platform.report are INFO records.
+_SYSTEM_RANK = {"DEBUG": 0, "INFO": 1, "WARN": 2}
+
+
+def _stamp(when: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(when)) + f".{int(when * 1000) % 1000:03d}Z"
+
+
+def _json_lines(request_id: str, output: list[str], duration_ms: float, memory_size: int, init_ms: float | None,
+                notice: str | None, logging: dict[str, str], trace: Trace | None, status: str) -> list[str]:
+    """The JSON system records ("Lambda Telemetry API" event schema reference,
+    https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html: ``{"time", "type",
+    "record"}``; platform.start: requestId, version, tracing?; platform.report: requestId, metrics
+    (durationMs, billedDurationMs, memorySizeMB, initDurationMs?), tracing?, status) around the
+    function's output, as "Configuring JSON and plain text log formats" shows them
+    (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-logformat.html)."""
+    import json
+
+    system = _SYSTEM_RANK.get(logging.get("SystemLogLevel") or "INFO", 1) <= _SYSTEM_RANK["INFO"]
+    ended = time.time()
+    tracing = ({"spanId": trace.parent_id, "type": "X-Amzn-Trace-Id", "value": trace.header}
+               if trace is not None else None)
+    start: dict[str, object] = {"requestId": request_id, "version": "$LATEST"}
+    metrics: dict[str, object] = {"durationMs": round(duration_ms, 3), "billedDurationMs": int(duration_ms) + 1,
+                                  "memorySizeMB": memory_size}
+    if init_ms is not None:
+        metrics["initDurationMs"] = round(init_ms, 3)
+    report: dict[str, object] = {"requestId": request_id, "metrics": metrics}
+    if tracing:
+        start["tracing"] = tracing
+        report["tracing"] = tracing
+    report["status"] = status
+    lines = []
+    if system:
+        lines.append(json.dumps({"time": _stamp(ended - duration_ms / 1000), "type": "platform.start",
+                                 "record": start}, separators=(",", ":")))
+    if notice:
+        lines.append(notice)
+    lines += [line.replace(LINE_MARK, "\r") for line in output if line.strip()]
+    if system:
+        lines.append(json.dumps({"time": _stamp(ended), "type": "platform.report", "record": report},
+                                separators=(",", ":")))
     return lines
 
 

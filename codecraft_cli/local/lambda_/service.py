@@ -93,7 +93,8 @@ class LambdaRunner:
             result = _no_answer(env, request_id, fn.timeout)
             logs.append(result["errorMessage"])
         lines = invocation_lines(request_id, logs, float(result.get("duration_ms") or duration), fn.memory_size,
-                                 result.get("init_ms"), fallback_notice(env.fallbacks) if env.fallbacks and cold else None)
+                                 result.get("init_ms"), fallback_notice(env.fallbacks) if env.fallbacks and cold else None,
+                                 logging=fn.logging, trace=trace, status=_status(result))
         self.logs.ship(fn.region, fn.log_group, env.stream, lines, role=fn.role)  # with the role's rights
         self.monitoring.invoked(fn.region, fn.name, fn.arn, request_id, bool(result.get("ok")),
                                 None if result.get("ok") else str(result.get("errorType")), invoked_at,
@@ -122,6 +123,11 @@ def _no_answer(env: ExecutionEnvironment, request_id: str, timeout: float) -> di
     return {"ok": False, "errorType": "Runtime.ExitError",
             "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: "
                             + (f"exit status {code}" if code is not None else "no answer")}
+
+
+def _status(result: dict[str, Any]) -> str:
+    """platform.report's status (Telemetry API: success, error, timeout)."""
+    return "success" if result.get("ok") else "timeout" if result.get("errorType") == "Sandbox.Timedout" else "error"
 
 
 def _event_default(value: Any) -> Any:
