@@ -107,3 +107,28 @@ def test_teardown_turns_the_stream_off_and_leaves_the_orders_workshop_working(cl
         "StreamEnabled"] is True
     cli.json("teardown", "--all", "--yes")
     assert all(found == [] for found in leftovers_in(emulator).values()), leftovers_in(emulator)
+
+
+def test_setup_with_email_uses_that_one_address_and_verify_reads_it_from_the_state(cli: Cli, emulator: dict,
+                                                                                   deployed: dict) -> None:
+    # setup --email (required on AWS, engine/email_choice.py): a verified address may send to itself
+    # (SES sandbox: from AND to verified identities), so one address is sender, recipient, subscriber
+    mine = "teacher@school.example"
+    proc = cli("setup", "anycompany-challenge", "--email", mine, "--yes", timeout=400)
+    assert proc.returncode == 0, proc.stderr
+    ses = aws(emulator, "ses").get_identity_verification_attributes(Identities=[mine])["VerificationAttributes"]
+    assert ses[mine]["VerificationStatus"] == "Success"
+    assert "orders@example.com" not in aws(emulator, "ses").list_identities()["Identities"]
+    order = {**ORDER, "order_id": "e2e-3", "email": mine}
+    assert cli.json("test-api", "--workshop", "anycompany-orders", "--payload", json.dumps(order))["status"] == 200
+    deadline, sent = time.time() + 20, []
+    while not sent and time.time() < deadline:
+        sent = [m for m in cli.json("inspect", "mail", "--to", mine)["messages"]
+                if m["kind"] == "ses" and "e2e-3" in (m["subject"] or "")]
+        time.sleep(0.5)
+    assert sent and sent[0]["from"] == mine and sent[0]["to"] == [mine]
+    proc = cli("verify", "anycompany-challenge", "--json", timeout=300)  # the address recorded by setup
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0, [c for c in report["checks"] if not c["ok"]]
+    cli.json("teardown", "--all", "--yes")
+    assert all(found == [] for found in leftovers_in(emulator).values()), leftovers_in(emulator)
