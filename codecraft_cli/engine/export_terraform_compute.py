@@ -38,6 +38,8 @@ def _function(doc: Doc, res: ResourceSpec, plan: Sequence[Step]) -> list[Block]:
         "environment": Nested({"variables": variables}) if variables else None,
         "vpc_config": Nested({"subnet_ids": vpc.get("SubnetIds"), "security_group_ids": vpc.get("SecurityGroupIds")})
         if vpc else None,
+        # LoggingConfig (resources/lambda_logging.py): aws_lambda_function's logging_config block
+        "logging_config": Nested({"log_format": p["LoggingConfig"]["LogFormat"]}) if p.get("LoggingConfig") else None,
         "tags": tags(p.get("Tags")),
         "depends_on": doc.needs(res) + _role_policies(doc, str(p["Role"])) or None,
     }, comment=_("{function}: the package of lambda_src/{source}, built as codecraft setup builds it.").format(

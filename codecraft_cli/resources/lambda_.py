@@ -11,8 +11,8 @@ YAML::
         runtime: python3.12
         timeout: 10
         role: ${role.arn}
-        environment:
-          TABLE_NAME: ${orders_table.name}
+        environment: {TABLE_NAME: "${orders_table.name}"}
+        log_format: JSON               # optional: structured logs (lambda_logging.py)
 
     - id: invoke_permission            # "API Gateway may invoke this function"
       type: lambda.permission
@@ -22,8 +22,8 @@ YAML::
         source_arn: ${post_orders.execute_arn}
 
 A new role is not assumable by Lambda for several seconds: ``create_function`` is retried
-(``retry=IAM_PROPAGATION``) rather than trusting the ``role_exists`` waiter.
-Event source mappings survive ``delete_function``: teardown deletes them first.
+(``retry=IAM_PROPAGATION``) rather than trusting the ``role_exists`` waiter. Event source mappings
+survive ``delete_function``: teardown deletes them first.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ..aws.retry import IAM_PROPAGATION
 from ..i18n import N_, _
 from ..workshop.model import ResourceSpec, Unresolved, has_unresolved
 from .base import Call, Context, Finding, Handler, Observed, Prop, Step, TypeInfo, Wait, created, register
+from .lambda_logging import LOG_FORMATS, logging_config, observed_logging
 from .base import STUDENT_PREFIX, Text, short
 
 # nodejs20.x: AWS blocks creating it since 2026-06-01 (local/rules/lambda_.py); the variants use nodejs22.x
@@ -62,6 +63,7 @@ class Function(Handler):
         "description": Prop(str),
         "vpc": Prop(dict),  # {subnets: [...], security_groups: [...]}: reach RDS in the VPC
         "variants": Prop(dict),  # the same function in another language (workshop/variants.py)
+        "log_format": Prop(str, choices=LOG_FORMATS),  # LoggingConfig.LogFormat (lambda_logging.py)
     }
     outputs = ("name", "arn")
     # seed 004: "Créer une nouvelle fonction « ProcessOrder »", "Choisir Python 3.9": the name and the
@@ -91,7 +93,7 @@ class Function(Handler):
         }
         if props.get("vpc"):
             config["VpcConfig"] = _vpc_config(props["vpc"])
-        return config
+        return {**config, **logging_config(props)}
 
     def observe(self, ctx: Context, res: ResourceSpec, props: Mapping[str, Any]) -> Observed:
         got = self.fetch(lambda: ctx.client("lambda").get_function(FunctionName=self.name(ctx, res)))
@@ -109,7 +111,7 @@ class Function(Handler):
             "Environment": {"Variables": (conf.get("Environment") or {}).get("Variables", {})},
             "VpcConfig": {"SubnetIds": sorted((conf.get("VpcConfig") or {}).get("SubnetIds") or []),
                           "SecurityGroupIds": sorted((conf.get("VpcConfig") or {}).get("SecurityGroupIds") or [])},
-            "State": conf.get("State"),
+            "State": conf.get("State"), "LoggingConfig": observed_logging(conf),
         }
         return Observed(True, attrs, dict(got.get("Tags") or {}))
 
@@ -121,10 +123,8 @@ class Function(Handler):
         if not observed.exists:
             return [
                 Call("lambda", "create_function", {
-                    "FunctionName": name,
-                    **config,
-                    "Code": {"ZipFile": artifact.zip_bytes},
-                    "Architectures": ["x86_64"],
+                    "FunctionName": name, **config,
+                    "Code": {"ZipFile": artifact.zip_bytes}, "Architectures": ["x86_64"],
                     "Description": str(props.get("description") or f"codecraft: {res.step}"),
                     "Tags": ctx.tags,
                 }, output="created", records=True, retry=IAM_PROPAGATION),

@@ -19,6 +19,7 @@ from typing import Any
 from ..i18n import _
 from .base import Context, Finding
 from .teaching import finding
+from .lambda_logging import logging_findings
 
 _LABELS = {"python": "Python", "nodejs": "Node.js", "java": "Java", "dotnet": ".NET", "ruby": "Ruby",
            "provided": "OS-only", "go": "Go"}
@@ -110,6 +111,7 @@ def function_findings(ctx: Context, fn: str, config: Mapping[str, Any], have: Ma
               "(it is {have} MB)").format(function=fn, want=memory, have=have_memory),
             _("codecraft picks {want} MB (memory also sets the share of CPU)").format(want=memory)))
     found += _environment(ctx, fn, config, have, by_hand)
+    found += logging_findings(fn, config, have)  # log_format: JSON (lambda_logging.py)
     if by_hand:  # the student's handler, file, role and code are theirs: the explicit checks judge them
         return found
     if have.get("Handler") != config["Handler"]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import yaml
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
@@ -246,3 +247,40 @@ def test_invocation_lines_json_without_init_or_trace() -> None:
     traced = invocation_lines("rid", [], 1.0, 128, None, trace=Trace("1-00000001-" + "a" * 24, "b" * 16))
     assert traced[-1].endswith("\t\nXRAY TraceId: 1-00000001-" + "a" * 24 + "\tSegmentId: " + "b" * 16
                                + "\tSampled: true\t")
+
+
+# -- the lambda.function type's log_format, its check and its exports ---------------------------
+def test_log_format_property_plans_checks_and_exports() -> None:
+    from codecraft_cli.engine.export_cloudformation import render as cfn
+    from codecraft_cli.engine.export_terraform import render as terraform
+    from codecraft_cli.resources.lambda_logging import logging_config, logging_findings, observed_logging
+    from codecraft_cli.workshop.loader import load_workshop
+
+    assert logging_config({"log_format": "JSON"}) == {"LoggingConfig": {"LogFormat": "JSON"}}
+    assert logging_config({}) == {}  # no log_format: the function keeps its own
+    assert observed_logging({}) == {"LogFormat": "Text"}  # GetFunction without LoggingConfig: Lambda's default
+    want = logging_config({"log_format": "JSON"})
+    assert logging_findings("Demo", want, {"LoggingConfig": {"LogFormat": "JSON"}}) == []
+    [found] = logging_findings("Demo", want, {"LoggingConfig": {"LogFormat": "Text"}})
+    assert found.prop == "log_format" and "Log format JSON (it is Text)" in found.fix
+    assert logging_findings("Demo", {}, {"LoggingConfig": {"LogFormat": "JSON"}}) == []
+    workshop = load_workshop("workshop4")
+    demo = next(r for r in workshop.resources if r.id == "demo_function")
+    assert demo.properties["log_format"] == "JSON"
+    template = yaml.safe_load(str(cfn(workshop)["template.yaml"]))
+    assert template["Resources"]["DemoFunction"]["Properties"]["LoggingConfig"] == {"LogFormat": "JSON"}
+    main = str(terraform(workshop)["main.tf"])
+    assert re.search(r'logging_config \{\s+log_format = "JSON"\s+\}', main)
+
+
+def test_log_format_accepts_lambdas_values_only() -> None:
+    from codecraft_cli.resources import handler_for
+    from codecraft_cli.workshop.elements import _properties
+    from codecraft_cli.workshop.problems import Problems
+
+    handler = handler_for("lambda.function")
+    props = {"source": "monitoring_demo", "handler": "app.lambda_handler", "role": "arn:aws:iam::1:role/r"}
+    for fmt, problems in (("JSON", 0), ("Text", 0), ("XML", 1)):
+        found = Problems(Path("w.yaml"))
+        _properties(handler, "lambda.function", {**props, "log_format": fmt}, "demo", found)
+        assert len([p for p in found.items if "log_format" in p]) == problems, (fmt, found.items)
