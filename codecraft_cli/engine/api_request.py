@@ -56,7 +56,10 @@ def call_api(settings: Settings, request: ApiRequest,
 
     check_student(request.student)
     name = request.workshop or deployed_workshop(settings.target, resolve_region(settings), request.student)
+    from .email_choice import deployed as with_email  # its payloads with the address setup recorded (--email)
+
     w = load_workshop(name)
+    w = with_email(w, Deployments(settings.target, resolve_region(settings)).key(w.id, request.student))
     if not w.api:
         with_api = [o.id for o in all_workshops() if o.api]
         raise UserError(_("The workshop {workshop} has no REST API to test.").format(workshop=w.id),
