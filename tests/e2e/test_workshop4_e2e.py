@@ -71,6 +71,22 @@ def test_inspect_shows_the_metrics_the_alarm_and_the_traces(cli: Cli, emulator: 
     assert any(m["subject"] == 'ALARM: "MonitoringDemoErrors" in US East (N. Virginia)' for m in mail)
 
 
+def test_monitoring_demo_logs_json_with_its_trace_on_the_report(cli: Cli, emulator: dict, deployed: dict) -> None:
+    """LoggingConfig JSON ("Configuring advanced logging controls for Lambda functions"): the Python
+    runtime's JSON records and Lambda's platform.start / platform.report, the latter carrying the
+    X-Ray trace context of the traced invocation (Telemetry API schema, TraceContext)."""
+    lam = aws(emulator, "lambda")
+    config = lam.get_function_configuration(FunctionName="MonitoringDemo")["LoggingConfig"]
+    assert config["LogFormat"] == "JSON" and config["LogGroup"] == "/aws/lambda/MonitoringDemo"
+    assert lam.invoke(FunctionName="MonitoringDemo", Payload=b"{}")["StatusCode"] == 200
+    events = cli.json("inspect", "logs", "MonitoringDemo", "--limit", "50")["events"]
+    records = [json.loads(e["message"]) for e in events if e["message"].startswith("{")]
+    counted = [r for r in records if r.get("message") == "metadata counted"]
+    assert counted and counted[-1]["level"] == "INFO" and "count" in counted[-1] and counted[-1]["requestId"]
+    report = [r for r in records if r.get("type") == "platform.report"][-1]["record"]
+    assert report["status"] == "success" and report["tracing"]["value"].startswith("Root=1-")
+
+
 def test_teardown_all_leaves_nothing(cli: Cli, emulator: dict, deployed: dict) -> None:
     done = cli.json("teardown", "--all", "--yes")
     assert done["remaining"] == []

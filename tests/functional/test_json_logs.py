@@ -284,3 +284,46 @@ def test_log_format_accepts_lambdas_values_only() -> None:
         found = Problems(Path("w.yaml"))
         _properties(handler, "lambda.function", {**props, "log_format": fmt}, "demo", found)
         assert len([p for p in found.items if "log_format" in p]) == problems, (fmt, found.items)
+
+
+# -- the Node runtime on a host node of another major -------------------------------------------
+@pytest.mark.skipif(__import__("shutil").which("node") is None, reason="node is not installed")
+def test_the_sdks_node_version_warning_is_dropped_only_for_another_major(
+        lam: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """@aws-sdk/core warns (NodeVersionSupportWarning) on a node older than it will require; Lambda's
+    nodejs22.x runs node 22, so on a host node 20 that warning is the emulator's artefact."""
+    import os
+    import tempfile
+
+    from codecraft_cli.local.lambda_ import node_runtime
+
+    monkeypatch.setenv("CODECRAFT_NODE_RUNTIME_DIR", os.environ.get(
+        "CODECRAFT_NODE_RUNTIME_DIR", str(Path(tempfile.gettempdir()) / "codecraft-node-runtime")))
+    monkeypatch.setattr(node_runtime, "_FAILED", {})  # an earlier test's unreachable registry is forgotten
+    installed = node_runtime.major(node_runtime.node_version())
+    if installed >= 22:
+        pytest.skip("the SDK warns only on node < 22")
+    code = ("const { S3Client } = require('@aws-sdk/client-s3');\n"
+            "exports.handler = async () => { new S3Client({}); process.emitWarning('MyOwnWarning: kept'); "
+            "return 1; };\n")
+
+    def run(runtime: str) -> str:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            zf.writestr("index.js", code)
+        name = f"node{time.time_ns()}"
+        lam.client.create_function(FunctionName=name, Runtime=runtime, Role=_role(), Handler="index.handler",
+                                   Code={"ZipFile": buf.getvalue()}, Timeout=10)
+        runs = [lam.runner.invoke(name, {}) for _ in range(2)]  # a warning is printed on the next tick
+        assert all(r.ok for r in runs), [r.logs for r in runs]
+        return "\n".join(line for r in runs for line in r.logs)
+
+    other = run("nodejs22.x")  # host node 20: the SDK's warning is dropped, the function's own kept
+    assert "NodeVersionSupportWarning" not in other, other
+    assert "MyOwnWarning: kept" in other, other
+    same = run(f"nodejs{installed}.x")  # the same major as Lambda's: the warning shows, as on Lambda
+    assert "NodeVersionSupportWarning" in same and "MyOwnWarning: kept" in same
+
+
+def _role() -> str:
+    return str(boto3.client("iam", region_name="us-east-1").get_role(RoleName="r")["Role"]["Arn"])

@@ -86,9 +86,11 @@ def process_environment(fn: FunctionConfig, endpoint: str, stream: str, code_dir
     })
     # Advanced logging controls: the runtime reads the format and the application log level
     # ("Log-level filtering": AWS_LAMBDA_LOG_FORMAT, AWS_LAMBDA_LOG_LEVEL; local/moto_logging.py)
-    env["AWS_LAMBDA_LOG_FORMAT"] = fn.logging.get("LogFormat") or "Text"
-    if fn.logging.get("ApplicationLogLevel"):
-        env["AWS_LAMBDA_LOG_LEVEL"] = fn.logging["ApplicationLogLevel"]
+    if fn.logging.get("LogFormat") == "JSON":
+        env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
+        env["AWS_LAMBDA_LOG_LEVEL"] = fn.logging.get("ApplicationLogLevel") or "INFO"
+    else:
+        env.setdefault("AWS_LAMBDA_LOG_FORMAT", "Text")
     # The emulator's MariaDB presents a certificate of the emulator's own CA, not an RDS one: a
     # package shipping the RDS bundle gets it with that CA added (see local/tls.py)
     bundle = function_ca_bundle(code_dir)

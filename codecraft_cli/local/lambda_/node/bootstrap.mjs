@@ -44,6 +44,20 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const APP_ROOT = process.cwd();
 const SEARCH_PATHS = (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean);
 
+// The AWS SDK v3 warns when node is older than it will soon require (@aws-sdk/core's
+// emitWarningIfUnsupportedVersion: process.emitWarning('NodeVersionSupportWarning: ...')). Lambda's
+// nodejs22.x runs node 22: on a host node of another major (said once in the log) that warning is the
+// emulator's artefact, so exactly it is dropped; every other warning goes through.
+const RUNTIME_MAJOR = /nodejs(\d+)\.x/.exec(process.env.AWS_EXECUTION_ENV || '');
+if (RUNTIME_MAJOR && Number(RUNTIME_MAJOR[1]) !== Number(process.versions.node.split('.')[0])) {
+  const emitWarning = process.emitWarning.bind(process);
+  process.emitWarning = (warning, ...rest) => {
+    const text = typeof warning === 'string' ? warning : String((warning && warning.message) || '');
+    if (text.startsWith('NodeVersionSupportWarning')) return undefined;
+    return emitWarning(warning, ...rest);
+  };
+}
+
 const handlerSpec = process.argv[2] || 'index.handler';
 const timeoutSeconds = Number(process.argv[3] || '3');
 
