@@ -120,8 +120,11 @@ def topic(settings: Settings, name: str) -> dict[str, Any]:
 
 
 def logs(settings: Settings, function: str, limit: int) -> dict[str, Any]:
-    client = clients(settings).client("logs")
-    group = f"/aws/lambda/{function}"
+    from ..resources.lambda_logging import log_group_of
+
+    found = clients(settings)
+    client = found.client("logs")
+    group = log_group_of(found.client("lambda"), function)  # a custom LoggingConfig.LogGroup too
     events = _reading(_("CloudWatch Logs: reading {group}").format(group=group), "function", function,
                       lambda: [g["logGroupName"].rsplit("/", 1)[-1] for g in client.describe_log_groups(
                           logGroupNamePrefix="/aws/lambda/").get("logGroups", [])],

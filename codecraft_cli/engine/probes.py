@@ -343,7 +343,10 @@ def _probe_window(state: RunState) -> dict[str, int]:
 
 @probe("log_events")
 def _logs(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
-    group = "/aws/lambda/" + _output(state, params, "function", "name", _("the function {name} does not exist"))
+    from ..resources.lambda_logging import log_group_of  # LoggingConfig.LogGroup, else /aws/lambda/<name>
+
+    group = log_group_of(state.ctx.client("lambda"),
+                         _output(state, params, "function", "name", _("the function {name} does not exist")))
     needle = str(params.get("contains", ""))
     since = _probe_window(state) if params.get("since_probe") else {}
     client = state.ctx.client("logs")

@@ -46,3 +46,13 @@ def logging_findings(fn: str, config: Mapping[str, Any], have: Mapping[str, Any]
         "Lambda › Functions › {function} › Configuration › Monitoring and operations tools › Logging "
         "configuration › Edit: Log format {want} (it is {have})").format(function=fn, want=want, have=got),
         _("structured JSON logs can be filtered by field (level, requestId) in CloudWatch Logs Insights"))]
+
+
+def log_group_of(lambda_client: Any, function: str) -> str:
+    """The log group the function sends its logs to: LoggingConfig.LogGroup, else Lambda's default
+    ``/aws/lambda/<name>`` (also when the configuration cannot be read)."""
+    try:
+        config = lambda_client.get_function_configuration(FunctionName=function)
+        return str((config.get("LoggingConfig") or {}).get("LogGroup") or f"/aws/lambda/{function}")
+    except Exception:
+        return f"/aws/lambda/{function}"

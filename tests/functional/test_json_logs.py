@@ -327,3 +327,49 @@ def test_the_sdks_node_version_warning_is_dropped_only_for_another_major(
 
 def _role() -> str:
     return str(boto3.client("iam", region_name="us-east-1").get_role(RoleName="r")["Role"]["Arn"])
+
+
+# -- the diagnosis reads what the emulator writes in JSON ---------------------------------------
+class _Logs:
+    """FilterLogEvents over the shipped lines (one event each, as PutLogEvents received them)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def filter_log_events(self, **_: Any) -> dict[str, Any]:
+        return {"events": [{"timestamp": i, "message": line} for i, line in enumerate(self.lines)]}
+
+
+def test_the_diagnosis_reads_json_errors_timeouts_and_reports(lam: Any) -> None:
+    from codecraft_cli.engine.diagnosis import Function, log_cause, read_lines
+
+    code = ("def handler(event, context):\n"
+            "    raise TypeError('Float types are not supported. Use Decimal types instead.')\n")
+    name = lam.make(code, LoggingConfig={"LogFormat": "JSON"}, TracingConfig={"Mode": "Active"})
+    lam.runner.invoke(name, {})
+    lines = read_lines(_Logs(lam.shipped[-1][1]), "/aws/lambda/" + name, 0)
+    assert lines is not None and lines[0].startswith("START RequestId: ")
+    assert any(line.startswith("REPORT RequestId: ") for line in lines)
+    assert any(line.startswith("XRAY Root=1-") for line in lines)  # the traced report's context
+    config = {"FunctionName": name, "Handler": "app.handler", "Timeout": 3, "MemorySize": 128,
+              "Role": "arn:aws:iam::123456789012:role/r", "Environment": {"Variables": {}}}
+    found = log_cause(Function(name, config, lines), "en")
+    assert found is not None and found.code == "float-to-dynamodb" and "app.py, line 2" in found.message
+    slow = lam.make("import time\ndef handler(event, context):\n    time.sleep(3)\n", Timeout=1,
+                    LoggingConfig={"LogFormat": "JSON"})
+    lam.runner.invoke(slow, {})
+    lines = read_lines(_Logs(lam.shipped[-1][1]), "/aws/lambda/" + slow, 0) or []
+    found = log_cause(Function(slow, {**config, "FunctionName": slow, "Timeout": 1}, lines), "en")
+    assert found is not None and found.code == "timeout", found
+
+
+def test_readers_follow_a_custom_log_group(lam: Any) -> None:
+    """inspect logs and the log_events check read LoggingConfig.LogGroup ("LoggingConfig": by default
+    /aws/lambda/<function name>)."""
+    from codecraft_cli.resources.lambda_logging import log_group_of
+
+    custom = lam.make(LoggingConfig={"LogFormat": "JSON", "LogGroup": "/workshop/monitoring"})
+    plain = lam.make()
+    assert log_group_of(lam.client, custom) == "/workshop/monitoring"
+    assert log_group_of(lam.client, plain) == f"/aws/lambda/{plain}"
+    assert log_group_of(lam.client, "NoSuchFunction") == "/aws/lambda/NoSuchFunction"
