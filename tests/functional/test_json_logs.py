@@ -373,3 +373,24 @@ def test_readers_follow_a_custom_log_group(lam: Any) -> None:
     assert log_group_of(lam.client, custom) == "/workshop/monitoring"
     assert log_group_of(lam.client, plain) == f"/aws/lambda/{plain}"
     assert log_group_of(lam.client, "NoSuchFunction") == "/aws/lambda/NoSuchFunction"
+
+
+@pytest.mark.skipif(__import__("shutil").which("node") is None, reason="node is not installed")
+def test_a_node_function_with_json_logging_config(lam: Any) -> None:
+    """The Node runtime reads AWS_LAMBDA_LOG_FORMAT / AWS_LAMBDA_LOG_LEVEL as LoggingConfig sets them
+    ("Log-level filtering": console.debug below the WARN application level is dropped)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("index.mjs", "export const handler = async () => {\n  console.debug('d');\n"
+                                 "  console.info('i');\n  console.warn('w');\n  return 1;\n};\n")
+    name = f"node{time.time_ns()}"
+    lam.client.create_function(FunctionName=name, Runtime="nodejs20.x", Role=_role(), Handler="index.handler",
+                               Code={"ZipFile": buf.getvalue()}, Timeout=10,
+                               LoggingConfig={"LogFormat": "JSON", "ApplicationLogLevel": "WARN"})
+    result = lam.runner.invoke(name, {})
+    assert result.ok, result.logs
+    records = _records(result.logs)
+    assert [r.get("type") for r in (records[0], records[-1])] == ["platform.start", "platform.report"]
+    request_id = records[0]["record"]["requestId"]
+    app = [r for r in records if "level" in r]
+    assert [(r["level"], r["message"], r["requestId"]) for r in app] == [("WARN", "w", request_id)]
