@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import mysql from "mysql2/promise";
+import { BadRequest, jsonBody, pyDumps, response, text } from "./proxy.mjs";
 
 const CA_BUNDLE = join(dirname(fileURLToPath(import.meta.url)), "rds-ca-bundle.pem");
 const MAX_BODY = 8 * 1024 * 1024;
@@ -30,88 +31,6 @@ const MAX_DESCRIPTION = 2000;
 let sqs;
 let credentials;
 let connection;
-
-class BadRequest extends Error {
-  constructor(message, status = 400) {
-    super(message);
-    this.status = status;
-  }
-}
-
-// JSON as Python's json.dumps writes it (", " and ": "): the same text as the Python function.
-export function pyDumps(value) {
-  if (value === null || value === undefined) return "null";
-  if (Array.isArray(value)) return "[" + value.map(pyDumps).join(", ") + "]";
-  if (typeof value === "object") {
-    return "{" + Object.entries(value).map(([k, v]) => JSON.stringify(k) + ": " + pyDumps(v)).join(", ") + "}";
-  }
-  return JSON.stringify(value);
-}
-
-// The first NaN, Infinity or -Infinity outside a string: Python's json module reads them (and the
-// Python function refuses them by name); JSON.parse only fails, so the answer names them the same.
-export function firstConstant(text) {
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-    } else {
-      for (const name of ["-Infinity", "Infinity", "NaN"]) if (text.startsWith(name, i)) return name;
-    }
-  }
-  return null;
-}
-
-function response(status, body) {
-  return { statusCode: status, headers: { "Content-Type": "application/json" }, body: pyDumps(body) };
-}
-
-const length = (text) => [...text].length;
-
-function jsonBody(event) {
-  if (event === null || typeof event !== "object" || Array.isArray(event)) {
-    throw new BadRequest("not an API Gateway request");
-  }
-  let raw = event.body;
-  if (typeof raw !== "string" || !raw.trim()) throw new BadRequest("send a JSON object in the body");
-  if (length(raw) > MAX_BODY) throw new BadRequest("the body is too large", 413);
-  if (event.isBase64Encoded) {
-    try {
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(raw) || raw.length % 4 !== 0) throw new Error("invalid base64");
-      raw = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(raw, "base64"));
-    } catch {
-      throw new BadRequest("the body is not valid base64 UTF-8 text");
-    }
-  }
-  let body;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    const constant = firstConstant(raw);
-    throw new BadRequest(constant ? `${constant} is not allowed in the body` : "the body is not valid JSON");
-  }
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new BadRequest("the body must be a JSON object");
-  }
-  return body;
-}
-
-function text(body, field, limit = 255, required = true) {
-  let value = body[field];
-  if (value === undefined || value === null) {
-    if (!required) return null;
-    throw new BadRequest(`${field} is required (a non-empty text)`);
-  }
-  if (typeof value === "number" && Number.isInteger(value)) value = String(value);
-  if (typeof value !== "string" || !value.trim()) throw new BadRequest(`${field} must be a non-empty text`);
-  if (length(value) > limit) throw new BadRequest(`${field} must be at most ${limit} characters`);
-  if (!value.isWellFormed()) throw new BadRequest(`${field} is not valid Unicode`);
-  return value.trim();
-}
 
 async function dbCredentials() {
   if (!credentials) {
@@ -215,7 +134,7 @@ export const handler = async (event) => {
     return consume(event.Records);
   }
   try {
-    const body = jsonBody(event);
+    const body = jsonBody(event, MAX_BODY);
     const action = body.action;
     if (typeof action !== "string" || !Object.hasOwn(ACTIONS, action)) {
       throw new BadRequest(`action must be one of: ${Object.keys(ACTIONS).join(", ")}`);

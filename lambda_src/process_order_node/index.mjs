@@ -12,6 +12,7 @@
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { firstConstant, length, pyDumps, response } from "./proxy.mjs";
 
 const TABLE_NAME = process.env.TABLE_NAME ?? "";
 const TOPIC_ARN = process.env.TOPIC_ARN ?? "";
@@ -24,18 +25,6 @@ let sns;
 
 class InvalidOrder extends Error {}
 
-// JSON as Python's json.dumps(..., default=str, ensure_ascii=False) writes it: ", " and ": ",
-// and (asText) numbers as text, as the Python function's Decimals are.
-export function pyDumps(value, asText = false) {
-  if (value === null || value === undefined) return "null";
-  if (typeof value === "number") return asText ? JSON.stringify(String(value)) : JSON.stringify(value);
-  if (Array.isArray(value)) return "[" + value.map((v) => pyDumps(v, asText)).join(", ") + "]";
-  if (typeof value === "object") {
-    return "{" + Object.entries(value).map(([k, v]) => JSON.stringify(k) + ": " + pyDumps(v, asText)).join(", ") + "}";
-  }
-  return JSON.stringify(value);
-}
-
 // An AttributeValue as boto3's TypeSerializer makes it from the Python function's values.
 export function attribute(value) {
   if (value === null) return { NULL: true };
@@ -45,30 +34,6 @@ export function attribute(value) {
   if (Array.isArray(value)) return { L: value.map(attribute) };
   return { M: Object.fromEntries(Object.entries(value).map(([k, v]) => [k, attribute(v)])) };
 }
-
-// The first NaN, Infinity or -Infinity outside a string: Python's json module reads them (and the
-// Python function refuses them by name); JSON.parse only fails, so the answer names them the same.
-export function firstConstant(text) {
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-    } else {
-      for (const name of ["-Infinity", "Infinity", "NaN"]) if (text.startsWith(name, i)) return name;
-    }
-  }
-  return null;
-}
-
-function response(status, body) {
-  return { statusCode: status, headers: { "Content-Type": "application/json" }, body: pyDumps(body) };
-}
-
-const length = (text) => [...text].length; // characters, as Python counts them
 
 // Refuse what DynamoDB or SNS would refuse, so the answer is a 400, not a crash (502).
 export function checkStorable(value, where = "body", depth = 0) {

@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { BadRequest, jsonBody, response, strictBase64, text } from "./proxy.mjs";
 
 const MAX_BODY = 8 * 1024 * 1024; // Lambda accepts 6 MB of payload; base64 makes it larger
 const MAX_FILE = 4 * 1024 * 1024;
@@ -27,93 +28,6 @@ const GUESS = { ...TYPES, gif: "image/gif", svg: "image/svg+xml", webp: "image/w
 
 let s3;
 let dynamodb;
-
-class BadRequest extends Error {
-  constructor(message, status = 400) {
-    super(message);
-    this.status = status;
-  }
-}
-
-// JSON as Python's json.dumps writes it (", " and ": "): the same answer text as the Python function.
-export function pyDumps(value) {
-  if (value === null || value === undefined) return "null";
-  if (Array.isArray(value)) return "[" + value.map(pyDumps).join(", ") + "]";
-  if (typeof value === "object") {
-    return "{" + Object.entries(value).map(([k, v]) => JSON.stringify(k) + ": " + pyDumps(v)).join(", ") + "}";
-  }
-  return JSON.stringify(value);
-}
-
-// The first NaN, Infinity or -Infinity outside a string: Python's json module reads them (and the
-// Python function refuses them by name); JSON.parse only fails, so the answer names them the same.
-export function firstConstant(text) {
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-    } else {
-      for (const name of ["-Infinity", "Infinity", "NaN"]) if (text.startsWith(name, i)) return name;
-    }
-  }
-  return null;
-}
-
-function response(status, body) {
-  return { statusCode: status, headers: { "Content-Type": "application/json" }, body: pyDumps(body) };
-}
-
-const length = (text) => [...text].length;
-
-function jsonBody(event) {
-  if (event === null || typeof event !== "object" || Array.isArray(event)) {
-    throw new BadRequest("not an API Gateway request");
-  }
-  let raw = event.body;
-  if (typeof raw !== "string" || !raw.trim()) throw new BadRequest("send a JSON object in the body");
-  if (length(raw) > MAX_BODY) throw new BadRequest("the body is too large", 413);
-  if (event.isBase64Encoded) {
-    try {
-      raw = new TextDecoder("utf-8", { fatal: true }).decode(strictBase64(raw));
-    } catch {
-      throw new BadRequest("the body is not valid base64 UTF-8 text");
-    }
-  }
-  let body;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    const constant = firstConstant(raw);
-    throw new BadRequest(constant ? `${constant} is not allowed in the body` : "the body is not valid JSON");
-  }
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new BadRequest("the body must be a JSON object");
-  }
-  return body;
-}
-
-// base64 as Python's b64decode(validate=True) takes it: the alphabet only, whole quads.
-function strictBase64(value) {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(value) || value.length % 4 !== 0) throw new Error("invalid base64");
-  return Buffer.from(value, "base64");
-}
-
-function text(body, field, limit = 255, required = true) {
-  let value = body[field];
-  if (value === undefined || value === null) {
-    if (!required) return null;
-    throw new BadRequest(`${field} is required (a non-empty text)`);
-  }
-  if (typeof value === "number" && Number.isInteger(value)) value = String(value);
-  if (typeof value !== "string" || !value.trim()) throw new BadRequest(`${field} must be a non-empty text`);
-  if (length(value) > limit) throw new BadRequest(`${field} must be at most ${limit} characters`);
-  if (!value.isWellFormed()) throw new BadRequest(`${field} is not valid Unicode`);
-  return value.trim();
-}
 
 function decodeBase64(value, field, limit) {
   if (typeof value !== "string" || !value) throw new BadRequest(`${field} is required (base64 text)`);
@@ -136,7 +50,7 @@ function isoNow() {
 export const handler = async (event) => {
   let data, fileName, projectId, fileType;
   try {
-    const body = jsonBody(event);
+    const body = jsonBody(event, MAX_BODY);
     data = decodeBase64(body.file_content, "file_content", MAX_FILE);
     fileName = text(body, "file_name");
     projectId = text(body, "project_id", 64);

@@ -31,7 +31,7 @@ def _names(artifact: packaging.Artifact) -> list[str]:
 def test_manage_projects_node_carries_mysql2_and_the_rds_bundle_but_not_the_sdk(tmp_path: Path) -> None:
     artifact = packaging.build("manage_projects_node", tmp_path / "build")
     names = _names(artifact)
-    assert {"index.mjs", "package.json", "rds-ca-bundle.pem"} <= set(names)
+    assert {"index.mjs", "package.json", "proxy.mjs", "rds-ca-bundle.pem"} <= set(names)
     assert "node_modules/mysql2/package.json" in names  # the lock's version, installed
     lock = json.loads((ROOT / "lambda_src" / "manage_projects_node" / "package-lock.json").read_text())
     pinned = lock["packages"]["node_modules/mysql2"]["version"]
@@ -57,7 +57,7 @@ def test_functions_without_dependencies_need_no_npm(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(shutil, "which", lambda name: None)  # npm absent: not needed
     for source in ("process_order_node", "upload_file_node"):
         names = _names(packaging.build(source, tmp_path))
-        assert names == ["index.mjs", "package-lock.json", "package.json"]
+        assert names == ["index.mjs", "package-lock.json", "package.json", "proxy.mjs"]
 
 
 def test_a_lock_change_is_a_new_package_and_dev_dependencies_are_not_production(

@@ -11,11 +11,13 @@ cannot): that difference is the language's, said in the Node function.
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import os
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +51,17 @@ def node_parse(tmp_path_factory: pytest.TempPathFactory) -> Any:
     modules = node_runtime.ensure(tmp_path_factory.mktemp("home"))
     script = tmp_path_factory.mktemp("node") / "parse.mjs"
     script.write_text(SCRIPT)
+    # the function as deployed: index.mjs beside the shared modules its shared.txt lists
+    from codecraft_cli.engine import packaging
+
+    package = tmp_path_factory.mktemp("package")
+    built = packaging.build("process_order_node", tmp_path_factory.mktemp("build"))
+    with zipfile.ZipFile(io.BytesIO(built.zip_bytes)) as zf:
+        zf.extractall(package)
 
     def parse(bodies: list[str]) -> list[str | None]:
         proc = subprocess.run(["node", str(script), str(HOOKS), str(modules),
-                               str(ROOT / "lambda_src" / "process_order_node" / "index.mjs")],
+                               str(package / "index.mjs")],
                               input=json.dumps(bodies), capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0, proc.stderr
         return list(json.loads(proc.stdout))
