@@ -18,6 +18,7 @@ from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
+from stream_image import plain_image
 
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
@@ -32,24 +33,6 @@ def _clients() -> tuple[Any, Any]:
         _dynamodb = boto3.resource("dynamodb")
         _s3 = boto3.client("s3")
     return _dynamodb, _s3
-
-
-def _plain(image: Any) -> dict[str, Any]:
-    """A stream NewImage ({"S": ...}, {"N": ...}) as plain values.
-
-    An attribute that cannot be read is left out (a B value arrives as base64 text, which the
-    deserializer refuses), so such a record is skipped or worked on, never retried forever.
-    """
-    from boto3.dynamodb.types import TypeDeserializer
-
-    des = TypeDeserializer()
-    plain = {}
-    for key, value in (image.items() if isinstance(image, dict) else ()):
-        try:
-            plain[key] = des.deserialize(value)
-        except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
-            logger.warning("attribute %s of a stream record left out: %s", key, exc)
-    return plain
 
 
 def work(job: dict[str, Any]) -> str:
@@ -74,7 +57,7 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     for record in (event or {}).get("Records", []):
         if record.get("eventName") != "INSERT":
             continue  # our own status updates come back as MODIFY: never re-worked
-        job = _plain(record.get("dynamodb", {}).get("NewImage", {}))
+        job = plain_image(record.get("dynamodb", {}).get("NewImage", {}), logger)
         if job.get("status") != "pending" or job.get("job_type") not in ("table", "file"):
             logger.warning("skipped job %s (status %s, type %s)", job.get("job_id"), job.get("status"),
                            job.get("job_type"))

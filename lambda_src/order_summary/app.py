@@ -26,6 +26,7 @@ from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
+from stream_image import plain_image
 
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
@@ -40,20 +41,6 @@ def _clients() -> tuple[Any, Any]:
         _dynamodb = boto3.resource("dynamodb")
         _s3 = boto3.client("s3")
     return _dynamodb, _s3
-
-
-def _plain(image: Any) -> dict[str, Any]:
-    """A stream NewImage ({"S": ...}, {"N": ...}) as plain values (unreadable attributes left out)."""
-    from boto3.dynamodb.types import TypeDeserializer
-
-    des = TypeDeserializer()
-    plain = {}
-    for key, value in (image.items() if isinstance(image, dict) else ()):
-        try:
-            plain[key] = des.deserialize(value)
-        except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
-            logger.warning("attribute %s of a stream record left out: %s", key, exc)
-    return plain
 
 
 def day_of(record: dict[str, Any]) -> str:
@@ -113,7 +100,7 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
     for record in (event or {}).get("Records", []):
         if record.get("eventName") != "INSERT":
             continue  # only new orders count: changes and removals leave the summary as it is
-        order = _plain((record.get("dynamodb") or {}).get("NewImage"))
+        order = plain_image((record.get("dynamodb") or {}).get("NewImage"), logger)
         order_id = str(order.get("order_id") or "")
         if not order_id:
             logger.warning("a stream record without order_id skipped")

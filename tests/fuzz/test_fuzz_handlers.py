@@ -49,7 +49,7 @@ FEW = settings(FUZZ, max_examples=max(30, FUZZ.max_examples // 2))
 
 # --- importing a handler as Lambda does --------------------------------------------------
 
-_TOP_LEVEL = ("app", "proxy", "mysql_conn")  # the names a handler's folder and shared/ provide
+_TOP_LEVEL = ("app", "proxy", "mysql_conn", "stream_image")  # the names a handler's folder and shared/ provide
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,6 +26,9 @@ WHEN = 1795953600  # 2026-11-29 12:00 UTC
 
 
 def load(name: str) -> ModuleType:
+    """The function's app.py, with lambda_src/shared/ importable as in its package (shared.txt)."""
+    if str(ROOT / "shared") not in sys.path:
+        sys.path.insert(0, str(ROOT / "shared"))
     spec = importlib.util.spec_from_file_location(f"challenge_{name}", ROOT / name / "app.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
