@@ -26,7 +26,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from .probes import RunState
 
 SES_INTERVAL = 15 * 60  # seconds: one SendDataPoint
@@ -108,12 +108,16 @@ def sns_evidence(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]
         topic = str(sub.get("TopicArn", "")).rsplit(":", 1)[-1]
         failed = _metric(state, "NumberOfNotificationsFailed", topic, since)
         if failed:
-            return False, _("SNS failed to deliver {failed} notifications of {topic} since {since} (CloudWatch "
-                            "AWS/SNS NumberOfNotificationsFailed): an endpoint of the topic refused them").format(
+            return False, ngettext("SNS failed to deliver {failed} notification of {topic} since {since} (CloudWatch "
+                                   "AWS/SNS NumberOfNotificationsFailed): an endpoint of the topic refused it",
+                                   "SNS failed to deliver {failed} notifications of {topic} since {since} (CloudWatch "
+                                   "AWS/SNS NumberOfNotificationsFailed): an endpoint of the topic refused them",
+                                   int(failed)).format(
                 failed=failed, topic=topic, since=_stamp(since))
         delivered = _metric(state, "NumberOfNotificationsDelivered", topic, since)
         if delivered:
-            delivered_to.append(_("{topic}: {count} notifications delivered").format(topic=topic, count=delivered))
+            delivered_to.append(ngettext("{topic}: {count} notification delivered", "{topic}: {count} notifications delivered",
+                                         int(delivered)).format(topic=topic, count=delivered))
     if not delivered_to:
         topics = ", ".join(str(s.get("TopicArn", "")).rsplit(":", 1)[-1] for s in confirmed)
         return False, _("{to}'s e-mail subscription is confirmed but SNS delivered no notification of {topics} "

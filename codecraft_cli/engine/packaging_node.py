@@ -48,7 +48,7 @@ def install(folder: Path, work: Path) -> Path | None:
     if npm is None:
         raise UserError(_("npm is needed to package the Node.js function {function}, and it is not installed.").format(
                         function=folder.name),
-                        hint=_("Install Node.js 20 or later with npm (`codecraft doctor` shows what is found)."))
+                        hint=_("Install Node.js 22 with npm (`codecraft doctor` shows what is found)."))
     for name in ("package.json", "package-lock.json"):
         shutil.copyfile(folder / name, work / name)
     cmd = [npm, "ci", "--omit=dev", "--ignore-scripts", "--no-bin-links", "--no-audit", "--no-fund",

@@ -19,7 +19,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..i18n import _
+from ..i18n import _, ngettext
 from .probes import RunState, _output, probe
 
 
@@ -109,7 +109,8 @@ def _trace(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
     def attempt() -> tuple[bool, str]:
         found = function_traces(client, function, since)
         if found:
-            return True, _("X-Ray holds {count} trace(s) of {function}, e.g. {trace}").format(
+            return True, ngettext("X-Ray holds {count} trace of {function}: {trace}",
+                                  "X-Ray holds {count} traces of {function}, e.g. {trace}", len(found)).format(
                 count=len(found), function=function, trace=found[0])
         return False, _("X-Ray holds no trace of {function} since the run began (Active tracing off, or no "
                         "invocation)").format(function=function)

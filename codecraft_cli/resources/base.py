@@ -358,7 +358,10 @@ def created(results: Mapping[str, Any], observed: Observed, attr: str, *path: st
 
 
 def short(value: Any) -> str:
-    """The last part of an ARN or a URL (a queue, a topic, a function), for a label."""
+    """The last part of an ARN or a URL (a queue, a topic, a function), for a label; a DynamoDB
+    stream's ARN (``...:table/Orders/stream/2026-11-29T14:14:14.861``) names its table."""
+    if value and "/stream/" in str(value) and ":table/" in str(value):
+        return str(value).split(":table/", 1)[1].split("/stream/", 1)[0] + "/stream"
     return re.split(r"[:/]", str(value))[-1] if value else "?"
 
 

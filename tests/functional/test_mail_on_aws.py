@@ -155,7 +155,7 @@ def test_failed_notifications_fail_with_the_metric_that_says_so(aws: Aws) -> Non
     aws.stubs["sns"].add_response("list_subscriptions", {"Subscriptions": [_subscription(f"{TOPIC}:2222")]}, {})
     _metric(aws.stubs["cloudwatch"], "NumberOfNotificationsFailed", 1.0)
     ok, detail = aws.check("notification_received", wait=0)
-    assert not ok and "NumberOfNotificationsFailed" in detail and "1 notifications" in detail
+    assert not ok and "NumberOfNotificationsFailed" in detail and "1 notification of" in detail
 
 
 def test_no_notification_delivered_yet_is_polled_then_fails(aws: Aws) -> None:
