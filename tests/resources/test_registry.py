@@ -12,3 +12,13 @@ def test_every_handler_declares_schema_outputs_permissions_and_console_page() ->
         assert handler.permissions, name
         assert all(":" in p for p in handler.permissions), name
         assert handler.info.console, name
+
+
+def test_a_stream_triggers_label_names_its_table() -> None:
+    """A DynamoDB stream's ARN ends with its creation time (StreamArn in DescribeTable,
+    ``...:table/Orders/stream/2026-11-29T14:14:14.861``): the label names the table, not the seconds."""
+    from codecraft_cli.resources.base import short
+
+    arn = "arn:aws:dynamodb:us-east-1:123456789012:table/Orders/stream/2026-11-29T14:14:14.861"
+    assert short(arn) == "Orders/stream"
+    assert short("arn:aws:lambda:us-east-1:123456789012:function:OrderSummary") == "OrderSummary"
