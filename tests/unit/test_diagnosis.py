@@ -302,3 +302,27 @@ def test_without_the_configuration_the_tracebacks_os_environ_tells_a_variable() 
         ("/var/task/lambda_function.py", 9, "<module>", "TABLE_NAME = os.environ['DYNAMODB_TABLE']")])
     found = diagnose_lines([line], config={})
     assert found is not None and found.code == "missing-env-var"
+
+
+@pytest.mark.parametrize("kind, params", [("alarm_state", {"alarm": "errors_alarm", "state": "ALARM"}),
+                                          ("metric", {"function": "demo_function", "metric": "Errors"}),
+                                          ("trace", {"function": "demo_function"}),
+                                          ("invoke", {"function": "demo_function", "expect_error": True})])
+def test_a_monitoring_check_is_not_blamed_on_the_error_it_provoked(kind: str, params: dict[str, Any]) -> None:
+    """workshop4 makes MonitoringDemo fail on purpose: an alarm that does not fire is its settings'
+    fault, not the function's. The function's log is not even read (the state has no client)."""
+    from types import SimpleNamespace
+
+    from codecraft_cli.engine import diagnosis
+    from codecraft_cli.workshop.model import CheckSpec
+
+    class NoClient:
+        lang = "en"
+        is_local = True
+
+        def client(self, service: str) -> Any:
+            raise AssertionError(f"the diagnosis read {service}")
+
+    state = SimpleNamespace(ctx=NoClient(), lang="en", outputs={}, responses={})
+    check = CheckSpec(id="x", type=kind, step="test", title={"en": "x"}, params=params)
+    assert diagnosis._diagnose(state, check) == []  # type: ignore[arg-type]
