@@ -158,3 +158,21 @@ def test_the_timeout_ends_the_invocation(emulator: dict[str, Any]) -> None:
     assert payload["errorType"] == "Sandbox.Timedout"
     assert "Task timed out after 1.00 seconds" in payload["errorMessage"]
     assert any("Task timed out after 1.00 seconds" in m for m in _log(emulator, "SlowNode"))
+
+
+def test_a_nodejs20_function_can_no_longer_be_created_as_on_aws(emulator: dict[str, Any]) -> None:
+    """Node.js 20 reached its deprecation on 2026-04-30; Lambda blocks creating such functions
+    from 2026-06-01 ("Runtime deprecation policy", the table of
+    https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). Existing ones still run
+    (tests/functional/test_node_runtime.py runs nodejs20.x functions deployed before that date);
+    a student building one by hand today is refused as AWS refuses, and uses nodejs22.x."""
+    from botocore.exceptions import ClientError
+
+    role = _role(emulator, "Node20-role-1a2b3c4d", "Node20", put_item=True)
+    with pytest.raises(ClientError) as refused:
+        aws(emulator, "lambda").create_function(
+            FunctionName="Node20", Runtime="nodejs20.x", Role=role, Handler="index.handler",
+            Code={"ZipFile": _zip({"index.mjs": PUT_ITEM})})
+    error = refused.value.response["Error"]
+    assert error["Code"] == "InvalidParameterValueException"
+    assert "nodejs20.x is no longer supported for creating or updating AWS Lambda functions" in error["Message"]

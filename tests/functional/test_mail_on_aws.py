@@ -35,6 +35,14 @@ TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:OrderNotifications"
 NOW = dt.datetime.now(dt.timezone.utc)
 
 
+@pytest.fixture(autouse=True)
+def _now() -> None:
+    """Each test's data points are dated from its own start (a run's window begins when it starts:
+    a time taken when the module was imported is minutes old by the end of a long suite)."""
+    global NOW
+    NOW = dt.datetime.now(dt.timezone.utc)
+
+
 @dataclass
 class Aws:
     state: RunState
