@@ -197,6 +197,11 @@ def command(step: Step, blob_file: str = "package.zip") -> str:
             code.pop("ZipFile")
         if code:
             params["Code"] = code
+    if isinstance(step, Call) and step.service == "s3" and step.method == "create_bucket":
+        # the region is the script's $REGION: the preamble's BUCKET_CONFIG says it, except in
+        # us-east-1, which refuses a LocationConstraint (S3 API reference, CreateBucket)
+        if params.pop("CreateBucketConfiguration", None) is not None:
+            args.append('${BUCKET_CONFIG[@]+"${BUCKET_CONFIG[@]}"}')
     if isinstance(step, Call) and step.service == "lambda" and step.method == "invoke" and "Payload" in params:
         payload = params.pop("Payload")
         text = payload.decode() if isinstance(payload, bytes) else json.dumps(payload)

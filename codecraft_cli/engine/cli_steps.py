@@ -54,6 +54,8 @@ PREAMBLE = [
     'if [ -n "${AWS_ENDPOINT_URL:-}" ]; then aws() { command aws --endpoint-url "$AWS_ENDPOINT_URL" "$@"; }; fi',
     'REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-$(aws configure get region || true)}}"',
     "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)",
+    # S3 CreateBucket: us-east-1 refuses any LocationConstraint, every other region needs its own
+    'BUCKET_CONFIG=(); [ "$REGION" = us-east-1 ] || BUCKET_CONFIG=(--create-bucket-configuration "LocationConstraint=$REGION")',
 ]
 # outputs better read from the creating call's answer than rebuilt (the real ARN, partition included)
 FROM_ANSWER: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {

@@ -228,3 +228,19 @@ def test_step_by_step_by_hand_on_aws_keeps_the_console() -> None:
                          lambda: None)
     assert stepper._by_hand(stepper.ctx.workshop.steps[0]) is False
     assert out.export_text() == "" and prompts[0].startswith("Do it in the console now")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is needed")
+@pytest.mark.parametrize("region, expected", [("us-east-1", []),
+                                              ("eu-west-3", ["--create-bucket-configuration",
+                                                             "LocationConstraint=eu-west-3"])])
+def test_create_bucket_says_the_region_except_in_us_east_1(region: str, expected: list[str]) -> None:
+    """S3 CreateBucket (API reference): us-east-1 refuses a LocationConstraint
+    (InvalidLocationConstraint), every other region needs one."""
+    script = _script("workshop3")
+    preamble = next(line for line in script.splitlines() if line.startswith("BUCKET_CONFIG="))
+    create = next(line for line in script.splitlines() if line.startswith("aws s3api create-bucket"))
+    shell = (f'set -euo pipefail; REGION={region}; aws() {{ printf "%s\\n" "$@"; }}; {preamble}; {create}')
+    said = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert said[:2] == ["s3api", "create-bucket"] and said[2:2 + len(expected)] == expected
+    assert said[2 + len(expected)] == "--bucket"
