@@ -21,7 +21,7 @@ def console() -> Any:
     if _console is None:
         from rich.console import Console
 
-        _console = Console(stderr=True, highlight=False, soft_wrap=False)
+        _console = Console(stderr=True, highlight=False, soft_wrap=False, emoji=False)
     return _console
 
 
@@ -31,7 +31,7 @@ def document() -> Any:
     if _document is None:
         from rich.console import Console
 
-        _document = Console(stderr=False, highlight=False, soft_wrap=False)
+        _document = Console(stderr=False, highlight=False, soft_wrap=False, emoji=False)
     return _document
 
 

@@ -200,3 +200,15 @@ def test_click_usage_errors_are_french(run: Run) -> None:
     code, out, err = run("--lang", "fr", "inspect", "table", "Orders", "--limit", "0")
     assert code == 2 and "Valeur invalide pour «\u00a0--limit\u00a0»\u00a0: 0 n'est pas dans l'intervalle" in err, err
     assert english_left(err) == [] and "Missing" not in err and "Invalid value" not in err, err
+
+
+def test_an_arn_with_a_rich_emoji_code_prints_as_it_is() -> None:
+    """A secret's ARN holds ``:secret:``, which Rich would print as an emoji (a status table showed
+    ``6789012㊙codecraft/w…``): the consoles print names as AWS gives them."""
+    from codecraft_cli.cli.output import console, document
+
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:codecraft/workshop1-AbCdEf"
+    for target in (console(), document()):
+        with target.capture() as captured:
+            target.print(arn)
+        assert captured.get().strip() == arn
