@@ -63,8 +63,9 @@ class Progress:
                         f"[cyan]{result.name}[/cyan]  [dim]{duration(result.seconds)}[/dim]")
                 if result.error:
                     line += f"\n      [red]{result.error}[/red]"
-                elif result.action == "kept":
-                    line += f"  [dim]({result.note or _('not created by codecraft')})[/dim]"
+                elif result.action == "kept":  # (a call inside an f-string is not extracted)
+                    kept = result.note or _("not created by codecraft")
+                    line += f"  [dim]({kept})[/dim]"
                 self.progress.console.print(line)
                 if result.action == "planned":
                     for call in result.calls:
