@@ -38,19 +38,29 @@ class Runtime:
 
 def _console(console: Mapping[str, str], old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, str]:
     """A step's click-path for the other language: its runtime, code folder and handler (Lambda
-    console: "Runtime" when creating the function, "Code › Runtime settings › Handler")."""
+    console: "Runtime" when creating the function, "Code › Runtime settings › Handler"), and the
+    shared files its package holds beside the code (its shared.txt), each note in its own language."""
+    from .. import paths
     from ..resources.lambda_checks import label
+    from .diagnosis_found import speaking
 
-    note = _("{language}: Runtime {runtime} · Code › Runtime settings › Handler {handler} · code "
-             "lambda_src/{source} (its npm dependencies: `npm ci --omit=dev` in that folder, then "
-             "zip its files with node_modules/)").format(
-        language=label(str(new["runtime"])).split(" ")[0], runtime=label(str(new["runtime"])),
-        handler=new["handler"], source=new["source"])
+    listing = paths.lambda_src_dir() / str(new["source"]) / "shared.txt"
+    shared = [n.strip() for n in listing.read_text().splitlines()
+              if n.strip() and not n.startswith("#")] if listing.is_file() else []
     swaps = [(label(str(old.get("runtime", "python3.12"))), label(str(new["runtime"]))),
              (f"lambda_src/{old['source']}", f"lambda_src/{new['source']}"),
              (str(old["handler"]), str(new["handler"])), ("pymysql", "mysql2")]
     out = {}
     for lang, said in console.items():
+        with speaking(lang):
+            note = _("{language}: Runtime {runtime} · Code › Runtime settings › Handler {handler} · code "
+                     "lambda_src/{source} (its npm dependencies: `npm ci --omit=dev` in that folder, then "
+                     "zip its files with node_modules/)").format(
+                language=label(str(new["runtime"])).split(" ")[0], runtime=label(str(new["runtime"])),
+                handler=new["handler"], source=new["source"])
+            if shared:
+                note += " " + _("and, beside its code in the zip, {files}").format(
+                    files=", ".join(f"lambda_src/shared/{name}" for name in shared))
         for before, after in swaps:
             said = re.sub(re.escape(before) + r"(?![\w])", after, said)
         out[lang] = said.rstrip("\n") + "\n" + note + "\n"

@@ -127,3 +127,16 @@ def test_a_deployment_set_up_in_nodejs_is_judged_and_torn_down_in_nodejs(tmp_pat
     assert chosen_runtime(key, "python").workshop(w) is w  # asked again in Python: Python
     other = DeploymentKey("local", "us-east-1", "workshop3", "alice")
     assert deployed(w, other) is w
+
+
+def test_the_nodejs_click_path_names_the_shared_file_in_each_language() -> None:
+    """A student following the Node.js click-path zips the folder it names: the package also holds
+    lambda_src/shared/proxy.mjs (its shared.txt), which index.mjs imports — without it the function
+    fails with "Cannot find module '/var/task/proxy.mjs'" (found by a newcomer)."""
+    from codecraft_cli.workshop import load_workshop
+
+    w = Runtime("nodejs").workshop(load_workshop("workshop3"))
+    console = next(s for s in w.steps if any(r.id == "upload_file" for r in s.resources)).console
+    assert "lambda_src/shared/proxy.mjs" in console["en"] and "beside its code in the zip" in console["en"]
+    assert "lambda_src/shared/proxy.mjs" in console["fr"] and "à côté de son code dans le zip" in console["fr"]
+    assert "its npm dependencies" not in console["fr"]  # the note in the text's own language
