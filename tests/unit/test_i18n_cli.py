@@ -147,7 +147,8 @@ def test_an_unknown_command_is_a_french_usage_error(run: Run) -> None:
 
 
 def test_french_durations_and_counts_in_setup_progress() -> None:
-    """"Done in 1.8s: 11 created" is "Terminé en 1,8 s : 11 créées" in French."""
+    """"Done in 1.8s: 11 created" is "Terminé en 1,8 s : créées : 11" in French (a count before an
+    adjective would need its agreement: "1 créées")."""
     from types import SimpleNamespace
 
     from rich.console import Console
@@ -165,7 +166,7 @@ def test_french_durations_and_counts_in_setup_progress() -> None:
     finally:
         output._console = saved
         set_lang("en")
-    assert "Terminé en 1,8 s\u00a0: 11 créées, 0 mises à jour, 2 inchangées." in said, said
+    assert "Terminé en 1,8 s\u00a0: créées\u00a0: 11, mises à jour\u00a0: 0, inchangées\u00a0: 2." in said, said
 
 
 def test_step_by_step_words_are_french_but_keep_their_keys() -> None:
