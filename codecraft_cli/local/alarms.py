@@ -151,6 +151,37 @@ def notification(alarm: Any, region: str, old: str, outcome: Outcome, when: date
     return subject, json.dumps(message)
 
 
+def email_text(alarm: Any, region: str, old: str, outcome: Outcome, when: datetime.datetime) -> str:
+    """The text an e-mail subscriber reads: CloudWatch publishes its notification with a message per
+    protocol, JSON by default and this text to e-mail ("You are receiving this email because your
+    Amazon CloudWatch Alarm ...", "Alarm Details", "Threshold", "Monitored Metric", "State Change
+    Actions", as CloudWatch's alarm e-mails read)."""
+    region_name = REGION_NAMES.get(region, region)
+    stamp = when.strftime("%A %d %B, %Y %H:%M:%S UTC")
+    dimensions = ", ".join(f"{d.name} = {d.value}" for d in alarm.dimensions)
+    periods = alarm.datapoints_to_alarm or alarm.evaluation_periods
+    actions = {"OK": alarm.ok_actions, "ALARM": alarm.alarm_actions,
+               "INSUFFICIENT_DATA": alarm.insufficient_data_actions}
+    return "\n".join([
+        f'You are receiving this email because your Amazon CloudWatch Alarm "{alarm.name}" in the {region_name} '
+        f'region has entered the {outcome.state} state, because "{outcome.reason}" at "{stamp}".', "",
+        "Alarm Details:", f"- Name:                       {alarm.name}",
+        f"- Description:                {alarm.description or ''}",
+        f"- State Change:               {old} -> {outcome.state}",
+        f"- Reason for State Change:    {outcome.reason}", f"- Timestamp:                  {stamp}",
+        f"- AWS Account:                {alarm.alarm_arn.split(':')[4]}",
+        f"- Alarm Arn:                  {alarm.alarm_arn}",
+        "", "Threshold:",
+        f"- The alarm is in the ALARM state when the metric is {alarm.comparison_operator} {float(alarm.threshold)} "
+        f"for at least {periods} of the last {alarm.evaluation_periods} period(s) of {alarm.period} seconds.", "",
+        "Monitored Metric:", f"- MetricNamespace:            {alarm.namespace}",
+        f"- MetricName:                 {alarm.metric_name}", f"- Dimensions:                 [{dimensions}]",
+        f"- Period:                     {alarm.period} seconds", f"- Statistic:                  {alarm.statistic}",
+        f"- Unit:                       {alarm.unit or 'not specified'}",
+        f"- TreatMissingData:           {alarm.treat_missing_data or 'missing'}", "", "State Change Actions:",
+        *[f"- {state}: {list(arns or [])}" for state, arns in actions.items()], ""])
+
+
 def spec_of(alarm: Any) -> AlarmSpec | None:
     """The evaluable part of a moto alarm (None: a metric-math or composite alarm, not evaluated)."""
     if not alarm.metric_name or alarm.statistic not in ("Sum", "Average", "Minimum", "Maximum", "SampleCount"):
@@ -165,8 +196,8 @@ def spec_of(alarm: Any) -> AlarmSpec | None:
 class AlarmEvaluator:
     """The thread: every interval, each metric alarm of each region evaluated; actions on change."""
 
-    def __init__(self, publish: Callable[[str, str, str, str], None], interval: float | None = None) -> None:
-        self.publish = publish  # (region, topic ARN, subject, message)
+    def __init__(self, publish: Callable[[str, str, str, str, str], None], interval: float | None = None) -> None:
+        self.publish = publish  # (region, topic ARN, subject, message, the e-mail subscribers' text)
         self.interval = interval or float(os.environ.get("CODECRAFT_ALARM_INTERVAL", "5"))
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="codecraft-alarms", daemon=True)
@@ -208,10 +239,11 @@ class AlarmEvaluator:
                 actions = {"ALARM": alarm.alarm_actions, "OK": alarm.ok_actions,
                            "INSUFFICIENT_DATA": alarm.insufficient_data_actions}[outcome.state]
                 subject, message = notification(alarm, region, old, outcome, now)
+                email = email_text(alarm, region, old, outcome, now)
                 for action in actions or []:
                     if str(action).startswith("arn:aws:sns:"):
                         try:
-                            self.publish(region, str(action), subject, message)
+                            self.publish(region, str(action), subject, message, email)
                         except Exception as exc:
                             print(f"codecraft emulator: alarm {alarm.name}: action {action} failed: {exc}",
                                   flush=True)

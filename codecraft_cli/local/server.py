@@ -269,8 +269,9 @@ def serve(home: Path, region: str) -> None:
 
     honour_disabled_streams()  # a table whose stream was turned off keeps accepting writes (anycompany-challenge)
 
-    alarms = AlarmEvaluator(lambda region, topic, subject, message: clients.client("sns", region).publish(
-        TopicArn=topic, Subject=subject, Message=message))
+    alarms = AlarmEvaluator(lambda region, topic, subject, message, email: clients.client("sns", region).publish(
+        TopicArn=topic, Subject=subject, MessageStructure="json",
+        Message=json.dumps({"default": message, "email": email})))
     alarms.start()
     info = {
         "pid": os.getpid(),

@@ -68,7 +68,11 @@ def test_inspect_shows_the_metrics_the_alarm_and_the_traces(cli: Cli, emulator: 
     # the X-Ray SDK in MonitoringDemo (patch_all) sent its DynamoDB call's subsegment to the daemon
     assert any(s["name"] == "dynamodb" and s["origin"] == "aws" for t in traces for s in t["segments"])
     mail = cli.json("inspect", "mail", "--to", "student@example.com")["messages"]
-    assert any(m["subject"] == 'ALARM: "MonitoringDemoErrors" in US East (N. Virginia)' for m in mail)
+    alarm_mail = [m for m in mail if m["subject"] == 'ALARM: "MonitoringDemoErrors" in US East (N. Virginia)']
+    assert alarm_mail, mail
+    # CloudWatch's text for e-mail subscribers, not the JSON other protocols receive
+    assert alarm_mail[0]["body"].startswith('You are receiving this email because your Amazon CloudWatch Alarm '
+                                            '"MonitoringDemoErrors"'), alarm_mail[0]["body"][:300]
 
 
 def test_monitoring_demo_logs_json_with_its_trace_on_the_report(cli: Cli, emulator: dict, deployed: dict) -> None:

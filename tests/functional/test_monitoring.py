@@ -129,8 +129,14 @@ def test_the_evaluator_fires_the_alarm_and_publishes_cloudwatchs_notification() 
     alarm = cw.describe_alarms()["MetricAlarms"][0]
     assert alarm["StateValue"] == "ALARM"
     assert json.loads(alarm["StateReasonData"])["recentDatapoints"] == [1.0]
-    ((region, arn, subject, message),) = sent
+    ((region, arn, subject, message, email),) = sent
     assert (region, arn, subject) == ("us-east-1", topic, 'ALARM: "DemoErrors" in US East (N. Virginia)')
+    # an e-mail subscriber reads CloudWatch's text, not the JSON (the message for protocol "email")
+    assert email.startswith('You are receiving this email because your Amazon CloudWatch Alarm "DemoErrors" in the '
+                            'US East (N. Virginia) region has entered the ALARM state')
+    assert "- State Change:               OK -> ALARM" in email
+    assert "when the metric is GreaterThanOrEqualToThreshold 1.0 for at least 1 of the last 1 period(s)" in email
+    assert "- Dimensions:                 [FunctionName = Demo]" in email
     body = json.loads(message)
     assert (body["AlarmName"], body["NewStateValue"], body["OldStateValue"]) == ("DemoErrors", "ALARM", "OK")
     assert body["Trigger"]["MetricName"] == "Errors"
