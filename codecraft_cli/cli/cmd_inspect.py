@@ -20,6 +20,9 @@ LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=1000, help=N_("At m
 def _table(rows: list[dict[str, Any]], title: str) -> None:
     from rich.table import Table
 
+    if not rows:  # a table without columns prints nothing: its title ("0 alarms") says it
+        document().print(title)
+        return
     columns: list[str] = []
     for row in rows:
         columns += [k for k in row if k not in columns]
