@@ -99,6 +99,8 @@ def physical_name(res: ResourceSpec, student: str | None) -> str:
     """The name codecraft gives it (``--student``: prefixed); a bucket's account-specific suffix as …."""
     if res.type == "s3.bucket":  # resources/s3.bucket_name: <base>[-<student>]-<hash of account/region>
         return "-".join(part for part in (res.name or res.id, student) if part) + "-…"
+    if res.type == "ses.identity":  # an address identity is named by its address
+        return str(res.properties.get("email") or res.id)
     from ..resources import handler_for
 
     return handler_for(res.type).name(_NameContext(student), res)  # type: ignore[arg-type]

@@ -63,3 +63,12 @@ def test_the_diagram_draws_the_orders_stream_to_both_functions(run: Any) -> None
     edges = {(nodes[a], nodes[b], label) for a, b, label in re.findall(r'(n\d+) -> (n\d+) \[label="([^"]*)"', dot)}
     assert ("Orders", "OrderSummary", "DynamoDB stream") in edges
     assert ("Orders", "OrderConfirmation", "DynamoDB stream") in edges
+
+
+def test_the_diagram_names_the_ses_identities_by_their_address() -> None:
+    """An SES address identity is named by its address (SES › Identities lists them so)."""
+    from codecraft_cli.engine.diagram import architecture
+    from codecraft_cli.workshop import load_workshop
+
+    names = {node.name for node in architecture(load_workshop("anycompany-challenge")).nodes.values()}
+    assert {"orders@example.com", "student@example.com"} <= names
