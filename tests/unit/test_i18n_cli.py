@@ -127,7 +127,7 @@ def test_workshops_table_on_stdout_and_the_next_hint_on_stderr(run: Run) -> None
 def test_status_with_nothing_deployed_says_so_in_french(run: Run) -> None:
     code, out, err = run("--lang", "fr", "status")
     assert code == 0, err
-    assert "Rien de déployé sur la cible local." in err and out == ""
+    assert "Rien de déployé sur la cible «\u00a0local\u00a0»." in err and out == ""
 
 
 def test_json_stays_on_stdout_with_its_keys(run: Run) -> None:
