@@ -43,10 +43,9 @@ def _console(console: Mapping[str, str], old: Mapping[str, Any], new: Mapping[st
     from .. import paths
     from ..resources.lambda_checks import label
     from .diagnosis_found import speaking
+    from .packaging import _shared_files
 
-    listing = paths.lambda_src_dir() / str(new["source"]) / "shared.txt"
-    shared = [n.strip() for n in listing.read_text().splitlines()
-              if n.strip() and not n.startswith("#")] if listing.is_file() else []
+    shared = [f.name for f in _shared_files(paths.lambda_src_dir() / str(new["source"]))]
     swaps = [(label(str(old.get("runtime", "python3.12"))), label(str(new["runtime"]))),
              (f"lambda_src/{old['source']}", f"lambda_src/{new['source']}"),
              (str(old["handler"]), str(new["handler"])), ("pymysql", "mysql2")]
