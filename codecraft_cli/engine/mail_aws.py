@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..i18n import _, ngettext
-from .probes import RunState
+from .probes import RunState, _poll
 
 SES_INTERVAL = 15 * 60  # seconds: one SendDataPoint
 _WAITS = {"ses": 240.0, "sns": 360.0}
@@ -141,13 +141,14 @@ def judge(state: RunState, params: Mapping[str, Any]) -> tuple[bool, str]:
                         "{needle!r}").format(to=params.get("to") or _("the recipient"), needle=params["contains"])
     judges = [_JUDGES[kind]] if kind else list(_JUDGES.values())
     wait = float(params.get("wait", max(_WAITS[k] for k in ([kind] if kind else _JUDGES))))
-    deadline = state.ctx.clock() + wait
-    while True:
+
+    def attempt() -> tuple[bool, str]:
         ok, detail = False, ""
         for run in judges:
             ok, detail = run(state, params)
             if ok:
-                return True, detail
-        if state.ctx.clock() >= deadline:
-            return False, detail
-        state.ctx.sleep(10.0)  # GetSendStatistics: at most one call per second; metrics come per minute
+                break
+        return ok, detail
+
+    # GetSendStatistics: at most one call per second; metrics come per minute
+    return _poll(state, attempt, wait, 10.0)

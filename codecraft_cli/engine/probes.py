@@ -146,13 +146,15 @@ def _output(state: RunState, params: Mapping[str, Any], key: str, attr: str, abs
     return str(value)
 
 
-def _poll(state: RunState, attempt: Callable[[], tuple[bool, str]]) -> tuple[bool, str]:
-    deadline = state.ctx.clock() + state.wait_seconds
+def _poll(state: RunState, attempt: Callable[[], tuple[bool, str]], seconds: float | None = None,
+          interval: float = 0.25) -> tuple[bool, str]:
+    """``attempt`` until it succeeds or ``seconds`` (the run's wait by default) have passed."""
+    deadline = state.ctx.clock() + (state.wait_seconds if seconds is None else seconds)
     while True:
         ok, detail = attempt()
         if ok or state.ctx.clock() >= deadline:
             return ok, detail
-        state.ctx.sleep(0.25)
+        state.ctx.sleep(interval)
 
 
 @probe("http")

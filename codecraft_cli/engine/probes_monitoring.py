@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..i18n import _, ngettext
-from .probes import RunState, _output, probe
+from .probes import RunState, _output, _poll, probe
 
 
 def _function(state: RunState, params: Mapping[str, Any]) -> str:
@@ -32,12 +32,7 @@ def _wait(state: RunState, params: Mapping[str, Any], default: tuple[float, floa
     CloudWatch per minute and an alarm is evaluated once a minute after them, X-Ray traces within
     about half a minute; the emulator records them at once and evaluates alarms every few seconds."""
     local, remote = default
-    deadline = state.ctx.clock() + float(params.get("wait", local if state.ctx.is_local else remote))
-    while True:
-        ok, detail = attempt()
-        if ok or state.ctx.clock() >= deadline:
-            return bool(ok), str(detail)
-        state.ctx.sleep(1.0)
+    return _poll(state, attempt, float(params.get("wait", local if state.ctx.is_local else remote)), 1.0)
 
 
 @probe("invoke")
